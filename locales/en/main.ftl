@@ -1,0 +1,33 @@
+# Texts of the assistant itself (answers come from knowledge/).
+
+greeting-morning = Good morning
+greeting-afternoon = Good afternoon
+greeting-evening = Good evening
+greeting-night = Hello, you are up late
+
+smalltalk-greeting = { $greeting }! I am the help assistant for student accounts. Ask me about registering, recovering your username or password, duplicate ID numbers, e-mail and mobile, and more. Just describe your problem.
+smalltalk-thanks = You're welcome! Ask me anything else at any time.
+smalltalk-bye = Goodbye, and good luck! Come back whenever you need help.
+smalltalk-identity = I am the help robot for student accounts. I answer questions about registration, account recovery, duplicate ID numbers, e-mail and mobile binding and real-name information. When I can't help, I tell you how to reach human support.
+
+answer-related = Related questions:
+answer-links = Links:
+suggest-intro = Did you mean:
+none-reply = Sorry, I can't answer that yet. Try asking in other words, or contact human support:
+    Hotline 010-82199588
+    E-mail kefu@chsi.com.cn
+    Help centre https://account.chsi.com.cn/account/help/index.jsp
+
+input-empty = It looks like your message is empty. Please describe your problem.
+input-too-long = Your message has { $length } characters, which is too long. Please keep it under { $max } characters and describe your problem briefly.
+input-not-text = I can't read this message. Please describe your problem in words.
+chat-welcome = Hello, I am the student account help assistant. How can I help you?
+button-unknown = That option is no longer available. Please type your question.
+internal-error = Sorry, something went wrong on our side. Please try again in a moment.
+
+category-register = Registration
+category-find-account = Account recovery
+category-duplicate-id = Duplicate ID number
+category-email-mobile = E-mail and mobile
+category-real-name = Real-name information
+category-support = Contact support

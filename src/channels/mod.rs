@@ -1,0 +1,4 @@
+//! Channel adapters: they turn a medium's events into core inputs and render core replies. They
+//! never decide anything about dialogs or knowledge.
+
+pub mod terminal;

@@ -1,0 +1,130 @@
+//! The terminal channel (`helpbot chat`): every input line is one user message; replies are printed
+//! with their buttons numbered. A button is pressed by typing its number or its label.
+
+use std::io::Write;
+
+use serde::Serialize;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+use crate::core::{Assistant, BotMessage, Button, CoreError, Input};
+use crate::locale::Locale;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Text for people.
+    Human,
+    /// One JSON object per bot message: `{"text": "...", "buttons": ["...", ...]}`.
+    Json,
+}
+
+#[derive(Serialize)]
+struct JsonMessage<'a> {
+    text: String,
+    buttons: Vec<&'a str>,
+}
+
+/// The text of a message with its links, as a terminal shows it.
+fn render_text(message: &BotMessage) -> String {
+    let mut text = message.text.clone();
+    for link in &message.links {
+        text.push_str(&format!("\n🔗 {}: {}", link.title, link.url));
+    }
+    text
+}
+
+fn print_message(out: &mut impl Write, format: Format, message: &BotMessage) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let json = JsonMessage {
+                text: render_text(message),
+                buttons: message.buttons.iter().map(|b| b.label.as_str()).collect(),
+            };
+            writeln!(out, "{}", serde_json::to_string(&json).unwrap_or_default())?;
+        }
+        Format::Human => {
+            writeln!(out, "{}", render_text(message))?;
+            for (number, button) in message.buttons.iter().enumerate() {
+                writeln!(out, "  [{}] {}", number + 1, button.label)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    out.flush()
+}
+
+/// A typed line as an input: the number or exact label of a button on screen presses it.
+pub fn interpret_line(line: &str, buttons: &[Button]) -> Input {
+    let typed = line.trim();
+    if let Ok(number) = typed.parse::<usize>()
+        && (1..=buttons.len()).contains(&number)
+    {
+        return Input::Button(buttons[number - 1].payload.clone());
+    }
+    if let Some(button) = buttons.iter().find(|b| !typed.is_empty() && b.label == typed) {
+        return Input::Button(button.payload.clone());
+    }
+    Input::Text(line.to_string())
+}
+
+/// Runs a conversation over `input` lines until end of input.
+pub async fn run(
+    assistant: &Assistant,
+    locale: Locale,
+    format: Format,
+    input: impl AsyncBufRead + Unpin,
+    out: &mut impl Write,
+) -> Result<String, CoreError> {
+    let (conversation, welcome) = assistant.start_conversation("terminal", locale).await?;
+    print_message(out, format, &welcome).ok();
+    let mut buttons: Vec<Button> = Vec::new();
+    let mut lines = input.lines();
+    loop {
+        let line = match lines.next_line().await {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            // Not UTF-8: answered like any unreadable message, and the chat goes on.
+            Err(err) if err.kind() == std::io::ErrorKind::InvalidData => "\u{fffd}".to_string(),
+            Err(_) => break,
+        };
+        let messages = assistant
+            .handle(&conversation, interpret_line(&line, &buttons))
+            .await?;
+        for message in &messages {
+            print_message(out, format, message).ok();
+        }
+        if let Some(last) = messages.iter().rev().find(|m| !m.buttons.is_empty()) {
+            buttons = last.buttons.clone();
+        } else if !messages.is_empty() {
+            buttons.clear();
+        }
+    }
+    Ok(conversation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_labels_press_buttons() {
+        let buttons = vec![
+            Button {
+                label: "忘记用户名".into(),
+                payload: "entry:find-username".into(),
+            },
+            Button {
+                label: "忘记密码".into(),
+                payload: "entry:find-password".into(),
+            },
+        ];
+        assert_eq!(
+            interpret_line("2", &buttons),
+            Input::Button("entry:find-password".into())
+        );
+        assert_eq!(
+            interpret_line("忘记用户名", &buttons),
+            Input::Button("entry:find-username".into())
+        );
+        assert_eq!(interpret_line("3", &buttons), Input::Text("3".into()));
+    }
+}

@@ -1,0 +1,104 @@
+//! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
+//! present, or the file named by `--config`), then `HELPBOT_*` environment variables
+//! (`HELPBOT_DATABASE_URL`, `HELPBOT_KNOWLEDGE_DIR`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD` …).
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+use crate::knowledge::SearchSettings;
+use crate::locale::Locale;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://data/helpbot.db` (the default; created on first run) or `postgres://…`.
+    pub database_url: String,
+    pub knowledge_dir: PathBuf,
+    pub dialogs_dir: PathBuf,
+    pub locales_dir: PathBuf,
+    /// The language used when a channel does not say which one the user speaks.
+    pub default_locale: Locale,
+    /// Offset from UTC, in hours, of the users' clock (greetings by time of day).
+    pub utc_offset_hours: i32,
+    /// Longest message, in characters, the assistant reads.
+    pub max_message_chars: usize,
+    /// tracing filter when `RUST_LOG` is not set (commands pick a quiet default otherwise).
+    pub log: Option<String>,
+    pub search: SearchSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://data/helpbot.db".into(),
+            knowledge_dir: "knowledge".into(),
+            dialogs_dir: "dialogs".into(),
+            locales_dir: "locales".into(),
+            default_locale: Locale::ZhCn,
+            utc_offset_hours: 8,
+            max_message_chars: 500,
+            log: None,
+            search: SearchSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+}
+
+impl Config {
+    /// Loads defaults < file < environment. `file` is `--config`; without it `helpbot.toml` in the
+    /// working directory is read when it exists.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.into())),
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("helpbot.toml")),
+        }
+        figment = figment.merge(Env::prefixed("HELPBOT_").split("__"));
+        figment.extract().map_err(|e| ConfigError::Invalid(Box::new(e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file_and_env_overrides_file() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.database_url, "sqlite://data/helpbot.db");
+            jail.create_file(
+                "helpbot.toml",
+                "knowledge_dir = \"from-file\"\nlocales_dir = \"l\"\n[search]\ndefinite_threshold = 0.7\n",
+            )?;
+            jail.set_env("HELPBOT_KNOWLEDGE_DIR", "from-env");
+            jail.set_env("HELPBOT_SEARCH__SUGGEST_THRESHOLD", "0.2");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.knowledge_dir, PathBuf::from("from-env"));
+            assert_eq!(config.locales_dir, PathBuf::from("l"));
+            assert!((config.search.definite_threshold - 0.7).abs() < 1e-6);
+            assert!((config.search.suggest_threshold - 0.2).abs() < 1e-6);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("helpbot.toml", "knowlege_dir = \"typo\"\n")?;
+            assert!(Config::load(None).is_err());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,265 @@
+//! All editor-maintained content — knowledge entries, analysis settings, small talk and
+//! translations — loaded and validated as ONE immutable set. `helpbot check` runs exactly this
+//! load; the service starts only from a set without problems.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::i18n::Translations;
+use crate::knowledge::analyzer::{AnalysisSettings, Analyzer};
+use crate::knowledge::entry::parse_entry;
+use crate::knowledge::{Entry, KnowledgeBase, SearchSettings};
+use crate::locale::Locale;
+use crate::problem::{Problem, line_at, line_of};
+use crate::smalltalk::{SmallTalkFile, SmallTalkMatcher};
+
+/// Analysis settings file inside the knowledge folder.
+pub const ANALYSIS_FILE: &str = "_analysis.toml";
+/// Small talk phrases file inside the knowledge folder.
+pub const SMALLTALK_FILE: &str = "_smalltalk.toml";
+
+/// The validated content the assistant runs on.
+pub struct Content {
+    pub knowledge: KnowledgeBase,
+    pub smalltalk: SmallTalkMatcher,
+    pub translations: Translations,
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Content")
+            .field("knowledge", &self.knowledge)
+            .finish()
+    }
+}
+
+/// Where content lives.
+#[derive(Debug, Clone)]
+pub struct ContentPaths {
+    pub knowledge: PathBuf,
+    pub dialogs: PathBuf,
+    pub locales: PathBuf,
+}
+
+impl From<&Config> for ContentPaths {
+    fn from(config: &Config) -> Self {
+        Self {
+            knowledge: config.knowledge_dir.clone(),
+            dialogs: config.dialogs_dir.clone(),
+            locales: config.locales_dir.clone(),
+        }
+    }
+}
+
+/// Why content could not be loaded: every problem found, each with its file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("{} problem(s) in the content:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct ContentError(pub Vec<Problem>);
+
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Problem::new(path, 1, format!("cannot read: {err}")))?;
+    toml::from_str(&text).map_err(|err| {
+        let line = err.span().map_or(1, |s| line_at(&text, s.start));
+        Problem::new(path, line, err.message().to_string())
+    })
+}
+
+/// Entry files: every `.md` file below the knowledge folder, in a stable order.
+fn entry_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for item in std::fs::read_dir(&folder)? {
+            let path = item?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Names of the dialogs that exist (file stems in the dialogs folder).
+fn dialog_names(dir: &Path) -> HashSet<String> {
+    std::fs::read_dir(dir)
+        .map(|items| {
+            items
+                .filter_map(|i| i.ok().map(|i| i.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Content {
+    pub fn load(paths: &ContentPaths, search: SearchSettings) -> Result<Self, ContentError> {
+        let mut problems = Vec::new();
+
+        let translations = match Translations::load(&paths.locales) {
+            Ok(t) => Some(t),
+            Err(mut found) => {
+                problems.append(&mut found);
+                None
+            }
+        };
+
+        let analysis_path = paths.knowledge.join(ANALYSIS_FILE);
+        let analysis: AnalysisSettings = if analysis_path.exists() {
+            read_toml(&analysis_path).unwrap_or_else(|p| {
+                problems.push(p);
+                AnalysisSettings::default()
+            })
+        } else {
+            AnalysisSettings::default()
+        };
+        let smalltalk_path = paths.knowledge.join(SMALLTALK_FILE);
+        let smalltalk: SmallTalkFile = if smalltalk_path.exists() {
+            read_toml(&smalltalk_path).unwrap_or_else(|p| {
+                problems.push(p);
+                SmallTalkFile { intents: vec![] }
+            })
+        } else {
+            SmallTalkFile { intents: vec![] }
+        };
+
+        let (entries, mut entry_problems) = load_entries(&paths.knowledge, &paths.dialogs);
+        problems.append(&mut entry_problems);
+
+        if let Some(translations) = &translations {
+            for entry in &entries {
+                let id = format!("category-{}", entry.1.category);
+                for locale in Locale::ALL {
+                    if !translations.has(locale, &id) {
+                        problems.push(Problem::new(
+                            &entry.0,
+                            line_of(&std::fs::read_to_string(&entry.0).unwrap_or_default(), "category"),
+                            format!(
+                                "category `{}` has no name: add `{id} = …` to locales/{locale}/",
+                                entry.1.category
+                            ),
+                        ));
+                    }
+                }
+            }
+            for intent in &smalltalk.intents {
+                for locale in Locale::ALL {
+                    if !translations.has(locale, &intent.reply) {
+                        problems.push(Problem::new(
+                            &smalltalk_path,
+                            line_of(
+                                &std::fs::read_to_string(&smalltalk_path).unwrap_or_default(),
+                                &intent.reply,
+                            ),
+                            format!("reply `{}` is missing in locales/{locale}/", intent.reply),
+                        ));
+                    }
+                }
+            }
+        }
+
+        let (Some(translations), true) = (translations, problems.is_empty()) else {
+            return Err(ContentError(problems));
+        };
+        let analyzer = Analyzer::new(&analysis);
+        let entries = entries.into_iter().map(|(_, e)| e).collect();
+        let knowledge = KnowledgeBase::build(entries, analyzer, search).map_err(|err| {
+            ContentError(vec![Problem::new(&paths.knowledge, 1, err.to_string())])
+        })?;
+        Ok(Self {
+            knowledge,
+            smalltalk: SmallTalkMatcher::new(smalltalk),
+            translations,
+        })
+    }
+
+    pub fn shared(self) -> Arc<Self> {
+        Arc::new(self)
+    }
+}
+
+/// Parses every entry and checks what spans entries: unique ids, related ids and dialogs exist.
+fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let files = match entry_files(knowledge) {
+        Ok(files) => files,
+        Err(err) => {
+            return (
+                Vec::new(),
+                vec![Problem::new(knowledge, 1, format!("cannot read the knowledge folder: {err}"))],
+            );
+        }
+    };
+    if files.is_empty() {
+        problems.push(Problem::new(knowledge, 1, "no knowledge entries (*.md) found"));
+    }
+    let mut entries: Vec<(PathBuf, Entry)> = Vec::new();
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    for file in files {
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(err) => {
+                problems.push(Problem::new(&file, 1, format!("cannot read: {err}")));
+                continue;
+            }
+        };
+        match parse_entry(&file, &text) {
+            Ok(entry) => entries.push((file.clone(), entry)),
+            Err(mut found) => problems.append(&mut found),
+        }
+        texts.insert(file, text);
+    }
+
+    let mut first_by_id: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (file, entry) in &entries {
+        if let Some(first) = first_by_id.insert(&entry.id, file) {
+            problems.push(Problem::new(
+                file,
+                line_of(&texts[file], "id"),
+                format!("id `{}` is already used by {}", entry.id, first.display()),
+            ));
+        }
+    }
+    let known_dialogs = dialog_names(dialogs);
+    for (file, entry) in &entries {
+        let text = &texts[file];
+        for related in &entry.related {
+            if !first_by_id.contains_key(related.as_str()) {
+                problems.push(Problem::new(
+                    file,
+                    line_of(text, &format!("\"{related}\"")),
+                    format!("related entry `{related}` does not exist"),
+                ));
+            }
+        }
+        if let Some(dialog) = &entry.dialog
+            && !known_dialogs.contains(dialog)
+        {
+            problems.push(Problem::new(
+                file,
+                line_of(text, "dialog"),
+                format!("dialog `{dialog}` does not exist in {}", dialogs.display()),
+            ));
+        }
+        if let Some(folder) = file.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str())
+            && file.parent() != Some(knowledge)
+            && folder != entry.category
+        {
+            problems.push(Problem::new(
+                file,
+                line_of(text, "category"),
+                format!(
+                    "category `{}` does not match the folder `{folder}`",
+                    entry.category
+                ),
+            ));
+        }
+    }
+    (entries, problems)
+}

@@ -1,0 +1,438 @@
+//! The channel-agnostic core: the only place that decides what happens to a user's input. A
+//! channel hands it an [`Input`] for a conversation and renders the [`BotMessage`]s it returns.
+
+use std::sync::Arc;
+
+use chrono::{FixedOffset, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::i18n::Args;
+use crate::knowledge::{Entry, Link, Outcome, locale_of};
+use crate::locale::Locale;
+use crate::pii;
+use crate::smalltalk::SmallTalk;
+use crate::store::{Database, NewMessage, Sender, StoreError};
+
+/// What a user sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Input {
+    /// A typed message.
+    Text(String),
+    /// A pressed button: the button's payload.
+    Button(String),
+}
+
+/// A button under a bot message; pressing it sends `payload` back as [`Input::Button`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub payload: String,
+}
+
+/// What kind of reply a message is, so channels can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    Answer,
+    Suggestions,
+    NoAnswer,
+    SmallTalk,
+    Notice,
+}
+
+/// One structured reply; channels adapt it to their medium.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotMessage {
+    pub kind: ReplyKind,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// The knowledge entry shown, for feedback and analytics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<String>,
+}
+
+impl BotMessage {
+    fn notice(kind: ReplyKind, text: String) -> Self {
+        Self {
+            kind,
+            text,
+            buttons: Vec::new(),
+            links: Vec::new(),
+            entry_id: None,
+        }
+    }
+}
+
+/// What the assistant answered to one input, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub messages: Vec<BotMessage>,
+    /// `definite`, `suggest`, `none`, `smalltalk`, `picked` or `invalid`, stored for analytics.
+    pub outcome: &'static str,
+    pub entry_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("conversation {0} does not exist")]
+    UnknownConversation(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("search failed: {0}")]
+    Search(#[from] crate::knowledge::index::IndexError),
+}
+
+/// Where a conversation stands between turns (stored as JSON).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConversationState {
+    /// Turns taken so far.
+    pub turns: u64,
+}
+
+/// Settings of the core taken from the configuration.
+#[derive(Debug, Clone)]
+pub struct AssistantSettings {
+    pub max_message_chars: usize,
+    pub utc_offset: FixedOffset,
+    pub default_locale: Locale,
+}
+
+impl From<&Config> for AssistantSettings {
+    fn from(config: &Config) -> Self {
+        Self {
+            max_message_chars: config.max_message_chars,
+            utc_offset: FixedOffset::east_opt(config.utc_offset_hours.clamp(-23, 23) * 3600)
+                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+            default_locale: config.default_locale,
+        }
+    }
+}
+
+const ENTRY_PAYLOAD: &str = "entry:";
+
+#[derive(Clone)]
+pub struct Assistant {
+    content: Arc<Content>,
+    db: Database,
+    settings: AssistantSettings,
+}
+
+impl Assistant {
+    pub fn new(content: Arc<Content>, db: Database, settings: AssistantSettings) -> Self {
+        Self {
+            content,
+            db,
+            settings,
+        }
+    }
+
+    pub fn content(&self) -> &Arc<Content> {
+        &self.content
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Opens a conversation and returns its id and the welcome message.
+    pub async fn start_conversation(
+        &self,
+        channel: &str,
+        locale: Locale,
+    ) -> Result<(String, BotMessage), CoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.db
+            .create_conversation(&id, channel, locale.tag())
+            .await?;
+        let welcome = BotMessage::notice(
+            ReplyKind::SmallTalk,
+            self.content.translations.text(locale, "chat-welcome", &[]),
+        );
+        let body = serde_json::to_string(&welcome).unwrap_or_default();
+        let state = serde_json::to_string(&ConversationState::default()).unwrap_or_default();
+        self.db
+            .record_turn(
+                &id,
+                locale.tag(),
+                &state,
+                &[NewMessage {
+                    sender: Sender::Bot,
+                    body: &body,
+                    outcome: None,
+                    entry_id: None,
+                }],
+            )
+            .await?;
+        tracing::info!(conversation = %id, channel, %locale, "conversation started");
+        Ok((id, welcome))
+    }
+
+    /// Handles one input of a conversation: decides the reply and stores the turn.
+    pub async fn handle(
+        &self,
+        conversation_id: &str,
+        input: Input,
+    ) -> Result<Vec<BotMessage>, CoreError> {
+        let span = tracing::info_span!("turn", conversation = %conversation_id);
+        async move {
+            let record = self
+                .db
+                .conversation(conversation_id)
+                .await?
+                .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
+            let locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
+            let mut state: ConversationState =
+                serde_json::from_str(&record.state).unwrap_or_default();
+            state.turns += 1;
+            let reply = self.reply(&input, locale)?;
+            tracing::info!(
+                input = %pii::mask(&input_text(&input)),
+                outcome = reply.outcome,
+                entry = reply.entry_id.as_deref().unwrap_or("-"),
+                "turn"
+            );
+            let user_body = match &input {
+                Input::Text(text) => text.clone(),
+                Input::Button(payload) => format!("[button] {payload}"),
+            };
+            let bodies: Vec<String> = reply
+                .messages
+                .iter()
+                .map(|m| serde_json::to_string(m).unwrap_or_default())
+                .collect();
+            let mut stored = vec![NewMessage {
+                sender: Sender::User,
+                body: &user_body,
+                outcome: None,
+                entry_id: None,
+            }];
+            stored.extend(bodies.iter().map(|body| NewMessage {
+                sender: Sender::Bot,
+                body,
+                outcome: Some(reply.outcome),
+                entry_id: reply.entry_id.as_deref(),
+            }));
+            let state_json = serde_json::to_string(&state).unwrap_or_default();
+            self.db
+                .record_turn(conversation_id, locale.tag(), &state_json, &stored)
+                .await?;
+            Ok(reply.messages)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The reply to an input, without storing anything.
+    pub fn reply(&self, input: &Input, locale: Locale) -> Result<Reply, CoreError> {
+        match input {
+            Input::Text(text) => self.reply_to_text(text, locale),
+            Input::Button(payload) => Ok(self.reply_to_button(payload, locale)),
+        }
+    }
+
+    fn text(&self, locale: Locale, id: &str, args: Args<'_>) -> String {
+        self.content.translations.text(locale, id, args)
+    }
+
+    fn reply_to_text(&self, text: &str, locale: Locale) -> Result<Reply, CoreError> {
+        let trimmed = text.trim();
+        if looks_binary(trimmed) {
+            return Ok(self.invalid(locale, "input-not-text", &[]));
+        }
+        if trimmed.is_empty() {
+            return Ok(self.invalid(locale, "input-empty", &[]));
+        }
+        let length = trimmed.chars().count();
+        if length > self.settings.max_message_chars {
+            return Ok(self.invalid(
+                locale,
+                "input-too-long",
+                &[
+                    ("length", length.into()),
+                    ("max", self.settings.max_message_chars.into()),
+                ],
+            ));
+        }
+        let question = match self.content.smalltalk.recognise(trimmed) {
+            SmallTalk::Only(intent) => {
+                let greeting = self.text(locale, self.greeting_id(), &[]);
+                let message = BotMessage::notice(
+                    ReplyKind::SmallTalk,
+                    self.text(locale, &intent.reply, &[("greeting", greeting.into())]),
+                );
+                return Ok(Reply {
+                    messages: vec![message],
+                    outcome: "smalltalk",
+                    entry_id: None,
+                });
+            }
+            SmallTalk::GreetingThen(rest) => rest,
+            SmallTalk::No => trimmed.to_string(),
+        };
+        self.answer(&question, locale)
+    }
+
+    /// Searches the knowledge base and words the outcome.
+    pub fn answer(&self, question: &str, locale: Locale) -> Result<Reply, CoreError> {
+        let knowledge = &self.content.knowledge;
+        let result = knowledge.search(question, locale)?;
+        let reply = match result.outcome {
+            Outcome::Definite => {
+                let best = &result.hits[0];
+                let entry = &knowledge.entries()[best.entry];
+                Reply {
+                    messages: vec![self.entry_message(entry, locale)],
+                    outcome: "definite",
+                    entry_id: Some(entry.id.clone()),
+                }
+            }
+            Outcome::Suggest => {
+                let floor = knowledge.settings().suggest_threshold * 0.5;
+                let buttons = result
+                    .hits
+                    .iter()
+                    .enumerate()
+                    .filter(|(rank, hit)| *rank == 0 || hit.coverage >= floor)
+                    .map(|(_, hit)| {
+                        let entry = &knowledge.entries()[hit.entry];
+                        Button {
+                            label: entry.localized(locale).title.clone(),
+                            payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
+                        }
+                    })
+                    .collect();
+                Reply {
+                    messages: vec![BotMessage {
+                        kind: ReplyKind::Suggestions,
+                        text: self.text(locale, "suggest-intro", &[]),
+                        buttons,
+                        links: Vec::new(),
+                        entry_id: None,
+                    }],
+                    outcome: "suggest",
+                    entry_id: None,
+                }
+            }
+            Outcome::None => Reply {
+                messages: vec![BotMessage::notice(
+                    ReplyKind::NoAnswer,
+                    self.text(locale, "none-reply", &[]),
+                )],
+                outcome: "none",
+                entry_id: None,
+            },
+        };
+        Ok(reply)
+    }
+
+    fn reply_to_button(&self, payload: &str, locale: Locale) -> Reply {
+        let entry = payload
+            .strip_prefix(ENTRY_PAYLOAD)
+            .and_then(|id| self.content.knowledge.entry(id));
+        match entry {
+            Some(entry) => Reply {
+                messages: vec![self.entry_message(entry, locale)],
+                outcome: "picked",
+                entry_id: Some(entry.id.clone()),
+            },
+            None => self.invalid(locale, "button-unknown", &[]),
+        }
+    }
+
+    /// An entry as an answer: title, text, links, and its related entries as buttons.
+    fn entry_message(&self, entry: &Entry, locale: Locale) -> BotMessage {
+        let text = entry.localized(locale);
+        let buttons: Vec<Button> = entry
+            .related
+            .iter()
+            .filter_map(|id| self.content.knowledge.entry(id))
+            .map(|related| Button {
+                label: related.localized(locale).title.clone(),
+                payload: format!("{ENTRY_PAYLOAD}{}", related.id),
+            })
+            .collect();
+        let mut body = format!("{}\n\n{}", text.title, text.answer);
+        if !buttons.is_empty() {
+            body.push_str("\n\n");
+            body.push_str(&self.text(locale, "answer-related", &[]));
+        }
+        BotMessage {
+            kind: ReplyKind::Answer,
+            text: body,
+            buttons,
+            links: text.links.clone(),
+            entry_id: Some(entry.id.clone()),
+        }
+    }
+
+    fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
+        Reply {
+            messages: vec![BotMessage::notice(
+                ReplyKind::Notice,
+                self.text(locale, id, args),
+            )],
+            outcome: "invalid",
+            entry_id: None,
+        }
+    }
+
+    fn greeting_id(&self) -> &'static str {
+        greeting_for_hour(Utc::now().with_timezone(&self.settings.utc_offset).hour())
+    }
+
+    /// The locale to answer a one-off question in: the question's own language.
+    pub fn locale_for_question(question: &str) -> Locale {
+        locale_of(question)
+    }
+}
+
+/// The greeting message id for an hour of the users' day.
+pub fn greeting_for_hour(hour: u32) -> &'static str {
+    match hour {
+        5..=10 => "greeting-morning",
+        11..=17 => "greeting-afternoon",
+        18..=22 => "greeting-evening",
+        _ => "greeting-night",
+    }
+}
+
+fn input_text(input: &Input) -> String {
+    match input {
+        Input::Text(text) => text.chars().take(200).collect(),
+        Input::Button(payload) => format!("[button] {payload}"),
+    }
+}
+
+/// Control characters other than line breaks and tabs mean a binary paste, not a question.
+fn looks_binary(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || text.contains('\u{fffd}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greetings_follow_the_clock() {
+        assert_eq!(greeting_for_hour(7), "greeting-morning");
+        assert_eq!(greeting_for_hour(14), "greeting-afternoon");
+        assert_eq!(greeting_for_hour(20), "greeting-evening");
+        assert_eq!(greeting_for_hour(2), "greeting-night");
+    }
+
+    #[test]
+    fn binary_is_detected() {
+        assert!(looks_binary("abc\u{0}def"));
+        assert!(!looks_binary("忘记用户名\n了"));
+    }
+}

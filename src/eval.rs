@@ -1,0 +1,206 @@
+//! Evaluation of the FAQ search on a labelled question set (`question<TAB>expected[<TAB>split]`):
+//! ranking quality (top-1, top-3, MRR), out-of-domain rejection, and a threshold search that looks
+//! only at the tuning split.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::knowledge::{KnowledgeBase, Outcome, SearchSettings};
+use crate::problem::Problem;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    Tune,
+    Holdout,
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub question: String,
+    /// `None` for questions no entry answers.
+    pub expected: Option<String>,
+    pub split: Split,
+}
+
+/// Reads an evaluation file; a line without a split column belongs to the tuning split.
+pub fn load_cases(path: &Path) -> Result<Vec<Case>, Problem> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| Problem::new(path, 1, format!("cannot read: {err}")))?;
+    let mut cases = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        if line.trim().is_empty() || line.starts_with('#') || (index == 0 && line.starts_with("question\t")) {
+            continue;
+        }
+        let columns: Vec<&str> = line.split('\t').collect();
+        if columns.len() < 2 || columns[0].trim().is_empty() {
+            return Err(Problem::new(path, line_no, "expected `question<TAB>expected-id[<TAB>split]`"));
+        }
+        let split = match columns.get(2).map(|s| s.trim()) {
+            None | Some("") | Some("tune") => Split::Tune,
+            Some("holdout") => Split::Holdout,
+            Some(other) => {
+                return Err(Problem::new(path, line_no, format!("unknown split `{other}`")));
+            }
+        };
+        let expected = columns[1].trim();
+        cases.push(Case {
+            question: columns[0].trim().to_string(),
+            expected: (expected != "none").then(|| expected.to_string()),
+            split,
+        });
+    }
+    Ok(cases)
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub questions: usize,
+    pub in_domain: usize,
+    pub out_of_domain: usize,
+    pub top1: f64,
+    pub top3: f64,
+    pub mrr: f64,
+    pub rejection: f64,
+    /// In-domain questions answered definitely and correctly / wrongly.
+    pub definite_right: f64,
+    pub definite_wrong: f64,
+    /// In-domain questions that got suggestions containing the right entry.
+    pub suggest_right: f64,
+    /// In-domain questions answered with "I don't know".
+    pub false_none: f64,
+    #[serde(skip)]
+    pub misses: Vec<Miss>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub question: String,
+    pub expected: String,
+    pub got: String,
+    pub outcome: &'static str,
+}
+
+pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSettings) -> Report {
+    let mut report = Report {
+        questions: cases.len(),
+        ..Report::default()
+    };
+    let (mut top1, mut top3, mut mrr, mut rejected) = (0usize, 0usize, 0.0f64, 0usize);
+    let (mut definite_right, mut definite_wrong, mut suggest_right, mut false_none) = (0, 0, 0, 0);
+    for case in cases {
+        let locale = crate::knowledge::locale_of(&case.question);
+        let result = match knowledge.search_with(&case.question, locale, settings) {
+            Ok(result) => result,
+            Err(_) => continue,
+        };
+        let got = result.hits.first().map(|h| h.id.clone()).unwrap_or_else(|| "-".into());
+        match &case.expected {
+            None => {
+                report.out_of_domain += 1;
+                if result.outcome == Outcome::None {
+                    rejected += 1;
+                } else {
+                    report.misses.push(Miss {
+                        question: case.question.clone(),
+                        expected: "none".into(),
+                        got,
+                        outcome: result.outcome.as_str(),
+                    });
+                }
+            }
+            Some(expected) => {
+                report.in_domain += 1;
+                let rank = result.hits.iter().position(|h| &h.id == expected);
+                if rank == Some(0) {
+                    top1 += 1;
+                }
+                if rank.is_some_and(|r| r < 3) {
+                    top3 += 1;
+                }
+                if let Some(r) = rank {
+                    mrr += 1.0 / (r as f64 + 1.0);
+                }
+                match result.outcome {
+                    Outcome::Definite if rank == Some(0) => definite_right += 1,
+                    Outcome::Definite => definite_wrong += 1,
+                    Outcome::Suggest if rank.is_some() => suggest_right += 1,
+                    Outcome::None => false_none += 1,
+                    Outcome::Suggest => {}
+                }
+                if rank != Some(0) || result.outcome != Outcome::Definite {
+                    report.misses.push(Miss {
+                        question: case.question.clone(),
+                        expected: expected.clone(),
+                        got,
+                        outcome: result.outcome.as_str(),
+                    });
+                }
+            }
+        }
+    }
+    let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
+    report.top1 = share(top1, report.in_domain);
+    report.top3 = share(top3, report.in_domain);
+    report.mrr = if report.in_domain == 0 { 0.0 } else { mrr / report.in_domain as f64 };
+    report.rejection = share(rejected, report.out_of_domain);
+    report.definite_right = share(definite_right, report.in_domain);
+    report.definite_wrong = share(definite_wrong, report.in_domain);
+    report.suggest_right = share(suggest_right, report.in_domain);
+    report.false_none = share(false_none, report.in_domain);
+    report
+}
+
+/// A single number to maximise while tuning: right answers first, wrong definite answers and
+/// wrongly answered out-of-domain questions cost more than a suggestion list.
+pub fn objective(report: &Report) -> f64 {
+    report.top1 * 2.0 + report.top3 + report.definite_right - 3.0 * report.definite_wrong
+        + 2.0 * report.rejection
+        + 0.5 * report.suggest_right
+}
+
+/// Grid search over thresholds and score mixing, on the given (tuning) cases only.
+pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Report) {
+    let base = *knowledge.settings();
+    let mut best: Option<(f64, SearchSettings, Report)> = None;
+    for (word_share, coverage_share, query_share) in grid3([0.4, 0.6], [0.5, 0.7], [1.0, 0.8, 0.6]) {
+        {
+            let mixed = SearchSettings {
+                word_share,
+                coverage_share,
+                query_share,
+                ..base
+            };
+            for definite in [0.4f32, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75] {
+                for suggest in [0.2f32, 0.25, 0.3, 0.35, 0.4, 0.45] {
+                    if suggest >= definite {
+                        continue;
+                    }
+                    for margin in [0.0f32, 0.05, 0.1] {
+                        let settings = SearchSettings {
+                            definite_threshold: definite,
+                            suggest_threshold: suggest,
+                            definite_margin: margin,
+                            ..mixed
+                        };
+                        let report = evaluate(knowledge, cases, &settings);
+                        let score = objective(&report);
+                        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                            best = Some((score, settings, report));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(_, settings, report)| (settings, report))
+        .unwrap_or_else(|| (base, evaluate(knowledge, cases, &base)))
+}
+
+
+fn grid3(a: [f32; 2], b: [f32; 2], c: [f32; 3]) -> impl Iterator<Item = (f32, f32, f32)> {
+    a.into_iter()
+        .flat_map(move |x| b.into_iter().flat_map(move |y| c.into_iter().map(move |z| (x, y, z))))
+}

@@ -1,0 +1,363 @@
+//! The help knowledge base: entries loaded from `knowledge/`, indexed with tantivy, and the search
+//! that turns a question into one of three outcomes — a definite answer, "did you mean" suggestions,
+//! or an honest "I don't know".
+
+pub mod analyzer;
+pub mod entry;
+pub mod index;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use analyzer::{Analyzer, Terms};
+pub use entry::{Entry, Link, LocalizedEntry};
+use index::{FieldWeights, IndexError, KnowledgeIndex};
+
+use crate::locale::Locale;
+
+/// How sure the search is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// One confident answer.
+    Definite,
+    /// A few candidates for the user to pick from.
+    Suggest,
+    /// Nothing fits: say so, never a random entry.
+    None,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Definite => "definite",
+            Outcome::Suggest => "suggest",
+            Outcome::None => "none",
+        }
+    }
+}
+
+/// Search tuning. Defaults come from tuning on `tests/eval/questions.tsv` (tune split only).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchSettings {
+    /// Confidence at or above which the best entry is answered outright.
+    pub definite_threshold: f32,
+    /// Confidence at or above which candidates are suggested.
+    pub suggest_threshold: f32,
+    /// Relative lead the best entry needs over the second for a definite answer.
+    pub definite_margin: f32,
+    /// Share of word coverage (vs bigram coverage) in the confidence.
+    pub word_share: f32,
+    /// Share of coverage (vs relative BM25) in the final ranking score.
+    pub coverage_share: f32,
+    /// Share of "how much of the question the entry covers" (vs "how much of the entry's best
+    /// phrasing the question contains") in the confidence.
+    pub query_share: f32,
+    pub weights: FieldWeights,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        Self {
+            definite_threshold: 0.45,
+            suggest_threshold: 0.4,
+            definite_margin: 0.0,
+            word_share: 0.4,
+            coverage_share: 0.5,
+            query_share: 1.0,
+            weights: FieldWeights::default(),
+        }
+    }
+}
+
+/// One ranked candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    /// The ranking score in 0..=1: mostly how much of the question the entry covers.
+    pub score: f32,
+    #[serde(skip)]
+    pub entry: usize,
+    #[serde(skip)]
+    pub coverage: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub outcome: Outcome,
+    pub hits: Vec<Hit>,
+}
+
+/// Which terms an entry's phrasings and answer contain, for coverage.
+struct EntryVocabulary {
+    questions: HashSet<String>,
+    answer: HashSet<String>,
+    /// Each phrasing's unique words and grams.
+    phrasings: Vec<(Vec<String>, Vec<String>)>,
+}
+
+/// Inverse document frequencies over the phrasings.
+struct TermWeights {
+    df: HashMap<String, u32>,
+    docs: f32,
+}
+
+impl TermWeights {
+    fn weight(&self, term: &str) -> f32 {
+        let df = self.df.get(term).copied().unwrap_or(0) as f32;
+        ((self.docs + 1.0) / (df + 0.5)).ln().max(0.05)
+    }
+}
+
+pub struct KnowledgeBase {
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    analyzer: Arc<Analyzer>,
+    index: KnowledgeIndex,
+    vocabulary: Vec<EntryVocabulary>,
+    word_weights: TermWeights,
+    gram_weights: TermWeights,
+    settings: SearchSettings,
+}
+
+impl std::fmt::Debug for KnowledgeBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnowledgeBase")
+            .field("entries", &self.entries.len())
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// The most candidates a result lists.
+pub const MAX_HITS: usize = 5;
+
+impl KnowledgeBase {
+    pub fn build(
+        entries: Vec<Entry>,
+        analyzer: Arc<Analyzer>,
+        settings: SearchSettings,
+    ) -> Result<Self, IndexError> {
+        let index = KnowledgeIndex::build(&entries, &analyzer, settings.weights)?;
+        let mut word_df: HashMap<String, u32> = HashMap::new();
+        let mut gram_df: HashMap<String, u32> = HashMap::new();
+        let mut phrasings = 0u32;
+        let mut vocabulary = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let mut questions = HashSet::new();
+            let mut answer = HashSet::new();
+            let mut phrasing_terms = Vec::new();
+            for locale in Locale::ALL {
+                let text = entry.localized(locale);
+                for phrasing in std::iter::once(&text.title).chain(&text.similar) {
+                    phrasings += 1;
+                    let terms = analyzer.analyze(phrasing);
+                    for word in terms.words.iter().collect::<HashSet<_>>() {
+                        *word_df.entry(word.clone()).or_default() += 1;
+                    }
+                    for gram in terms.grams.iter().collect::<HashSet<_>>() {
+                        *gram_df.entry(gram.clone()).or_default() += 1;
+                    }
+                    let unique = |list: &[String]| {
+                        let mut list = list.to_vec();
+                        list.sort();
+                        list.dedup();
+                        list
+                    };
+                    phrasing_terms.push((unique(&terms.words), unique(&terms.grams)));
+                    questions.extend(terms.words);
+                    questions.extend(terms.grams);
+                }
+                let terms = analyzer.analyze(&text.answer);
+                answer.extend(terms.words);
+                answer.extend(terms.grams);
+            }
+            vocabulary.push(EntryVocabulary {
+                questions,
+                answer,
+                phrasings: phrasing_terms,
+            });
+        }
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        Ok(Self {
+            entries,
+            by_id,
+            analyzer,
+            index,
+            vocabulary,
+            word_weights: TermWeights {
+                df: word_df,
+                docs: phrasings as f32,
+            },
+            gram_weights: TermWeights {
+                df: gram_df,
+                docs: phrasings as f32,
+            },
+            settings,
+        })
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|i| &self.entries[*i])
+    }
+
+    pub fn analyzer(&self) -> &Arc<Analyzer> {
+        &self.analyzer
+    }
+
+    pub fn settings(&self) -> &SearchSettings {
+        &self.settings
+    }
+
+
+    /// How much of the question (weighted by rarity) the entry's phrasings contain; terms found
+    /// only in the answer count half.
+    fn coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
+        let vocabulary = &self.vocabulary[entry];
+        let part = |list: &[String], weights: &TermWeights| -> Option<f32> {
+            let unique: HashSet<&String> = list.iter().collect();
+            if unique.is_empty() {
+                return None;
+            }
+            let (mut found, mut total) = (0.0, 0.0);
+            for term in unique {
+                let weight = weights.weight(term);
+                total += weight;
+                if vocabulary.questions.contains(term) {
+                    found += weight;
+                } else if vocabulary.answer.contains(term) {
+                    found += 0.5 * weight;
+                }
+            }
+            Some(found / total)
+        };
+        match (
+            part(&terms.words, &self.word_weights),
+            part(&terms.grams, &self.gram_weights),
+        ) {
+            (Some(words), Some(grams)) => {
+                word_share * words + (1.0 - word_share) * grams
+            }
+            (Some(words), None) => words,
+            (None, Some(grams)) => grams,
+            (None, None) => 0.0,
+        }
+    }
+
+    /// How much of the entry's best-matching phrasing (weighted by rarity) the question contains.
+    fn phrasing_coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
+        let words: HashSet<&str> = terms.words.iter().map(String::as_str).collect();
+        let grams: HashSet<&str> = terms.grams.iter().map(String::as_str).collect();
+        let part = |list: &[String], present: &HashSet<&str>, weights: &TermWeights| -> Option<f32> {
+            if list.is_empty() {
+                return None;
+            }
+            let (mut found, mut total) = (0.0, 0.0);
+            for term in list {
+                let weight = weights.weight(term);
+                total += weight;
+                if present.contains(term.as_str()) {
+                    found += weight;
+                }
+            }
+            Some(found / total)
+        };
+        self.vocabulary[entry]
+            .phrasings
+            .iter()
+            .map(|(phrase_words, phrase_grams)| {
+                let w = part(phrase_words, &words, &self.word_weights);
+                let g = part(phrase_grams, &grams, &self.gram_weights);
+                match (w, g) {
+                    (Some(w), Some(g)) if !grams.is_empty() => word_share * w + (1.0 - word_share) * g,
+                    (Some(w), _) => w,
+                    (None, Some(g)) => g,
+                    (None, None) => 0.0,
+                }
+            })
+            .fold(0.0, f32::max)
+    }
+
+    /// Ranks entries for a question and decides the outcome.
+    pub fn search(&self, question: &str, locale: Locale) -> Result<SearchResult, IndexError> {
+        self.search_with(question, locale, &self.settings)
+    }
+
+    /// [`Self::search`] with other thresholds and score mixing (the field weights stay the
+    /// index's): how tuning tries settings without rebuilding anything.
+    pub fn search_with(
+        &self,
+        question: &str,
+        locale: Locale,
+        settings: &SearchSettings,
+    ) -> Result<SearchResult, IndexError> {
+        let terms = self.analyzer.analyze(question);
+        let index_hits = self.index.search(&terms, 12)?;
+        let top_score = index_hits.first().map_or(0.0, |h| h.score);
+        let share = settings.coverage_share;
+        let mut hits: Vec<Hit> = index_hits
+            .iter()
+            .map(|hit| {
+                let coverage = settings.query_share
+                    * self.coverage(&terms, hit.entry, settings.word_share)
+                    + (1.0 - settings.query_share)
+                        * self.phrasing_coverage(&terms, hit.entry, settings.word_share);
+                let relative = if top_score > 0.0 {
+                    hit.score / top_score
+                } else {
+                    0.0
+                };
+                let entry = &self.entries[hit.entry];
+                Hit {
+                    id: entry.id.clone(),
+                    title: entry.localized(locale).title.clone(),
+                    score: share * coverage + (1.0 - share) * relative,
+                    entry: hit.entry,
+                    coverage,
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        hits.truncate(MAX_HITS);
+
+        let outcome = match hits.as_slice() {
+            [] => Outcome::None,
+            [best, rest @ ..] => {
+                let confidence = best.coverage;
+                let lead = rest
+                    .first()
+                    .map_or(1.0, |second| (best.score - second.score) / best.score.max(1e-6));
+                if confidence >= settings.definite_threshold && lead >= settings.definite_margin
+                {
+                    Outcome::Definite
+                } else if confidence >= settings.suggest_threshold {
+                    Outcome::Suggest
+                } else {
+                    Outcome::None
+                }
+            }
+        };
+        Ok(SearchResult { outcome, hits })
+    }
+}
+
+/// The locale a question is written in: Chinese if it has Chinese characters, else English.
+pub fn locale_of(question: &str) -> Locale {
+    if analyzer::has_cjk(question) {
+        Locale::ZhCn
+    } else {
+        Locale::En
+    }
+}

@@ -1,0 +1,32 @@
+//! helpbot: a help assistant for a student account service. It answers from a knowledge base,
+//! guides through dialogs, acts on the account store and hands over to human support, on several
+//! channels through one core.
+//!
+//! A tour of the modules, in the order a message meets them:
+
+/// Channel adapters (terminal now; web and Telegram later): translate, never decide.
+pub mod channels;
+/// Typed configuration: defaults < `helpbot.toml` < `HELPBOT_*` environment.
+pub mod config;
+/// Editor content (knowledge, small talk, translations) loaded and validated as one set.
+pub mod content;
+/// The core: turns an input of a conversation into structured replies.
+pub mod core;
+/// Evaluation of the search on a labelled question set, and threshold tuning.
+pub mod eval;
+/// Fluent translations of every text the code itself produces.
+pub mod i18n;
+/// Knowledge entries, the tantivy + jieba index, and the three-outcome search.
+pub mod knowledge;
+/// Supported locales and language negotiation.
+pub mod locale;
+/// Masking of ID numbers, phones and e-mails in free text.
+pub mod pii;
+/// `file:line: message` problems reported by `helpbot check`.
+pub mod problem;
+/// Start-up: configuration, logging, content and database wired together.
+pub mod runtime;
+/// Greetings, thanks, goodbyes and "who are you".
+pub mod smalltalk;
+/// The database (SQLite or PostgreSQL) and the conversation tables.
+pub mod store;

@@ -1,0 +1,233 @@
+//! The `helpbot` command line: parse, load configuration, call into the library.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use helpbot::channels::terminal;
+use helpbot::config::Config;
+use helpbot::content::{Content, ContentPaths};
+use helpbot::core::Assistant;
+use helpbot::knowledge::locale_of;
+use helpbot::locale::Locale;
+use helpbot::{eval, runtime};
+
+#[derive(Parser)]
+#[command(name = "helpbot", version, about = "Help assistant for the student account service")]
+struct Cli {
+    /// Configuration file (default: ./helpbot.toml when it exists).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Answer one question, or with --json and no question, every stdin line.
+    Ask {
+        question: Option<String>,
+        /// One JSON object per question: query, answered, outcome, hits.
+        #[arg(long)]
+        json: bool,
+        /// Reply language (default: the question's own).
+        #[arg(long)]
+        lang: Option<Locale>,
+    },
+    /// Chat in the terminal: each line is a message; type a number to press a button.
+    Chat {
+        /// Print every bot message as one JSON line {"text", "buttons"}.
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        lang: Option<Locale>,
+    },
+    /// Validate knowledge, dialogs and locales; problems are printed as file:line: message.
+    Check,
+    /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
+    Eval {
+        file: PathBuf,
+        /// Which part of the set to score.
+        #[arg(long, default_value = "all", value_parser = ["all", "tune", "holdout"])]
+        split: String,
+        /// Search thresholds on the tune split and print the best settings.
+        #[arg(long)]
+        tune: bool,
+        /// List every question that was not answered definitely and correctly.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("helpbot: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime::init_logging(config.log.as_deref(), "warn");
+    let result = match cli.command {
+        Command::Check => check(&config),
+        Command::Eval {
+            file,
+            split,
+            tune,
+            verbose,
+        } => run_eval(&config, &file, &split, tune, verbose),
+        Command::Ask {
+            question,
+            json,
+            lang,
+        } => with_runtime(ask(&config, question, json, lang)),
+        Command::Chat { json, lang } => with_runtime(chat(&config, json, lang)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("helpbot: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CommandResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn with_runtime(future: impl Future<Output = CommandResult>) -> CommandResult {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(future)
+}
+
+fn check(config: &Config) -> CommandResult {
+    match Content::load(&ContentPaths::from(config), config.search) {
+        Ok(content) => {
+            println!(
+                "ok: {} knowledge entries, {} small-talk intents, locales {}",
+                content.knowledge.entries().len(),
+                content.smalltalk.intents().len(),
+                Locale::ALL.map(|l| l.tag()).join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            for problem in &err.0 {
+                println!("{problem}");
+            }
+            eprintln!("{} problem(s) found", err.0.len());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn run_eval(config: &Config, file: &PathBuf, split: &str, tune: bool, verbose: bool) -> CommandResult {
+    let content = runtime::load_content(config)?;
+    let cases = eval::load_cases(file).map_err(|p| p.to_string())?;
+    let knowledge = &content.knowledge;
+    if tune {
+        let tuning: Vec<&eval::Case> = cases.iter().filter(|c| c.split == eval::Split::Tune).collect();
+        let (settings, report) = eval::tune(knowledge, &tuning);
+        println!("best settings on the tune split ({} questions):", tuning.len());
+        println!("{}", toml::to_string(&settings)?);
+        print_report("tune", &report, false);
+        let holdout: Vec<&eval::Case> =
+            cases.iter().filter(|c| c.split == eval::Split::Holdout).collect();
+        print_report("holdout", &eval::evaluate(knowledge, &holdout, &settings), verbose);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let selected: Vec<&eval::Case> = cases
+        .iter()
+        .filter(|c| match split {
+            "tune" => c.split == eval::Split::Tune,
+            "holdout" => c.split == eval::Split::Holdout,
+            _ => true,
+        })
+        .collect();
+    let report = eval::evaluate(knowledge, &selected, knowledge.settings());
+    print_report(split, &report, verbose);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_report(name: &str, report: &eval::Report, verbose: bool) {
+    println!(
+        "{name}: {} questions ({} in domain, {} out of domain)",
+        report.questions, report.in_domain, report.out_of_domain
+    );
+    println!(
+        "  top-1 {:.3}  top-3 {:.3}  MRR {:.3}  out-of-domain rejection {:.3}",
+        report.top1, report.top3, report.mrr, report.rejection
+    );
+    println!(
+        "  in domain: definite right {:.3}, definite wrong {:.3}, suggestions with the answer {:.3}, \"don't know\" {:.3}",
+        report.definite_right, report.definite_wrong, report.suggest_right, report.false_none
+    );
+    if verbose {
+        for miss in &report.misses {
+            println!(
+                "  miss [{}] {} -> {} (expected {})",
+                miss.outcome, miss.question, miss.got, miss.expected
+            );
+        }
+    }
+}
+
+async fn ask(config: &Config, question: Option<String>, json: bool, lang: Option<Locale>) -> CommandResult {
+    let content = runtime::load_content(config)?;
+    let assistant = Assistant::new(
+        content.clone(),
+        // `ask` stores nothing: it needs no database.
+        helpbot::store::Database::connect("sqlite::memory:").await?,
+        helpbot::core::AssistantSettings::from(config),
+    );
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let questions: Vec<String> = match question {
+        Some(question) => vec![question],
+        None if json => std::io::stdin().lock().lines().map_while(Result::ok).collect(),
+        None => return Err("give a question, or use --json to read questions from stdin".into()),
+    };
+    for question in questions {
+        let locale = lang.unwrap_or_else(|| locale_of(&question));
+        if json {
+            let result = content.knowledge.search(&question, locale)?;
+            let line = serde_json::json!({
+                "query": question,
+                "answered": result.outcome == helpbot::knowledge::Outcome::Definite,
+                "outcome": result.outcome,
+                "hits": result.hits,
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            let reply = assistant.reply(&helpbot::core::Input::Text(question), locale)?;
+            writeln!(out, "[{}]", reply.outcome)?;
+            for message in &reply.messages {
+                writeln!(out, "{}", message.text)?;
+                for (n, button) in message.buttons.iter().enumerate() {
+                    writeln!(out, "  [{}] {}", n + 1, button.label)?;
+                }
+                for link in &message.links {
+                    writeln!(out, "  🔗 {}: {}", link.title, link.url)?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn chat(config: &Config, json: bool, lang: Option<Locale>) -> CommandResult {
+    let assistant = runtime::start(config).await?;
+    let locale = lang.unwrap_or(config.default_locale);
+    let format = if json { terminal::Format::Json } else { terminal::Format::Human };
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    terminal::run(&assistant, locale, format, stdin, &mut out).await?;
+    out.flush()?;
+    assistant.database().close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,52 @@
+//! Start-up shared by every command: logging, content and database from one configuration.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use tracing_subscriber::EnvFilter;
+
+use crate::config::Config;
+use crate::content::{Content, ContentError, ContentPaths};
+use crate::core::{Assistant, AssistantSettings};
+use crate::store::{Database, StoreError, redact_url};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Logs to stderr. `RUST_LOG` wins over the configured filter; `default` applies when neither is
+/// set (commands that print to a terminal keep quiet unless asked).
+pub fn init_logging(configured: Option<&str>, default: &str) {
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .or_else(|| configured.map(String::from))
+        .unwrap_or_else(|| default.to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new(default)))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Loads and validates the content named by the configuration.
+pub fn load_content(config: &Config) -> Result<Arc<Content>, ContentError> {
+    let started = Instant::now();
+    let content = Content::load(&ContentPaths::from(config), config.search)?;
+    tracing::info!(
+        entries = content.knowledge.entries().len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "content loaded"
+    );
+    Ok(content.shared())
+}
+
+/// Content, database and the core, ready to handle conversations.
+pub async fn start(config: &Config) -> Result<Assistant, StartError> {
+    let content = load_content(config)?;
+    let db = Database::connect(&config.database_url).await?;
+    tracing::info!(database = %redact_url(&config.database_url), "database ready");
+    Ok(Assistant::new(content, db, AssistantSettings::from(config)))
+}

@@ -1,0 +1,305 @@
+//! The database: one pool for SQLite (the embedded default) or PostgreSQL, migrations per backend,
+//! and the conversation tables. Every query here is written once with `$n` placeholders and runs on
+//! both backends; nothing a user types reaches SQL except as a bound parameter.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, ConnectOptions, Row};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("database URL `{0}` is neither sqlite: nor postgres:")]
+    UnsupportedUrl(String),
+    #[error("cannot create the database folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("stored data is malformed: {0}")]
+    Malformed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The connection pool and which backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Milliseconds since the Unix epoch: how times are stored on both backends.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Database {
+    /// Connects, creating an SQLite file (and its folder) on first run, and migrates.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_url(url)));
+        };
+        let mut url = url.to_string();
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if !path.is_empty()
+                && path != ":memory:"
+                && let Some(parent) = std::path::Path::new(path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Folder(parent.display().to_string(), e))?;
+            }
+            if !url.contains("mode=") {
+                url.push_str(if url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            }
+        }
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while one writer commits; the timeout makes a
+                        // second writer wait instead of failing with SQLITE_BUSY.
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Whether the database answers (for readiness checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// A URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            format!("{}://***{}", &url[..scheme_end], &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sender {
+    User,
+    Bot,
+}
+
+impl Sender {
+    fn as_str(self) -> &'static str {
+        match self {
+            Sender::User => "user",
+            Sender::Bot => "bot",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRecord {
+    pub id: String,
+    pub channel: String,
+    pub locale: String,
+    pub state: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub sender: Sender,
+    pub body: String,
+    pub outcome: Option<String>,
+    pub entry_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub sender: Sender,
+    pub body: &'a str,
+    pub outcome: Option<&'a str>,
+    pub entry_id: Option<&'a str>,
+}
+
+/// Conversations and their transcripts.
+impl Database {
+    pub async fn create_conversation(
+        &self,
+        id: &str,
+        channel: &str,
+        locale: &str,
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO conversations (id, channel, locale, state, created_at, updated_at) \
+             VALUES ($1, $2, $3, '{}', $4, $5)",
+        )
+        .bind(id)
+        .bind(channel)
+        .bind(locale)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, channel, locale, state, created_at, updated_at FROM conversations WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(ConversationRecord {
+                id: row.try_get("id")?,
+                channel: row.try_get("channel")?,
+                locale: row.try_get("locale")?,
+                state: row.try_get("state")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves a turn: the messages it produced and the conversation's new state, atomically.
+    pub async fn record_turn(
+        &self,
+        conversation_id: &str,
+        locale: &str,
+        state: &str,
+        messages: &[NewMessage<'_>],
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        for message in messages {
+            sqlx::query(
+                "INSERT INTO messages (conversation_id, sender, body, outcome, entry_id, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(conversation_id)
+            .bind(message.sender.as_str())
+            .bind(message.body)
+            .bind(message.outcome)
+            .bind(message.entry_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let updated = sqlx::query(
+            "UPDATE conversations SET locale = $1, state = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(locale)
+        .bind(state)
+        .bind(now)
+        .bind(conversation_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Malformed(format!(
+                "conversation {conversation_id} does not exist"
+            )));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The transcript, oldest first.
+    pub async fn messages(&self, conversation_id: &str) -> Result<Vec<StoredMessage>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, sender, body, outcome, entry_id, created_at FROM messages \
+             WHERE conversation_id = $1 ORDER BY id",
+        )
+        .bind(conversation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                let sender: String = row.try_get("sender")?;
+                Ok(StoredMessage {
+                    id: row.try_get("id")?,
+                    sender: match sender.as_str() {
+                        "user" => Sender::User,
+                        "bot" => Sender::Bot,
+                        other => return Err(StoreError::Malformed(format!("sender `{other}`"))),
+                    },
+                    body: row.try_get("body")?,
+                    outcome: row.try_get("outcome")?,
+                    entry_id: row.try_get("entry_id")?,
+                    created_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://user:secret@db:5432/x"),
+            "postgres://***@db:5432/x"
+        );
+        assert_eq!(redact_url("sqlite://data/h.db"), "sqlite://data/h.db");
+    }
+}
