@@ -1,1 +1,149 @@
-fn main(){}
+//! Answering benchmark: start-up time, per-question latency (p50/p99), search quality on the
+//! shipped evaluation set, and the resident memory of an idle `helpbot chat`.
+//! Run with `cargo bench --bench answering`; it prints numbers, it asserts nothing.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use helpbot::config::Config;
+use helpbot::content::{Content, ContentPaths};
+use helpbot::core::{Assistant, AssistantSettings, Input};
+use helpbot::eval::{Split, evaluate, load_cases};
+use helpbot::knowledge::locale_of;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn config() -> Config {
+    Config {
+        knowledge_dir: repo().join("knowledge"),
+        dialogs_dir: repo().join("dialogs"),
+        locales_dir: repo().join("locales"),
+        ..Config::default()
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let config = config();
+    let paths = ContentPaths::from(&config);
+
+    // Start-up: load and validate content, build the jieba dictionary and the tantivy index.
+    let mut startups = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let content = Content::load(&paths, config.search).expect("content loads");
+        startups.push(started.elapsed());
+        drop(content);
+    }
+    startups.sort();
+    println!(
+        "start-up (content + jieba + index), 5 runs: min {:.0} ms, median {:.0} ms, max {:.0} ms",
+        startups[0].as_secs_f64() * 1e3,
+        startups[2].as_secs_f64() * 1e3,
+        startups[4].as_secs_f64() * 1e3
+    );
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let content = Content::load(&paths, config.search)
+        .expect("content")
+        .shared();
+    let db = runtime
+        .block_on(helpbot::store::Database::connect("sqlite::memory:"))
+        .expect("db");
+    let assistant = Assistant::new(content.clone(), db, AssistantSettings::from(&config));
+    let cases = load_cases(&repo().join("tests/eval/questions.tsv")).expect("eval set");
+
+    // Latency of one answer on this thread (one core): small talk check + search + wording.
+    let rounds = 50;
+    let mut latencies = Vec::with_capacity(cases.len() * rounds);
+    for _ in 0..rounds {
+        for case in &cases {
+            let input = Input::Text(case.question.clone());
+            let locale = locale_of(&case.question);
+            let started = Instant::now();
+            let reply = assistant.reply(&input, locale).expect("reply");
+            latencies.push(started.elapsed());
+            std::hint::black_box(reply);
+        }
+    }
+    latencies.sort();
+    println!(
+        "answer latency over {} answers ({} questions x {rounds}), one thread: p50 {}, p99 {}, max {}",
+        latencies.len(),
+        cases.len(),
+        micros(percentile(&latencies, 0.5)),
+        micros(percentile(&latencies, 0.99)),
+        micros(*latencies.last().expect("some"))
+    );
+
+    // Search quality on the shipped set (thresholds were tuned on the tune split only).
+    let knowledge = &content.knowledge;
+    for (name, filter) in [
+        ("tune", Some(Split::Tune)),
+        ("holdout", Some(Split::Holdout)),
+        ("all", None),
+    ] {
+        let selected: Vec<_> = cases
+            .iter()
+            .filter(|c| filter.is_none_or(|s| c.split == s))
+            .collect();
+        let r = evaluate(knowledge, &selected, knowledge.settings());
+        println!(
+            "eval {name:7} ({:3} questions): top-1 {:.3}  top-3 {:.3}  MRR {:.3}  rejection {:.3}  definite right {:.3} wrong {:.3}",
+            r.questions, r.top1, r.top3, r.mrr, r.rejection, r.definite_right, r.definite_wrong
+        );
+    }
+
+    // Resident memory of `helpbot chat` waiting for input.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpbot"))
+        .args(["chat", "--json"])
+        .current_dir(dir.path())
+        .env(
+            "HELPBOT_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("h.db").display()),
+        )
+        .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
+        .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
+        .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("helpbot chat starts");
+    let started = Instant::now();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first_line)
+        .expect("welcome");
+    let ready = started.elapsed();
+    std::thread::sleep(Duration::from_millis(500));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap_or("VmRSS: unknown")
+        .to_string();
+    drop(child.stdin.take());
+    let _ = child.wait();
+    println!(
+        "helpbot chat: welcome after {:.0} ms (process start to first message); idle {}",
+        ready.as_secs_f64() * 1e3,
+        rss.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
+    );
+}

@@ -65,11 +65,15 @@ impl Config {
             None => figment = figment.merge(Toml::file("helpbot.toml")),
         }
         figment = figment.merge(Env::prefixed("HELPBOT_").split("__"));
-        figment.extract().map_err(|e| ConfigError::Invalid(Box::new(e)))
+        figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(Box::new(e)))
     }
 }
 
 #[cfg(test)]
+// figment's Jail closures must return its (large) error type.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 

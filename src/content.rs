@@ -139,7 +139,10 @@ impl Content {
                     if !translations.has(locale, &id) {
                         problems.push(Problem::new(
                             &entry.0,
-                            line_of(&std::fs::read_to_string(&entry.0).unwrap_or_default(), "category"),
+                            line_of(
+                                &std::fs::read_to_string(&entry.0).unwrap_or_default(),
+                                "category",
+                            ),
                             format!(
                                 "category `{}` has no name: add `{id} = …` to locales/{locale}/",
                                 entry.1.category
@@ -192,15 +195,26 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
         Err(err) => {
             return (
                 Vec::new(),
-                vec![Problem::new(knowledge, 1, format!("cannot read the knowledge folder: {err}"))],
+                vec![Problem::new(
+                    knowledge,
+                    1,
+                    format!("cannot read the knowledge folder: {err}"),
+                )],
             );
         }
     };
     if files.is_empty() {
-        problems.push(Problem::new(knowledge, 1, "no knowledge entries (*.md) found"));
+        problems.push(Problem::new(
+            knowledge,
+            1,
+            "no knowledge entries (*.md) found",
+        ));
     }
     let mut entries: Vec<(PathBuf, Entry)> = Vec::new();
     let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    // Ids of files that failed to parse still count as existing, so one broken file is reported
+    // once and not again by every entry that relates to it.
+    let mut unparsed_ids: HashSet<String> = HashSet::new();
     for file in files {
         let text = match std::fs::read_to_string(&file) {
             Ok(text) => text,
@@ -211,7 +225,12 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
         };
         match parse_entry(&file, &text) {
             Ok(entry) => entries.push((file.clone(), entry)),
-            Err(mut found) => problems.append(&mut found),
+            Err(mut found) => {
+                problems.append(&mut found);
+                if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
+                    unparsed_ids.insert(stem.to_string());
+                }
+            }
         }
         texts.insert(file, text);
     }
@@ -230,7 +249,7 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
     for (file, entry) in &entries {
         let text = &texts[file];
         for related in &entry.related {
-            if !first_by_id.contains_key(related.as_str()) {
+            if !first_by_id.contains_key(related.as_str()) && !unparsed_ids.contains(related) {
                 problems.push(Problem::new(
                     file,
                     line_of(text, &format!("\"{related}\"")),
@@ -247,7 +266,10 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
                 format!("dialog `{dialog}` does not exist in {}", dialogs.display()),
             ));
         }
-        if let Some(folder) = file.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str())
+        if let Some(folder) = file
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
             && file.parent() != Some(knowledge)
             && folder != entry.category
         {

@@ -50,9 +50,12 @@ pub struct BotMessage {
     pub kind: ReplyKind,
     pub text: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub buttons: Vec<Button>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
+    /// A caption for the buttons ("相关问题："), shown between the text and the buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons_caption: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
     /// The knowledge entry shown, for feedback and analytics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
@@ -64,6 +67,7 @@ impl BotMessage {
             kind,
             text,
             buttons: Vec::new(),
+            buttons_caption: None,
             links: Vec::new(),
             entry_id: None,
         }
@@ -314,6 +318,7 @@ impl Assistant {
                         kind: ReplyKind::Suggestions,
                         text: self.text(locale, "suggest-intro", &[]),
                         buttons,
+                        buttons_caption: None,
                         links: Vec::new(),
                         entry_id: None,
                     }],
@@ -359,14 +364,12 @@ impl Assistant {
                 payload: format!("{ENTRY_PAYLOAD}{}", related.id),
             })
             .collect();
-        let mut body = format!("{}\n\n{}", text.title, text.answer);
-        if !buttons.is_empty() {
-            body.push_str("\n\n");
-            body.push_str(&self.text(locale, "answer-related", &[]));
-        }
+        let buttons_caption =
+            (!buttons.is_empty()).then(|| self.text(locale, "answer-related", &[]));
         BotMessage {
             kind: ReplyKind::Answer,
-            text: body,
+            text: format!("{}\n\n{}", text.title, text.answer),
+            buttons_caption,
             buttons,
             links: text.links.clone(),
             entry_id: Some(entry.id.clone()),

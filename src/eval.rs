@@ -31,18 +31,29 @@ pub fn load_cases(path: &Path) -> Result<Vec<Case>, Problem> {
     let mut cases = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
-        if line.trim().is_empty() || line.starts_with('#') || (index == 0 && line.starts_with("question\t")) {
+        if line.trim().is_empty()
+            || line.starts_with('#')
+            || (index == 0 && line.starts_with("question\t"))
+        {
             continue;
         }
         let columns: Vec<&str> = line.split('\t').collect();
         if columns.len() < 2 || columns[0].trim().is_empty() {
-            return Err(Problem::new(path, line_no, "expected `question<TAB>expected-id[<TAB>split]`"));
+            return Err(Problem::new(
+                path,
+                line_no,
+                "expected `question<TAB>expected-id[<TAB>split]`",
+            ));
         }
         let split = match columns.get(2).map(|s| s.trim()) {
             None | Some("") | Some("tune") => Split::Tune,
             Some("holdout") => Split::Holdout,
             Some(other) => {
-                return Err(Problem::new(path, line_no, format!("unknown split `{other}`")));
+                return Err(Problem::new(
+                    path,
+                    line_no,
+                    format!("unknown split `{other}`"),
+                ));
             }
         };
         let expected = columns[1].trim();
@@ -96,7 +107,11 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
             Ok(result) => result,
             Err(_) => continue,
         };
-        let got = result.hits.first().map(|h| h.id.clone()).unwrap_or_else(|| "-".into());
+        let got = result
+            .hits
+            .first()
+            .map(|h| h.id.clone())
+            .unwrap_or_else(|| "-".into());
         match &case.expected {
             None => {
                 report.out_of_domain += 1;
@@ -144,7 +159,11 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
     let share = |n: usize, of: usize| if of == 0 { 0.0 } else { n as f64 / of as f64 };
     report.top1 = share(top1, report.in_domain);
     report.top3 = share(top3, report.in_domain);
-    report.mrr = if report.in_domain == 0 { 0.0 } else { mrr / report.in_domain as f64 };
+    report.mrr = if report.in_domain == 0 {
+        0.0
+    } else {
+        mrr / report.in_domain as f64
+    };
     report.rejection = share(rejected, report.out_of_domain);
     report.definite_right = share(definite_right, report.in_domain);
     report.definite_wrong = share(definite_wrong, report.in_domain);
@@ -165,7 +184,8 @@ pub fn objective(report: &Report) -> f64 {
 pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Report) {
     let base = *knowledge.settings();
     let mut best: Option<(f64, SearchSettings, Report)> = None;
-    for (word_share, coverage_share, query_share) in grid3([0.4, 0.6], [0.5, 0.7], [1.0, 0.8, 0.6]) {
+    for (word_share, coverage_share, query_share) in grid3([0.4, 0.6], [0.5, 0.7], [1.0, 0.8, 0.6])
+    {
         {
             let mixed = SearchSettings {
                 word_share,
@@ -199,8 +219,9 @@ pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Repo
         .unwrap_or_else(|| (base, evaluate(knowledge, cases, &base)))
 }
 
-
 fn grid3(a: [f32; 2], b: [f32; 2], c: [f32; 3]) -> impl Iterator<Item = (f32, f32, f32)> {
-    a.into_iter()
-        .flat_map(move |x| b.into_iter().flat_map(move |y| c.into_iter().map(move |z| (x, y, z))))
+    a.into_iter().flat_map(move |x| {
+        b.into_iter()
+            .flat_map(move |y| c.into_iter().map(move |z| (x, y, z)))
+    })
 }

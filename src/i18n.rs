@@ -57,17 +57,17 @@ impl Translations {
         let mut ids: BTreeMap<Locale, BTreeMap<String, (PathBuf, usize)>> = BTreeMap::new();
         for locale in Locale::ALL {
             let locale_dir = dir.join(locale.tag());
-            let mut bundle = FluentBundle::new_concurrent(vec![
-                locale
-                    .tag()
-                    .parse()
-                    .unwrap_or_default(),
-            ]);
+            let mut bundle =
+                FluentBundle::new_concurrent(vec![locale.tag().parse().unwrap_or_default()]);
             bundle.set_use_isolating(false);
             let files = match ftl_files(&locale_dir) {
                 Ok(files) if !files.is_empty() => files,
                 Ok(_) => {
-                    problems.push(Problem::new(&locale_dir, 1, "no .ftl files for this locale"));
+                    problems.push(Problem::new(
+                        &locale_dir,
+                        1,
+                        "no .ftl files for this locale",
+                    ));
                     Vec::new()
                 }
                 Err(err) => {
@@ -227,7 +227,11 @@ mod tests {
     #[test]
     fn problems_name_file_and_line() {
         let dir = tempfile::tempdir().expect("temp dir");
-        write(dir.path(), "zh-CN", &required("only-zh = 中\nbroken = { $\n"));
+        write(
+            dir.path(),
+            "zh-CN",
+            &required("only-zh = 中\nbroken = { $\n"),
+        );
         write(dir.path(), "en", &required(""));
         let problems = Translations::load(dir.path()).unwrap_err();
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();

@@ -15,7 +15,11 @@ use helpbot::locale::Locale;
 use helpbot::{eval, runtime};
 
 #[derive(Parser)]
-#[command(name = "helpbot", version, about = "Help assistant for the student account service")]
+#[command(
+    name = "helpbot",
+    version,
+    about = "Help assistant for the student account service"
+)]
 struct Cli {
     /// Configuration file (default: ./helpbot.toml when it exists).
     #[arg(long, global = true)]
@@ -125,19 +129,37 @@ fn check(config: &Config) -> CommandResult {
     }
 }
 
-fn run_eval(config: &Config, file: &PathBuf, split: &str, tune: bool, verbose: bool) -> CommandResult {
+fn run_eval(
+    config: &Config,
+    file: &std::path::Path,
+    split: &str,
+    tune: bool,
+    verbose: bool,
+) -> CommandResult {
     let content = runtime::load_content(config)?;
     let cases = eval::load_cases(file).map_err(|p| p.to_string())?;
     let knowledge = &content.knowledge;
     if tune {
-        let tuning: Vec<&eval::Case> = cases.iter().filter(|c| c.split == eval::Split::Tune).collect();
+        let tuning: Vec<&eval::Case> = cases
+            .iter()
+            .filter(|c| c.split == eval::Split::Tune)
+            .collect();
         let (settings, report) = eval::tune(knowledge, &tuning);
-        println!("best settings on the tune split ({} questions):", tuning.len());
+        println!(
+            "best settings on the tune split ({} questions):",
+            tuning.len()
+        );
         println!("{}", toml::to_string(&settings)?);
         print_report("tune", &report, false);
-        let holdout: Vec<&eval::Case> =
-            cases.iter().filter(|c| c.split == eval::Split::Holdout).collect();
-        print_report("holdout", &eval::evaluate(knowledge, &holdout, &settings), verbose);
+        let holdout: Vec<&eval::Case> = cases
+            .iter()
+            .filter(|c| c.split == eval::Split::Holdout)
+            .collect();
+        print_report(
+            "holdout",
+            &eval::evaluate(knowledge, &holdout, &settings),
+            verbose,
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let selected: Vec<&eval::Case> = cases
@@ -176,7 +198,12 @@ fn print_report(name: &str, report: &eval::Report, verbose: bool) {
     }
 }
 
-async fn ask(config: &Config, question: Option<String>, json: bool, lang: Option<Locale>) -> CommandResult {
+async fn ask(
+    config: &Config,
+    question: Option<String>,
+    json: bool,
+    lang: Option<Locale>,
+) -> CommandResult {
     let content = runtime::load_content(config)?;
     let assistant = Assistant::new(
         content.clone(),
@@ -188,7 +215,11 @@ async fn ask(config: &Config, question: Option<String>, json: bool, lang: Option
     let mut out = stdout.lock();
     let questions: Vec<String> = match question {
         Some(question) => vec![question],
-        None if json => std::io::stdin().lock().lines().map_while(Result::ok).collect(),
+        None if json => std::io::stdin()
+            .lock()
+            .lines()
+            .map_while(Result::ok)
+            .collect(),
         None => return Err("give a question, or use --json to read questions from stdin".into()),
     };
     for question in questions {
@@ -206,12 +237,9 @@ async fn ask(config: &Config, question: Option<String>, json: bool, lang: Option
             let reply = assistant.reply(&helpbot::core::Input::Text(question), locale)?;
             writeln!(out, "[{}]", reply.outcome)?;
             for message in &reply.messages {
-                writeln!(out, "{}", message.text)?;
+                writeln!(out, "{}", terminal::render_text(message))?;
                 for (n, button) in message.buttons.iter().enumerate() {
                     writeln!(out, "  [{}] {}", n + 1, button.label)?;
-                }
-                for link in &message.links {
-                    writeln!(out, "  🔗 {}: {}", link.title, link.url)?;
                 }
             }
         }
@@ -222,7 +250,11 @@ async fn ask(config: &Config, question: Option<String>, json: bool, lang: Option
 async fn chat(config: &Config, json: bool, lang: Option<Locale>) -> CommandResult {
     let assistant = runtime::start(config).await?;
     let locale = lang.unwrap_or(config.default_locale);
-    let format = if json { terminal::Format::Json } else { terminal::Format::Human };
+    let format = if json {
+        terminal::Format::Json
+    } else {
+        terminal::Format::Human
+    };
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

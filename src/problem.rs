@@ -28,7 +28,11 @@ impl std::fmt::Display for Problem {
 /// The 1-based line of a byte offset in `text`.
 pub fn line_at(text: &str, byte_offset: usize) -> usize {
     let end = byte_offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The first line containing `needle` (1 when absent): points editors at the offending value.

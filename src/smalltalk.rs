@@ -48,7 +48,21 @@ fn is_filler(c: char) -> bool {
         || c.is_ascii_punctuation()
         || matches!(
             c,
-            '，' | '。' | '！' | '？' | '～' | '、' | '…' | '啊' | '呀' | '哈' | '呢' | '吧' | '哦' | '噢' | '嘛' | '~'
+            '，' | '。'
+                | '！'
+                | '？'
+                | '～'
+                | '、'
+                | '…'
+                | '啊'
+                | '呀'
+                | '哈'
+                | '呢'
+                | '吧'
+                | '哦'
+                | '噢'
+                | '嘛'
+                | '~'
         )
 }
 
@@ -74,7 +88,7 @@ impl SmallTalkMatcher {
             .flat_map(|(i, intent)| intent.phrases.iter().map(move |p| (squeeze(p), i)))
             .filter(|(p, _)| !p.is_empty())
             .collect();
-        phrases.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        phrases.sort_by_key(|(phrase, _)| std::cmp::Reverse(phrase.chars().count()));
         Self {
             intents: file.intents,
             phrases,
@@ -94,7 +108,10 @@ impl SmallTalkMatcher {
         let mut rest = squeezed.as_str();
         let mut last = None;
         while !rest.is_empty() {
-            let Some((phrase, intent)) = self.phrases.iter().find(|(p, _)| rest.starts_with(p.as_str()))
+            let Some((phrase, intent)) = self
+                .phrases
+                .iter()
+                .find(|(p, _)| rest.starts_with(p.as_str()))
             else {
                 break;
             };
@@ -118,7 +135,10 @@ impl SmallTalkMatcher {
             if let Some(rest) = trimmed.strip_prefix(phrase.as_str()) {
                 // "hi" must not eat the start of "his…": an English greeting ends at a non-letter.
                 if phrase.chars().all(|c| c.is_ascii_alphabetic())
-                    && rest.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                    && rest
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
                 {
                     continue;
                 }

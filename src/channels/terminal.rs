@@ -24,15 +24,23 @@ struct JsonMessage<'a> {
 }
 
 /// The text of a message with its links, as a terminal shows it.
-fn render_text(message: &BotMessage) -> String {
+pub fn render_text(message: &BotMessage) -> String {
     let mut text = message.text.clone();
     for link in &message.links {
         text.push_str(&format!("\n🔗 {}: {}", link.title, link.url));
     }
+    if let Some(caption) = &message.buttons_caption {
+        text.push_str("\n\n");
+        text.push_str(caption);
+    }
     text
 }
 
-fn print_message(out: &mut impl Write, format: Format, message: &BotMessage) -> std::io::Result<()> {
+fn print_message(
+    out: &mut impl Write,
+    format: Format,
+    message: &BotMessage,
+) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let json = JsonMessage {
@@ -60,7 +68,10 @@ pub fn interpret_line(line: &str, buttons: &[Button]) -> Input {
     {
         return Input::Button(buttons[number - 1].payload.clone());
     }
-    if let Some(button) = buttons.iter().find(|b| !typed.is_empty() && b.label == typed) {
+    if let Some(button) = buttons
+        .iter()
+        .find(|b| !typed.is_empty() && b.label == typed)
+    {
         return Input::Button(button.payload.clone());
     }
     Input::Text(line.to_string())

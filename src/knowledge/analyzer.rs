@@ -98,7 +98,7 @@ impl Analyzer {
             .filter(|(from, _)| !from.is_empty())
             .collect();
         // Longest first, so "帐号密码" wins over "帐号" when both are listed.
-        replacements.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        replacements.sort_by_key(|(from, _)| std::cmp::Reverse(from.chars().count()));
         let stopwords = settings
             .stopwords
             .iter()
@@ -200,8 +200,16 @@ mod tests {
     fn analyzer() -> Arc<Analyzer> {
         let settings = AnalysisSettings {
             words: vec!["学信网".into(), "证件号码".into()],
-            replace: [("帐号".to_string(), "账号".to_string())].into_iter().collect(),
-            stopwords: vec!["的".into(), "了".into(), "怎么办".into(), "the".into(), "my".into()],
+            replace: [("帐号".to_string(), "账号".to_string())]
+                .into_iter()
+                .collect(),
+            stopwords: vec![
+                "的".into(),
+                "了".into(),
+                "怎么办".into(),
+                "the".into(),
+                "my".into(),
+            ],
         };
         Analyzer::new(&settings)
     }

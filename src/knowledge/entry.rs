@@ -132,8 +132,8 @@ pub fn parse_entry(path: &Path, text: &str) -> Result<Entry, Vec<Problem>> {
     let mut answers: BTreeMap<Locale, (usize, String)> = BTreeMap::new();
     let mut current: Option<(Locale, usize, Vec<&str>)> = None;
     let finish = |current: Option<(Locale, usize, Vec<&str>)>,
-                      answers: &mut BTreeMap<Locale, (usize, String)>,
-                      problems: &mut Vec<Problem>| {
+                  answers: &mut BTreeMap<Locale, (usize, String)>,
+                  problems: &mut Vec<Problem>| {
         if let Some((locale, line, body)) = current {
             let answer = body.join("\n").trim().to_string();
             if answers.insert(locale, (line, answer)).is_some() {
@@ -323,7 +323,10 @@ Use "Find username".
         assert_eq!(entry.id, "find-username");
         assert!(entry.hot);
         assert_eq!(entry.localized(Locale::ZhCn).answer, "用“找回用户名”。");
-        assert_eq!(entry.localized(Locale::En).similar, vec!["forgot my username"]);
+        assert_eq!(
+            entry.localized(Locale::En).similar,
+            vec!["forgot my username"]
+        );
     }
 
     #[test]
@@ -340,7 +343,7 @@ Use "Find username".
         assert!(
             problems
                 .iter()
-                .any(|p| p.message.contains("en answer is empty") && p.line == 19),
+                .any(|p| p.message.contains("en answer is empty") && p.line == 18),
             "{problems:?}"
         );
         let no_en = GOOD.split("::: en").next().unwrap_or_default();

@@ -244,7 +244,10 @@ impl KnowledgeIndex {
                         Term::from_field_text(field, text),
                         IndexRecordOption::WithFreqs,
                     );
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost))));
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(query), boost)),
+                    ));
                 }
             }
         };

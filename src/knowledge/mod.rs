@@ -133,6 +133,9 @@ impl std::fmt::Debug for KnowledgeBase {
     }
 }
 
+/// Coverage difference under which two entries fit a question equally well.
+const COVERAGE_TIE: f32 = 0.01;
+
 /// The most candidates a result lists.
 pub const MAX_HITS: usize = 5;
 
@@ -221,7 +224,6 @@ impl KnowledgeBase {
         &self.settings
     }
 
-
     /// How much of the question (weighted by rarity) the entry's phrasings contain; terms found
     /// only in the answer count half.
     fn coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
@@ -247,9 +249,7 @@ impl KnowledgeBase {
             part(&terms.words, &self.word_weights),
             part(&terms.grams, &self.gram_weights),
         ) {
-            (Some(words), Some(grams)) => {
-                word_share * words + (1.0 - word_share) * grams
-            }
+            (Some(words), Some(grams)) => word_share * words + (1.0 - word_share) * grams,
             (Some(words), None) => words,
             (None, Some(grams)) => grams,
             (None, None) => 0.0,
@@ -260,20 +260,21 @@ impl KnowledgeBase {
     fn phrasing_coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
         let words: HashSet<&str> = terms.words.iter().map(String::as_str).collect();
         let grams: HashSet<&str> = terms.grams.iter().map(String::as_str).collect();
-        let part = |list: &[String], present: &HashSet<&str>, weights: &TermWeights| -> Option<f32> {
-            if list.is_empty() {
-                return None;
-            }
-            let (mut found, mut total) = (0.0, 0.0);
-            for term in list {
-                let weight = weights.weight(term);
-                total += weight;
-                if present.contains(term.as_str()) {
-                    found += weight;
+        let part =
+            |list: &[String], present: &HashSet<&str>, weights: &TermWeights| -> Option<f32> {
+                if list.is_empty() {
+                    return None;
                 }
-            }
-            Some(found / total)
-        };
+                let (mut found, mut total) = (0.0, 0.0);
+                for term in list {
+                    let weight = weights.weight(term);
+                    total += weight;
+                    if present.contains(term.as_str()) {
+                        found += weight;
+                    }
+                }
+                Some(found / total)
+            };
         self.vocabulary[entry]
             .phrasings
             .iter()
@@ -281,7 +282,9 @@ impl KnowledgeBase {
                 let w = part(phrase_words, &words, &self.word_weights);
                 let g = part(phrase_grams, &grams, &self.gram_weights);
                 match (w, g) {
-                    (Some(w), Some(g)) if !grams.is_empty() => word_share * w + (1.0 - word_share) * g,
+                    (Some(w), Some(g)) if !grams.is_empty() => {
+                        word_share * w + (1.0 - word_share) * g
+                    }
                     (Some(w), _) => w,
                     (None, Some(g)) => g,
                     (None, None) => 0.0,
@@ -336,10 +339,22 @@ impl KnowledgeBase {
             [] => Outcome::None,
             [best, rest @ ..] => {
                 let confidence = best.coverage;
-                let lead = rest
-                    .first()
-                    .map_or(1.0, |second| (best.score - second.score) / best.score.max(1e-6));
-                if confidence >= settings.definite_threshold && lead >= settings.definite_margin
+                let lead = rest.first().map_or(1.0, |second| {
+                    (best.score - second.score) / best.score.max(1e-6)
+                });
+                // Another entry covering the question just as well ("邮箱" alone) means the
+                // question is too vague to pick one: offer the candidates instead.
+                // Ties on coverage are broken by how much of each entry's closest phrasing the
+                // question contains.
+                let tied = rest.iter().any(|other| {
+                    other.coverage >= confidence - COVERAGE_TIE
+                        && self.phrasing_coverage(&terms, other.entry, settings.word_share)
+                            >= self.phrasing_coverage(&terms, best.entry, settings.word_share)
+                                - COVERAGE_TIE
+                });
+                if confidence >= settings.definite_threshold
+                    && lead >= settings.definite_margin
+                    && !tied
                 {
                     Outcome::Definite
                 } else if confidence >= settings.suggest_threshold {

@@ -1,0 +1,117 @@
+//! `helpbot check`: the shipped content passes; each kind of broken file is reported as
+//! `file:line: message` with a non-zero exit.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{content_copy, helpbot};
+
+fn check(content: &Path) -> Output {
+    helpbot(
+        &["check"],
+        "",
+        "sqlite::memory:",
+        &[
+            (
+                "HELPBOT_KNOWLEDGE_DIR",
+                content.join("knowledge").to_str().expect("utf-8"),
+            ),
+            (
+                "HELPBOT_DIALOGS_DIR",
+                content.join("dialogs").to_str().expect("utf-8"),
+            ),
+            (
+                "HELPBOT_LOCALES_DIR",
+                content.join("locales").to_str().expect("utf-8"),
+            ),
+        ],
+    )
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn the_shipped_content_is_valid() {
+    let output = helpbot(&["check"], "", "sqlite::memory:", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("29 knowledge entries"), "{stdout}");
+}
+
+#[test]
+fn broken_files_are_named_with_their_line() {
+    let dir = content_copy();
+    let knowledge = dir.path().join("knowledge");
+    let find_username = knowledge.join("find-account/find-username.md");
+    edit(&find_username, "hot = true", "hot = yes");
+    let find_password = knowledge.join("find-account/find-password.md");
+    edit(
+        &find_password,
+        "related = [\"",
+        "related = [\"no-such-entry\", \"",
+    );
+    let too_frequent = knowledge.join("find-account/too-frequent.md");
+    let text = std::fs::read_to_string(&too_frequent).expect("read");
+    let cut = text.find("::: en").expect("en section");
+    std::fs::write(&too_frequent, &text[..cut]).expect("write");
+    let copy = knowledge.join("register/contact-support.md");
+    std::fs::copy(knowledge.join("support/contact-support.md"), &copy).expect("copy");
+    std::fs::write(
+        dir.path().join("locales/en/extra.ftl"),
+        "fine = ok\nbroken = { $\n",
+    )
+    .expect("write");
+
+    let output = check(dir.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let expect = |needle: &str| {
+        assert!(
+            stdout.lines().any(|l| l.contains(needle)),
+            "`{needle}` not in:\n{stdout}"
+        );
+    };
+    expect("find-username.md:4: front matter");
+    expect("find-password.md:5: related entry `no-such-entry` does not exist");
+    expect("too-frequent.md");
+    expect("no `::: en` answer");
+    expect("id `contact-support` is already used");
+    expect(
+        "register/contact-support.md:3: category `support` does not match the folder `register`",
+    );
+    expect("en/extra.ftl:2: fluent syntax");
+    expect("message `fine` has no zh-CN translation");
+}
+
+#[test]
+fn an_empty_answer_and_a_missing_category_name_are_reported() {
+    let dir = content_copy();
+    let entry = dir.path().join("knowledge/register/email-ip-limited.md");
+    let text = std::fs::read_to_string(&entry).expect("read");
+    let start = text.find("::: zh-CN").expect("zh");
+    let end = text.find("::: en").expect("en");
+    let emptied = format!("{}::: zh-CN\n\n{}", &text[..start], &text[end..]);
+    std::fs::write(&entry, emptied).expect("write");
+    edit(
+        &dir.path().join("locales/en/main.ftl"),
+        "category-support = Contact support\n",
+        "",
+    );
+    let output = check(dir.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("email-ip-limited.md:") && stdout.contains("zh-CN answer is empty"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("category-support` has no en translation"),
+        "{stdout}"
+    );
+}

@@ -1,0 +1,171 @@
+//! Test fixtures: a fresh database per test on each backend, configuration pointing at the
+//! repository's content, and a way to run the real `helpbot` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use helpbot::config::Config;
+use helpbot::store::Database;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Configuration on the shipped content and the given database.
+pub fn config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_string(),
+        knowledge_dir: repo().join("knowledge"),
+        dialogs_dir: repo().join("dialogs"),
+        locales_dir: repo().join("locales"),
+        ..Config::default()
+    }
+}
+
+/// The server that tests create PostgreSQL databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("HELPBOT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A fresh, empty database that lives as long as the value.
+pub enum TestDb {
+    Sqlite { dir: tempfile::TempDir, url: String },
+    Postgres { name: String, url: String },
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("helpbot.db").display());
+        TestDb::Sqlite { dir, url }
+    }
+
+    /// A uniquely named database on the local PostgreSQL server, dropped afterwards.
+    pub async fn postgres() -> Self {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let admin = postgres_admin_url();
+        let name = format!("helpbot_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::AnyConnection::connect(&admin)
+            .await
+            .expect("PostgreSQL must run for the storage tests (see README)");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        TestDb::Postgres { name, url }
+    }
+
+    pub async fn both() -> Vec<TestDb> {
+        vec![TestDb::sqlite(), TestDb::postgres().await]
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+
+    pub async fn connect(&self) -> Database {
+        Database::connect(self.url())
+            .await
+            .expect("connect and migrate")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { name, .. } = self {
+            let admin = postgres_admin_url();
+            let name = name.clone();
+            // Drop runs outside any runtime: use a small one of our own.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async move {
+                    use sqlx::Connection;
+                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs the real binary in an empty working directory with content from the repository.
+pub fn helpbot(
+    args: &[&str],
+    stdin: &str,
+    database_url: &str,
+    extra_env: &[(&str, &str)],
+) -> Output {
+    let workdir = tempfile::tempdir().expect("temp dir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpbot"));
+    command
+        .args(args)
+        .current_dir(workdir.path())
+        .env("HELPBOT_DATABASE_URL", database_url)
+        .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
+        .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
+        .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("run helpbot");
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("helpbot finishes")
+}
+
+pub fn stdout_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// Copies the shipped content into a temporary folder a test may break.
+pub fn content_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for folder in ["knowledge", "dialogs", "locales"] {
+        copy_dir(&repo().join(folder), &dir.path().join(folder));
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    let Ok(items) = std::fs::read_dir(from) else {
+        return;
+    };
+    for item in items.flatten() {
+        let path = item.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(item.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(item.file_name())).expect("copy");
+        }
+    }
+}

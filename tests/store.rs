@@ -1,0 +1,138 @@
+//! The conversation store on both backends: SQLite file and PostgreSQL server.
+
+mod common;
+
+use common::TestDb;
+use helpbot::store::{Backend, NewMessage, Sender};
+
+#[tokio::test]
+async fn conversations_and_transcripts_round_trip_on_both_backends() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        db.create_conversation("c-1", "terminal", "zh-CN")
+            .await
+            .expect("create");
+        let record = db.conversation("c-1").await.expect("read").expect("exists");
+        assert_eq!(record.channel, "terminal");
+        assert_eq!(record.state, "{}");
+
+        db.record_turn(
+            "c-1",
+            "en",
+            r#"{"turns":1}"#,
+            &[
+                NewMessage {
+                    sender: Sender::User,
+                    body: "忘记用户名了",
+                    outcome: None,
+                    entry_id: None,
+                },
+                NewMessage {
+                    sender: Sender::Bot,
+                    body: r#"{"text":"answer"}"#,
+                    outcome: Some("definite"),
+                    entry_id: Some("find-username"),
+                },
+            ],
+        )
+        .await
+        .expect("record");
+        let messages = db.messages("c-1").await.expect("messages");
+        assert_eq!(messages.len(), 2, "{:?}", db.backend());
+        assert_eq!(messages[0].sender, Sender::User);
+        assert_eq!(messages[0].body, "忘记用户名了");
+        assert_eq!(messages[1].outcome.as_deref(), Some("definite"));
+        assert_eq!(messages[1].entry_id.as_deref(), Some("find-username"));
+        let record = db.conversation("c-1").await.expect("read").expect("exists");
+        assert_eq!(record.locale, "en");
+        assert_eq!(record.state, r#"{"turns":1}"#);
+        assert!(record.updated_at >= record.created_at);
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_turn_of_an_unknown_conversation_stores_nothing() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        let result = db
+            .record_turn(
+                "missing",
+                "zh-CN",
+                "{}",
+                &[NewMessage {
+                    sender: Sender::User,
+                    body: "hello",
+                    outcome: None,
+                    entry_id: None,
+                }],
+            )
+            .await;
+        assert!(result.is_err(), "{:?}", db.backend());
+        assert!(db.conversation("missing").await.expect("read").is_none());
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn user_text_is_data_not_sql() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        let hostile = "x'); DROP TABLE messages; --";
+        db.create_conversation(hostile, "terminal", "zh-CN")
+            .await
+            .expect("create");
+        db.record_turn(
+            hostile,
+            "zh-CN",
+            "{}",
+            &[NewMessage {
+                sender: Sender::User,
+                body: hostile,
+                outcome: None,
+                entry_id: None,
+            }],
+        )
+        .await
+        .expect("record");
+        assert_eq!(
+            db.messages(hostile).await.expect("messages")[0].body,
+            hostile
+        );
+        db.close().await;
+    }
+}
+
+#[tokio::test]
+async fn sqlite_is_created_on_first_run_in_wal_mode_and_migrations_are_idempotent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("nested/data/h.db").display());
+    let db = helpbot::store::Database::connect(&url)
+        .await
+        .expect("creates");
+    assert_eq!(db.backend(), Backend::Sqlite);
+    use sqlx::Row;
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(db.pool())
+        .await
+        .expect("pragma")
+        .try_get(0)
+        .expect("text");
+    assert_eq!(mode.to_lowercase(), "wal");
+    db.close().await;
+    let again = helpbot::store::Database::connect(&url)
+        .await
+        .expect("reopens");
+    again.ping().await.expect("answers");
+    again.close().await;
+}
+
+#[tokio::test]
+async fn an_unsupported_url_is_a_clear_error() {
+    let err = helpbot::store::Database::connect("mysql://root:secret@localhost/x")
+        .await
+        .expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("neither sqlite: nor postgres:"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+}

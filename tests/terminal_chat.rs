@@ -1,0 +1,139 @@
+//! `helpbot chat` end to end: the real binary, a fresh database, scripted stdin.
+
+mod common;
+
+use common::{TestDb, helpbot, stdout_lines};
+use serde_json::Value;
+
+fn chat_json(script: &str, lang: &str, db: &TestDb) -> Vec<Value> {
+    let output = helpbot(&["chat", "--json", "--lang", lang], script, db.url(), &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout_lines(&output)
+        .iter()
+        .map(|line| serde_json::from_str(line).expect("every line is JSON"))
+        .collect()
+}
+
+fn text(message: &Value) -> &str {
+    message["text"].as_str().expect("text")
+}
+
+fn buttons(message: &Value) -> Vec<&str> {
+    message["buttons"]
+        .as_array()
+        .expect("buttons")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[test]
+fn a_student_gets_answers_presses_a_related_question_and_is_told_when_the_bot_does_not_know() {
+    let db = TestDb::sqlite();
+    let script = "你好\n注册的时候显示身份证已经被注册了\n1\n明天会下雨吗\n谢谢\n";
+    let messages = chat_json(script, "zh-CN", &db);
+    assert_eq!(messages.len(), 6, "{messages:?}");
+    assert!(text(&messages[0]).contains("请问有什么可以帮您"));
+    assert!(text(&messages[1]).contains("我是学信网账号帮助助手"));
+    let answer = text(&messages[2]);
+    assert!(answer.contains("证件号码已被注册"), "{answer}");
+    assert!(answer.contains("相关问题"), "{answer}");
+    let related = buttons(&messages[2]);
+    assert!(!related.is_empty());
+    // Pressing "1" shows the first related entry, whose title is that button's label.
+    assert!(
+        text(&messages[3]).starts_with(related[0]),
+        "{} / {}",
+        text(&messages[3]),
+        related[0]
+    );
+    assert!(text(&messages[4]).contains("010-82199588"));
+    assert!(text(&messages[4]).contains("回答不了"));
+    assert!(buttons(&messages[4]).is_empty());
+    assert!(text(&messages[5]).contains("不客气"));
+}
+
+#[test]
+fn english_conversations_are_answered_in_english() {
+    let db = TestDb::sqlite();
+    let messages = chat_json("hello\nI forgot my username\nwho are you\n", "en", &db);
+    assert!(text(&messages[0]).contains("How can I help"));
+    assert!(text(&messages[2]).to_lowercase().contains("username"));
+    assert!(
+        !helpbot::knowledge::analyzer::has_cjk(buttons(&messages[2]).join(" ").as_str()),
+        "{messages:?}"
+    );
+    assert!(text(&messages[3]).contains("help robot"));
+}
+
+#[test]
+fn bad_input_gets_a_polite_message_and_the_chat_goes_on() {
+    let db = TestDb::sqlite();
+    let long = "问".repeat(501);
+    let script = format!("   \n{long}\nabc\u{1}def\n忘记密码\n");
+    let messages = chat_json(&script, "zh-CN", &db);
+    assert_eq!(messages.len(), 5, "{messages:?}");
+    assert!(text(&messages[1]).contains("还没有输入内容"));
+    assert!(text(&messages[2]).contains("501") && text(&messages[2]).contains("500"));
+    assert!(text(&messages[3]).contains("读不懂"));
+    assert!(text(&messages[4]).contains("找回密码"));
+}
+
+#[test]
+fn did_you_mean_offers_clickable_titles() {
+    let db = TestDb::sqlite();
+    // A vague question touching several topics.
+    let messages = chat_json("邮箱\n1\n", "zh-CN", &db);
+    let suggestion = &messages[1];
+    assert!(text(suggestion).contains("您是不是想问"), "{messages:?}");
+    let titles = buttons(suggestion);
+    assert!((2..=5).contains(&titles.len()), "{titles:?}");
+    assert!(text(&messages[2]).starts_with(titles[0]));
+}
+
+#[tokio::test]
+async fn the_conversation_and_its_outcomes_are_stored() {
+    let db = TestDb::sqlite();
+    let _ = chat_json("忘记学信网用户名了\n给我讲个笑话\n", "zh-CN", &db);
+    let database = db.connect().await;
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT sender, outcome, entry_id FROM messages ORDER BY id")
+        .fetch_all(database.pool())
+        .await
+        .expect("query");
+    let outcomes: Vec<(String, Option<String>, Option<String>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("sender").expect("sender"),
+                r.try_get("outcome").expect("outcome"),
+                r.try_get("entry_id").expect("entry"),
+            )
+        })
+        .collect();
+    assert_eq!(outcomes.len(), 5, "{outcomes:?}");
+    assert_eq!(outcomes[2].1.as_deref(), Some("definite"));
+    assert_eq!(outcomes[2].2.as_deref(), Some("find-username"));
+    assert_eq!(outcomes[4].1.as_deref(), Some("none"));
+    database.close().await;
+}
+
+#[test]
+fn logs_mask_personal_data() {
+    let db = TestDb::sqlite();
+    let output = helpbot(
+        &["chat", "--json"],
+        "我的身份证120104199102052530被注册了，手机13812345678\n",
+        db.url(),
+        &[("RUST_LOG", "info")],
+    );
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("turn"), "{logs}");
+    assert!(logs.contains("1201**********2530"), "{logs}");
+    assert!(!logs.contains("120104199102052530"));
+    assert!(!logs.contains("13812345678"));
+}
