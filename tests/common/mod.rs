@@ -23,9 +23,10 @@ pub fn config(database_url: &str) -> Config {
     }
 }
 
-/// The server that tests create PostgreSQL databases on.
+/// The server that tests create PostgreSQL databases on (`TEST_POSTGRES_URL`; not a `HELPBOT_`
+/// variable, which the configuration would reject as an unknown key).
 pub fn postgres_admin_url() -> String {
-    std::env::var("HELPBOT_TEST_POSTGRES_URL")
+    std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
