@@ -4,6 +4,8 @@
 //!
 //! A tour of the modules, in the order a message meets them:
 
+/// The account store: rules of the account service and the actions the bot may take.
+pub mod accounts;
 /// Channel adapters (terminal now; web and Telegram later): translate, never decide.
 pub mod channels;
 /// Typed configuration: defaults < `helpbot.toml` < `HELPBOT_*` environment.

@@ -50,6 +50,12 @@ enum Command {
     },
     /// Validate knowledge, dialogs and locales; problems are printed as file:line: message.
     Check,
+    /// List the latest SMS and e-mail messages of the embedded outbox (to read a code).
+    Outbox {
+        /// How many messages.
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: i64,
+    },
     /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
     Eval {
         file: PathBuf,
@@ -89,6 +95,7 @@ fn main() -> ExitCode {
             lang,
         } => with_runtime(ask(&config, question, json, lang)),
         Command::Chat { json, lang } => with_runtime(chat(&config, json, lang)),
+        Command::Outbox { limit } => with_runtime(outbox(&config, limit)),
     };
     match result {
         Ok(code) => code,
@@ -261,5 +268,26 @@ async fn chat(config: &Config, json: bool, lang: Option<Locale>) -> CommandResul
     terminal::run(&assistant, locale, format, stdin, &mut out).await?;
     out.flush()?;
     assistant.database().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn outbox(config: &Config, limit: i64) -> CommandResult {
+    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let messages = helpbot::accounts::notify::latest(&db, limit.clamp(1, 1000)).await?;
+    if messages.is_empty() {
+        println!("the outbox is empty");
+    }
+    for message in messages {
+        let at = chrono::DateTime::from_timestamp_millis(message.created_at)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default();
+        println!(
+            "{at}  {:5}  {}  {}",
+            message.channel,
+            helpbot::pii::mask(&message.destination),
+            message.body
+        );
+    }
+    db.close().await;
     Ok(ExitCode::SUCCESS)
 }
