@@ -115,3 +115,48 @@ fn an_empty_answer_and_a_missing_category_name_are_reported() {
         "{stdout}"
     );
 }
+
+#[test]
+fn every_validation_message_is_translated() {
+    use helpbot::accounts::identity::{Email, IdNumber, Mobile};
+    use helpbot::accounts::photo::check_photo;
+    let translations =
+        helpbot::i18n::Translations::load(&common::repo().join("locales")).expect("locales load");
+    let mut ids = Vec::new();
+    for input in [
+        "",
+        "1201041991020525",
+        "12010419910205253A",
+        "000000199102052530",
+        "120104199102302530",
+        "120104209912312530",
+        "120104199102052531",
+    ] {
+        if let Err(err) = IdNumber::parse(input) {
+            ids.push(err.message_id());
+        }
+    }
+    for input in ["", "1381234567", "138abc45678", "12812345678"] {
+        if let Err(err) = Mobile::parse(input) {
+            ids.push(err.message_id());
+        }
+    }
+    if let Err(err) = Email::parse("not-an-email") {
+        ids.push(err.message_id());
+    }
+    for bytes in [
+        &b""[..],
+        b"hello, this is not a photo",
+        b"BM\0\0\0\0\0\0\0\0\0\0\0\0",
+    ] {
+        if let Err(err) = check_photo(bytes) {
+            ids.push(err.message_id());
+        }
+    }
+    assert!(ids.len() >= 14, "{ids:?}");
+    for id in ids {
+        for locale in helpbot::locale::Locale::ALL {
+            assert!(translations.has(locale, id), "`{id}` missing in {locale}");
+        }
+    }
+}
