@@ -2,7 +2,7 @@
 //! translations — loaded and validated as ONE immutable set. `helpbot check` runs exactly this
 //! load; the service starts only from a set without problems.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -58,13 +58,24 @@ impl From<&Config> for ContentPaths {
 #[error("{} problem(s) in the content:\n{}", .0.len(), .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"))]
 pub struct ContentError(pub Vec<Problem>);
 
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
+/// A settings file and its text (kept to point later problems at a line).
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String), Problem> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| Problem::new(path, 1, format!("cannot read: {err}")))?;
-    toml::from_str(&text).map_err(|err| {
-        let line = err.span().map_or(1, |s| line_at(&text, s.start));
-        Problem::new(path, line, err.message().to_string())
-    })
+    match toml::from_str(&text) {
+        Ok(value) => Ok((value, text)),
+        Err(err) => {
+            let line = err.span().map_or(1, |s| line_at(&text, s.start));
+            Err(Problem::new(path, line, err.message().to_string()))
+        }
+    }
+}
+
+/// A parsed entry with the file it came from and that file's text.
+struct LoadedEntry {
+    path: PathBuf,
+    text: String,
+    entry: Entry,
 }
 
 /// Entry files: every `.md` file below the knowledge folder, in a stable order.
@@ -112,40 +123,40 @@ impl Content {
 
         let analysis_path = paths.knowledge.join(ANALYSIS_FILE);
         let analysis: AnalysisSettings = if analysis_path.exists() {
-            read_toml(&analysis_path).unwrap_or_else(|p| {
-                problems.push(p);
-                AnalysisSettings::default()
-            })
+            read_toml(&analysis_path).map_or_else(
+                |p| {
+                    problems.push(p);
+                    AnalysisSettings::default()
+                },
+                |(settings, _)| settings,
+            )
         } else {
             AnalysisSettings::default()
         };
         let smalltalk_path = paths.knowledge.join(SMALLTALK_FILE);
-        let smalltalk: SmallTalkFile = if smalltalk_path.exists() {
+        let (smalltalk, smalltalk_text) = if smalltalk_path.exists() {
             read_toml(&smalltalk_path).unwrap_or_else(|p| {
                 problems.push(p);
-                SmallTalkFile { intents: vec![] }
+                (SmallTalkFile { intents: vec![] }, String::new())
             })
         } else {
-            SmallTalkFile { intents: vec![] }
+            (SmallTalkFile { intents: vec![] }, String::new())
         };
 
         let (entries, mut entry_problems) = load_entries(&paths.knowledge, &paths.dialogs);
         problems.append(&mut entry_problems);
 
         if let Some(translations) = &translations {
-            for entry in &entries {
-                let id = format!("category-{}", entry.1.category);
+            for loaded in &entries {
+                let id = format!("category-{}", loaded.entry.category);
                 for locale in Locale::ALL {
                     if !translations.has(locale, &id) {
                         problems.push(Problem::new(
-                            &entry.0,
-                            line_of(
-                                &std::fs::read_to_string(&entry.0).unwrap_or_default(),
-                                "category",
-                            ),
+                            &loaded.path,
+                            line_of(&loaded.text, "category"),
                             format!(
                                 "category `{}` has no name: add `{id} = …` to locales/{locale}/",
-                                entry.1.category
+                                loaded.entry.category
                             ),
                         ));
                     }
@@ -156,10 +167,7 @@ impl Content {
                     if !translations.has(locale, &intent.reply) {
                         problems.push(Problem::new(
                             &smalltalk_path,
-                            line_of(
-                                &std::fs::read_to_string(&smalltalk_path).unwrap_or_default(),
-                                &intent.reply,
-                            ),
+                            line_of(&smalltalk_text, &intent.reply),
                             format!("reply `{}` is missing in locales/{locale}/", intent.reply),
                         ));
                     }
@@ -171,7 +179,7 @@ impl Content {
             return Err(ContentError(problems));
         };
         let analyzer = Analyzer::new(&analysis);
-        let entries = entries.into_iter().map(|(_, e)| e).collect();
+        let entries = entries.into_iter().map(|loaded| loaded.entry).collect();
         let knowledge = KnowledgeBase::build(entries, analyzer, search).map_err(|err| {
             ContentError(vec![Problem::new(&paths.knowledge, 1, err.to_string())])
         })?;
@@ -188,7 +196,7 @@ impl Content {
 }
 
 /// Parses every entry and checks what spans entries: unique ids, related ids and dialogs exist.
-fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec<Problem>) {
+fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<LoadedEntry>, Vec<Problem>) {
     let mut problems = Vec::new();
     let files = match entry_files(knowledge) {
         Ok(files) => files,
@@ -210,8 +218,7 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
             "no knowledge entries (*.md) found",
         ));
     }
-    let mut entries: Vec<(PathBuf, Entry)> = Vec::new();
-    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    let mut entries: Vec<LoadedEntry> = Vec::new();
     // Ids of files that failed to parse still count as existing, so one broken file is reported
     // once and not again by every entry that relates to it.
     let mut unparsed_ids: HashSet<String> = HashSet::new();
@@ -224,7 +231,11 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
             }
         };
         match parse_entry(&file, &text) {
-            Ok(entry) => entries.push((file.clone(), entry)),
+            Ok(entry) => entries.push(LoadedEntry {
+                path: file,
+                text,
+                entry,
+            }),
             Err(mut found) => {
                 problems.append(&mut found);
                 if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
@@ -232,22 +243,30 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<(PathBuf, Entry)>, Vec
                 }
             }
         }
-        texts.insert(file, text);
     }
 
     let mut first_by_id: BTreeMap<&str, &Path> = BTreeMap::new();
-    for (file, entry) in &entries {
+    for LoadedEntry {
+        path: file,
+        text,
+        entry,
+    } in &entries
+    {
         if let Some(first) = first_by_id.insert(&entry.id, file) {
             problems.push(Problem::new(
                 file,
-                line_of(&texts[file], "id"),
+                line_of(text, "id"),
                 format!("id `{}` is already used by {}", entry.id, first.display()),
             ));
         }
     }
     let known_dialogs = dialog_names(dialogs);
-    for (file, entry) in &entries {
-        let text = &texts[file];
+    for LoadedEntry {
+        path: file,
+        text,
+        entry,
+    } in &entries
+    {
         for related in &entry.related {
             if !first_by_id.contains_key(related.as_str()) && !unparsed_ids.contains(related) {
                 problems.push(Problem::new(

@@ -10,7 +10,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::content::Content;
 use crate::i18n::Args;
-use crate::knowledge::{Entry, Link, Outcome, locale_of};
+use crate::knowledge::{Entry, Link, Outcome};
 use crate::locale::Locale;
 use crate::pii;
 use crate::smalltalk::SmallTalk;
@@ -389,11 +389,6 @@ impl Assistant {
 
     fn greeting_id(&self) -> &'static str {
         greeting_for_hour(Utc::now().with_timezone(&self.settings.utc_offset).hour())
-    }
-
-    /// The locale to answer a one-off question in: the question's own language.
-    pub fn locale_for_question(question: &str) -> Locale {
-        locale_of(question)
     }
 }
 

@@ -228,67 +228,48 @@ impl KnowledgeBase {
     /// only in the answer count half.
     fn coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
         let vocabulary = &self.vocabulary[entry];
-        let part = |list: &[String], weights: &TermWeights| -> Option<f32> {
-            let unique: HashSet<&String> = list.iter().collect();
-            if unique.is_empty() {
-                return None;
+        let credit = |term: &str| {
+            if vocabulary.questions.contains(term) {
+                1.0
+            } else if vocabulary.answer.contains(term) {
+                0.5
+            } else {
+                0.0
             }
-            let (mut found, mut total) = (0.0, 0.0);
-            for term in unique {
-                let weight = weights.weight(term);
-                total += weight;
-                if vocabulary.questions.contains(term) {
-                    found += weight;
-                } else if vocabulary.answer.contains(term) {
-                    found += 0.5 * weight;
-                }
-            }
-            Some(found / total)
         };
-        match (
-            part(&terms.words, &self.word_weights),
-            part(&terms.grams, &self.gram_weights),
-        ) {
-            (Some(words), Some(grams)) => word_share * words + (1.0 - word_share) * grams,
-            (Some(words), None) => words,
-            (None, Some(grams)) => grams,
-            (None, None) => 0.0,
-        }
+        let words: HashSet<&str> = terms.words.iter().map(String::as_str).collect();
+        let grams: HashSet<&str> = terms.grams.iter().map(String::as_str).collect();
+        mix(
+            word_share,
+            weighted_share(words, &self.word_weights, credit),
+            weighted_share(grams, &self.gram_weights, credit),
+        )
     }
 
     /// How much of the entry's best-matching phrasing (weighted by rarity) the question contains.
     fn phrasing_coverage(&self, terms: &Terms, entry: usize, word_share: f32) -> f32 {
         let words: HashSet<&str> = terms.words.iter().map(String::as_str).collect();
         let grams: HashSet<&str> = terms.grams.iter().map(String::as_str).collect();
-        let part =
-            |list: &[String], present: &HashSet<&str>, weights: &TermWeights| -> Option<f32> {
-                if list.is_empty() {
-                    return None;
-                }
-                let (mut found, mut total) = (0.0, 0.0);
-                for term in list {
-                    let weight = weights.weight(term);
-                    total += weight;
-                    if present.contains(term.as_str()) {
-                        found += weight;
-                    }
-                }
-                Some(found / total)
-            };
         self.vocabulary[entry]
             .phrasings
             .iter()
             .map(|(phrase_words, phrase_grams)| {
-                let w = part(phrase_words, &words, &self.word_weights);
-                let g = part(phrase_grams, &grams, &self.gram_weights);
-                match (w, g) {
-                    (Some(w), Some(g)) if !grams.is_empty() => {
-                        word_share * w + (1.0 - word_share) * g
-                    }
-                    (Some(w), _) => w,
-                    (None, Some(g)) => g,
-                    (None, None) => 0.0,
-                }
+                let word_part = weighted_share(
+                    phrase_words.iter().map(String::as_str),
+                    &self.word_weights,
+                    |term| in_set(&words, term),
+                );
+                // An English question is not judged by a Chinese phrasing's bigrams.
+                let gram_part = if grams.is_empty() {
+                    None
+                } else {
+                    weighted_share(
+                        phrase_grams.iter().map(String::as_str),
+                        &self.gram_weights,
+                        |term| in_set(&grams, term),
+                    )
+                };
+                mix(word_share, word_part, gram_part)
             })
             .fold(0.0, f32::max)
     }
@@ -346,12 +327,15 @@ impl KnowledgeBase {
                 // question is too vague to pick one: offer the candidates instead.
                 // Ties on coverage are broken by how much of each entry's closest phrasing the
                 // question contains.
-                let tied = rest.iter().any(|other| {
-                    other.coverage >= confidence - COVERAGE_TIE
-                        && self.phrasing_coverage(&terms, other.entry, settings.word_share)
-                            >= self.phrasing_coverage(&terms, best.entry, settings.word_share)
-                                - COVERAGE_TIE
-                });
+                let tied = rest
+                    .iter()
+                    .filter(|other| other.coverage >= confidence - COVERAGE_TIE)
+                    .any(|other| {
+                        let best_phrasing =
+                            self.phrasing_coverage(&terms, best.entry, settings.word_share);
+                        self.phrasing_coverage(&terms, other.entry, settings.word_share)
+                            >= best_phrasing - COVERAGE_TIE
+                    });
                 if confidence >= settings.definite_threshold
                     && lead >= settings.definite_margin
                     && !tied
@@ -365,6 +349,35 @@ impl KnowledgeBase {
             }
         };
         Ok(SearchResult { outcome, hits })
+    }
+}
+
+/// The rarity-weighted share of `terms` that `credit` (0..=1 per term) gives credit for; `None`
+/// when there are no terms.
+fn weighted_share<'a>(
+    terms: impl IntoIterator<Item = &'a str>,
+    weights: &TermWeights,
+    credit: impl Fn(&str) -> f32,
+) -> Option<f32> {
+    let (mut found, mut total) = (0.0, 0.0);
+    for term in terms {
+        let weight = weights.weight(term);
+        total += weight;
+        found += credit(term) * weight;
+    }
+    (total > 0.0).then(|| found / total)
+}
+
+fn in_set(set: &HashSet<&str>, term: &str) -> f32 {
+    if set.contains(term) { 1.0 } else { 0.0 }
+}
+
+/// Word and bigram shares mixed into one; either alone when the other has no terms.
+fn mix(word_share: f32, words: Option<f32>, grams: Option<f32>) -> f32 {
+    match (words, grams) {
+        (Some(words), Some(grams)) => word_share * words + (1.0 - word_share) * grams,
+        (Some(share), None) | (None, Some(share)) => share,
+        (None, None) => 0.0,
     }
 }
 
