@@ -34,7 +34,8 @@ async fn a_daily_cap_allows_exactly_max_and_frees_up_after_the_window() {
             fourth,
             Verdict::Refused {
                 retry_after_ms: Some(DAY_MS - 10),
-                locked: false
+                locked: false,
+                limit: 0
             }
         );
         // Another subject is not affected; the same subject is again allowed a day later.
@@ -84,7 +85,8 @@ async fn a_total_cap_never_frees_up() {
             .expect("count"),
             Verdict::Refused {
                 retry_after_ms: None,
-                locked: false
+                locked: false,
+                limit: 0
             }
         );
         db.close().await;
@@ -110,7 +112,8 @@ async fn too_many_sensitive_operations_lock_for_two_hours() {
                 .expect("count"),
             Verdict::Refused {
                 retry_after_ms: Some(2 * HOUR_MS),
-                locked: true
+                locked: true,
+                limit: 0
             }
         );
         // Still locked an hour later, with the remaining time; free after two hours.
@@ -126,7 +129,8 @@ async fn too_many_sensitive_operations_lock_for_two_hours() {
             .expect("count"),
             Verdict::Refused {
                 retry_after_ms: Some(HOUR_MS),
-                locked: true
+                locked: true,
+                limit: 0
             }
         );
         assert_eq!(
@@ -171,7 +175,8 @@ async fn an_interval_and_a_daily_cap_together() {
                 .expect("count"),
             Verdict::Refused {
                 retry_after_ms: Some(30_000),
-                locked: false
+                locked: false,
+                limit: 0
             }
         );
         assert_eq!(
@@ -190,7 +195,11 @@ async fn an_interval_and_a_daily_cap_together() {
             try_count_all(&db, "m", "sms", &limits, T0 + 5 * MINUTE_MS)
                 .await
                 .expect("count"),
-            Verdict::Refused { locked: false, .. }
+            Verdict::Refused {
+                locked: false,
+                limit: 1,
+                ..
+            }
         ));
         db.close().await;
     }

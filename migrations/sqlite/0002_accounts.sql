@@ -44,6 +44,7 @@ CREATE TABLE student_records (
     level TEXT NOT NULL
 );
 CREATE INDEX student_records_by_id_number ON student_records (id_number);
+CREATE UNIQUE INDEX student_records_unique ON student_records (kind, id_number, school, number);
 
 -- Verification of a re-registered account, by any route.
 CREATE TABLE verifications (
@@ -96,14 +97,17 @@ CREATE TABLE codes (
 );
 CREATE INDEX codes_by_account ON codes (account_id, purpose, created_at);
 
-CREATE TABLE login_log (
+-- What happened to an account: sign-ins (the login log its owner reads), password resets,
+-- activation and deactivation.
+CREATE TABLE account_log (
     id TEXT PRIMARY KEY NOT NULL,
     account_id TEXT NOT NULL REFERENCES accounts(id),
     at BIGINT NOT NULL,
+    event TEXT NOT NULL,
     channel TEXT NOT NULL,
     success BIGINT NOT NULL
 );
-CREATE INDEX login_log_by_account ON login_log (account_id, at);
+CREATE INDEX account_log_by_account ON account_log (account_id, at);
 
 -- Rate limiting: every sensitive operation on a subject (account, number) is an event; too many
 -- in a window lock that operation for the subject until `locked_until`.

@@ -51,6 +51,9 @@ pub enum Verdict {
     Refused {
         retry_after_ms: Option<i64>,
         locked: bool,
+        /// Which of the limits refused (its index in the slice given; 0 for a single limit or an
+        /// existing lock).
+        limit: usize,
     },
 }
 
@@ -97,9 +100,10 @@ pub async fn try_count_all(
         return Ok(Verdict::Refused {
             retry_after_ms: Some(locked_until - now),
             locked: true,
+            limit: 0,
         });
     }
-    for limit in limits {
+    for (index, limit) in limits.iter().enumerate() {
         let since = now.saturating_sub(limit.window_ms);
         let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), MIN(at) FROM rate_events \
@@ -124,17 +128,20 @@ pub async fn try_count_all(
                     Verdict::Refused {
                         retry_after_ms: Some(lock_ms),
                         locked: true,
+                        limit: index,
                     }
                 }
                 None if limit.window_ms == i64::MAX => Verdict::Refused {
                     retry_after_ms: None,
                     locked: false,
+                    limit: index,
                 },
                 None => Verdict::Refused {
                     retry_after_ms: Some(
                         oldest.map_or(limit.window_ms, |oldest| oldest + limit.window_ms - now),
                     ),
                     locked: false,
+                    limit: index,
                 },
             };
             tx.commit().await?;
@@ -150,6 +157,23 @@ pub async fn try_count_all(
         .await?;
     tx.commit().await?;
     Ok(Verdict::Allowed)
+}
+
+/// How many times the operation was counted for the subject since `since`.
+pub async fn count_since(
+    db: &Database,
+    subject: &str,
+    operation: &str,
+    since: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM rate_events WHERE subject = $1 AND operation = $2 AND at > $3",
+    )
+    .bind(subject)
+    .bind(operation)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?)
 }
 
 /// When a locked operation unlocks (`None` when it is not locked).

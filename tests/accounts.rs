@@ -1,0 +1,1013 @@
+//! The embedded account store against the account service's rules, each at its boundary, on
+//! SQLite and PostgreSQL.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::TestDb;
+use helpbot::accounts::embedded::{EmbeddedAccountStore, ManualClock};
+use helpbot::accounts::identity::{IdNumber, Mobile, check_character};
+use helpbot::accounts::limits::{DAY_MS, HOUR_MS, MINUTE_MS};
+use helpbot::accounts::notify::{OutboxNotifier, latest};
+use helpbot::accounts::photo::PhotoError;
+use helpbot::accounts::{
+    AccountError, AccountState, AccountStore, CodePurpose, NewAccount, PhotoSide, RecordClaim,
+    RegistrationState, ReviewStatus, StaffDecision,
+};
+use helpbot::store::Database;
+
+const T0: i64 = 1_800_000_000_000;
+const PASSWORD: &str = "abcd1234";
+
+struct World {
+    store: Arc<EmbeddedAccountStore>,
+    clock: Arc<ManualClock>,
+    db: Database,
+}
+
+async fn world(test_db: &TestDb) -> World {
+    let db = test_db.connect().await;
+    let clock = Arc::new(ManualClock::new(T0));
+    let store = Arc::new(EmbeddedAccountStore::new(
+        db.clone(),
+        Arc::new(OutboxNotifier::new(db.clone())),
+        clock.clone(),
+    ));
+    World { store, clock, db }
+}
+
+/// A valid ID number, different for each `seq`.
+fn id_number(seq: u32) -> IdNumber {
+    let first17 = format!("11010519900101{:03}", seq % 1000);
+    let check = check_character(&first17).expect("17 digits");
+    IdNumber::parse(&format!("{first17}{check}")).expect("valid")
+}
+
+fn mobile(n: u32) -> Mobile {
+    Mobile::parse(&format!("1380000{n:04}")).expect("valid")
+}
+
+fn form(username: &str, name: &str, id: &IdNumber, phone: u32, reregister: bool) -> NewAccount {
+    NewAccount {
+        username: username.into(),
+        password: PASSWORD.into(),
+        real_name: name.into(),
+        id_number: id.clone(),
+        mobile: mobile(phone),
+        email: None,
+        reregister,
+    }
+}
+
+/// The code of the latest SMS in the outbox.
+async fn last_code(db: &Database) -> String {
+    let body = latest(db, 1).await.expect("outbox")[0].body.clone();
+    let digits: Vec<char> = body.chars().collect();
+    digits
+        .windows(6)
+        .find(|w| w.iter().all(char::is_ascii_digit))
+        .map(|w| w.iter().collect())
+        .expect("a 6-digit code")
+}
+
+/// An old active account and a re-registered one pending verification, on one ID number.
+async fn duplicate_case(w: &World, seq: u32) -> (String, String) {
+    let id = id_number(seq);
+    let old = w
+        .store
+        .register(form(&format!("old{seq}"), "李雷", &id, seq * 10, false))
+        .await
+        .expect("old account");
+    let new = w
+        .store
+        .register(form(&format!("new{seq}"), "李雷", &id, seq * 10 + 1, true))
+        .await
+        .expect("re-registration");
+    assert_eq!(new.state, AccountState::PendingVerification);
+    (old.id, new.id)
+}
+
+fn png(width: u32, height: u32, noise: bool) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        if noise {
+            let v = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)).to_le_bytes();
+            image::Rgb([v[0], v[1], v[2]])
+        } else {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn registration_follows_the_duplicate_id_rules() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let id = id_number(1);
+        assert_eq!(
+            w.store.registration_state(&id).await.expect("state"),
+            RegistrationState::Free
+        );
+        let first = w
+            .store
+            .register(form("zhangsan", "张三", &id, 1, false))
+            .await
+            .expect("registers");
+        assert_eq!(first.state, AccountState::Active);
+        assert_eq!(first.masked_username, "z******n");
+        assert_eq!(
+            w.store.registration_state(&id).await.expect("state"),
+            RegistrationState::Registered
+        );
+
+        let again = w
+            .store
+            .register(form("zhangsan2", "张三", &id, 2, false))
+            .await;
+        assert!(
+            matches!(again, Err(AccountError::IdAlreadyRegistered)),
+            "{again:?}"
+        );
+        assert_eq!(
+            again.as_ref().map_err(AccountError::message_id).err(),
+            Some("account-id-registered")
+        );
+
+        let second = w
+            .store
+            .register(form("zhangsan2", "张三", &id, 2, true))
+            .await
+            .expect("re-registers");
+        assert_eq!(second.state, AccountState::PendingVerification);
+        assert_eq!(
+            w.store.registration_state(&id).await.expect("state"),
+            RegistrationState::PendingReview
+        );
+
+        let third = w
+            .store
+            .register(form("zhangsan3", "张三", &id, 3, true))
+            .await;
+        assert!(
+            matches!(third, Err(AccountError::IdPendingReview)),
+            "{third:?}"
+        );
+        assert_eq!(
+            AccountError::IdPendingReview.to_string(),
+            "证件号码重复待审核，不能再次注册此证件号码"
+        );
+        db_close(w).await;
+    }
+}
+
+async fn db_close(w: World) {
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn usernames_mobiles_emails_and_passwords_are_checked() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        w.store
+            .register(form("wangwu", "王五", &id_number(2), 5, false))
+            .await
+            .expect("registers");
+        let taken = w
+            .store
+            .register(form("wangwu", "王六", &id_number(3), 6, false))
+            .await;
+        assert!(
+            matches!(taken, Err(AccountError::UsernameTaken)),
+            "{taken:?}"
+        );
+        // The mobile of an active account is bound: the message names the (masked) holder.
+        let bound = w
+            .store
+            .register(form("wangliu", "王六", &id_number(3), 5, false))
+            .await;
+        match bound {
+            Err(AccountError::MobileBoundByOther { masked_username }) => {
+                assert_eq!(masked_username, "w****u")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A re-registered account's mobile is registered but not bound.
+        let (_, pending) = duplicate_case(&w, 40).await;
+        let pending_mobile = w.store.account(&pending).await.expect("account");
+        assert!(!pending_mobile.mobile_bound);
+        let registered = w
+            .store
+            .register(form("wangqi", "王七", &id_number(4), 401, false))
+            .await;
+        assert!(
+            matches!(registered, Err(AccountError::MobileRegistered)),
+            "{registered:?}"
+        );
+
+        let mut with_email = form("zhaoliu", "赵六", &id_number(5), 7, false);
+        with_email.email =
+            Some(helpbot::accounts::identity::Email::parse("zl@example.com").expect("email"));
+        w.store
+            .register(with_email.clone())
+            .await
+            .expect("registers");
+        with_email.username = "zhaoqi".into();
+        with_email.id_number = id_number(6);
+        with_email.mobile = mobile(8);
+        let email_taken = w.store.register(with_email).await;
+        assert!(
+            matches!(email_taken, Err(AccountError::EmailRegistered)),
+            "{email_taken:?}"
+        );
+
+        let mut weak = form("sunba", "孙八", &id_number(7), 9, false);
+        weak.password = "1234567".into();
+        assert!(matches!(
+            w.store.register(weak.clone()).await,
+            Err(AccountError::WeakPassword(_))
+        ));
+        weak.password = "sunba12345".into();
+        assert!(matches!(
+            w.store.register(weak.clone()).await,
+            Err(AccountError::WeakPassword(_))
+        ));
+        weak.username = "9sun".into();
+        assert!(matches!(
+            w.store.register(weak).await,
+            Err(AccountError::InvalidUsername)
+        ));
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn a_username_is_revealed_only_after_the_code_to_the_bound_mobile() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let id = id_number(10);
+        w.store
+            .register(form("hanmeimei", "韩梅梅", &id, 20, false))
+            .await
+            .expect("registers");
+        let hostile = w.store.find_accounts("x' OR '1'='1", &id).await;
+        assert!(
+            matches!(hostile, Err(AccountError::NoMatchingAccount)),
+            "{hostile:?}"
+        );
+        let found = w.store.find_accounts("韩梅梅", &id).await.expect("found");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].masked_username, "h*******i");
+        assert_eq!(found[0].masked_mobile.as_deref(), Some("138****0020"));
+
+        let ticket = w
+            .store
+            .send_code(&found[0].id, CodePurpose::FindUsername)
+            .await
+            .expect("sent");
+        assert_eq!(ticket.masked_destination, "138****0020");
+        assert_eq!(ticket.expires_at, T0 + DAY_MS);
+        let code = last_code(&w.db).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = w.store.reveal_username(&ticket.id, wrong).await;
+        assert!(
+            matches!(refused, Err(AccountError::CodeWrong { remaining: 4 })),
+            "{refused:?}"
+        );
+        // A reset-password ticket is not a find-username ticket.
+        let other = w
+            .store
+            .reset_password(&ticket.id, &code, "newpass123")
+            .await;
+        assert!(matches!(other, Err(AccountError::CodeUnknown)), "{other:?}");
+        assert_eq!(
+            w.store
+                .reveal_username(&ticket.id, &code)
+                .await
+                .expect("revealed"),
+            "hanmeimei"
+        );
+        let reused = w.store.reveal_username(&ticket.id, &code).await;
+        assert!(matches!(reused, Err(AccountError::CodeDead)), "{reused:?}");
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let account = w
+            .store
+            .register(form("liming", "黎明", &id_number(11), 30, false))
+            .await
+            .expect("registers");
+        let ticket = w
+            .store
+            .send_code(&account.id, CodePurpose::FindUsername)
+            .await
+            .expect("sent");
+        let code = last_code(&w.db).await;
+        w.clock.advance(DAY_MS);
+        assert!(matches!(
+            w.store.reveal_username(&ticket.id, &code).await,
+            Err(AccountError::CodeExpired)
+        ));
+
+        let ticket = w
+            .store
+            .send_code(&account.id, CodePurpose::FindUsername)
+            .await
+            .expect("sent");
+        let code = last_code(&w.db).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for remaining in (1..=4).rev() {
+            let result = w.store.reveal_username(&ticket.id, wrong).await;
+            assert!(
+                matches!(result, Err(AccountError::CodeWrong { remaining: r }) if r == remaining),
+                "{result:?}"
+            );
+        }
+        assert!(matches!(
+            w.store.reveal_username(&ticket.id, wrong).await,
+            Err(AccountError::CodeDead)
+        ));
+        assert!(matches!(
+            w.store.reveal_username(&ticket.id, &code).await,
+            Err(AccountError::CodeDead)
+        ));
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn codes_have_a_resend_interval_and_a_daily_cap() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let account = w
+            .store
+            .register(form("lucy", "露西", &id_number(12), 40, false))
+            .await
+            .expect("registers");
+        w.store
+            .send_code(&account.id, CodePurpose::ResetPassword)
+            .await
+            .expect("first");
+        w.clock.advance(30_000);
+        let too_soon = w
+            .store
+            .send_code(&account.id, CodePurpose::ResetPassword)
+            .await;
+        assert!(
+            matches!(
+                too_soon,
+                Err(AccountError::ResendTooSoon {
+                    retry_after_ms: 30_000
+                })
+            ),
+            "{too_soon:?}"
+        );
+        // Every 3 minutes stays under 操作过于频繁 (5 in 10 minutes); the 11th of the day is refused.
+        for sent in 2..=10 {
+            w.clock.advance(3 * MINUTE_MS);
+            w.store
+                .send_code(&account.id, CodePurpose::ResetPassword)
+                .await
+                .unwrap_or_else(|e| panic!("code {sent}: {e}"));
+        }
+        w.clock.advance(3 * MINUTE_MS);
+        let capped = w
+            .store
+            .send_code(&account.id, CodePurpose::ResetPassword)
+            .await;
+        assert!(
+            matches!(capped, Err(AccountError::CodeDailyCap)),
+            "{capped:?}"
+        );
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_time() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let account = w
+            .store
+            .register(form("lily", "莉莉", &id_number(13), 50, false))
+            .await
+            .expect("registers");
+        for _ in 0..5 {
+            w.store
+                .send_code(&account.id, CodePurpose::FindUsername)
+                .await
+                .expect("sent");
+            w.clock.advance(61_000);
+        }
+        let locked = w
+            .store
+            .send_code(&account.id, CodePurpose::FindUsername)
+            .await;
+        assert!(
+            matches!(locked, Err(AccountError::TooFrequent { retry_after_ms }) if retry_after_ms == 2 * HOUR_MS),
+            "{locked:?}"
+        );
+        let err = locked.expect_err("locked");
+        assert_eq!(err.message_id(), "account-too-frequent");
+        assert_eq!(err.message_args()[0].0, "minutes");
+        w.clock.advance(HOUR_MS);
+        assert_eq!(
+            w.store
+                .operation_locked_for(&account.id)
+                .await
+                .expect("lock"),
+            Some(HOUR_MS)
+        );
+        w.clock.advance(HOUR_MS + 1);
+        assert_eq!(
+            w.store
+                .operation_locked_for(&account.id)
+                .await
+                .expect("lock"),
+            None
+        );
+        w.store
+            .send_code(&account.id, CodePurpose::FindUsername)
+            .await
+            .expect("unlocked");
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_old_sessions_and_is_logged() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let account = w
+            .store
+            .register(form("jimgreen", "吉姆", &id_number(14), 60, false))
+            .await
+            .expect("registers");
+        let session = w
+            .store
+            .sign_in("jimgreen", PASSWORD, "test")
+            .await
+            .expect("signs in");
+        assert!(matches!(
+            w.store.sign_in("jimgreen", "wrong-pass1", "test").await,
+            Err(AccountError::WrongCredentials)
+        ));
+        let ticket = w
+            .store
+            .send_code(&account.id, CodePurpose::ResetPassword)
+            .await
+            .expect("sent");
+        let code = last_code(&w.db).await;
+        let weak = w.store.reset_password(&ticket.id, &code, "short1").await;
+        assert!(
+            matches!(weak, Err(AccountError::WeakPassword(_))),
+            "{weak:?}"
+        );
+        // The weak attempt did not spend the code.
+        w.store
+            .reset_password(&ticket.id, &code, "Better-pass-9")
+            .await
+            .expect("reset");
+        assert!(!w.store.session_valid(&session).await.expect("session"));
+        assert!(matches!(
+            w.store.sign_in("jimgreen", PASSWORD, "test").await,
+            Err(AccountError::WrongCredentials)
+        ));
+        let new_session = w
+            .store
+            .sign_in("jimgreen", "Better-pass-9", "test")
+            .await
+            .expect("new password");
+        let log = w.store.account_log(&new_session, 10).await.expect("log");
+        let events: Vec<(&str, bool)> = log.iter().map(|e| (e.event.as_str(), e.success)).collect();
+        assert!(events.contains(&("password-reset", true)), "{events:?}");
+        assert!(events.contains(&("sign-in", false)), "{events:?}");
+        assert_eq!(
+            events
+                .iter()
+                .filter(|(e, ok)| *e == "sign-in" && *ok)
+                .count(),
+            2
+        );
+        let stored: String = sqlx::query_scalar("SELECT password_hash FROM accounts WHERE id = $1")
+            .bind(&account.id)
+            .fetch_one(w.db.pool())
+            .await
+            .expect("hash");
+        assert!(stored.starts_with("$argon2id$") && !stored.contains("Better-pass-9"));
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
+    let good = png(320, 240, false);
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (old, new) = duplicate_case(&w, 20).await;
+
+        // Checked by content, before anything is counted.
+        let too_big = png(700, 700, true);
+        assert!(too_big.len() > 300 * 1024, "{}", too_big.len());
+        let refused = w.store.submit_photos(&new, &good, &too_big).await;
+        assert!(
+            matches!(
+                refused,
+                Err(AccountError::Photo {
+                    side: PhotoSide::Back,
+                    error: PhotoError::TooLarge { .. }
+                })
+            ),
+            "{refused:?}"
+        );
+        let text = w
+            .store
+            .submit_photos(&new, b"just text renamed to .jpg", &good)
+            .await;
+        assert!(
+            matches!(
+                text,
+                Err(AccountError::Photo {
+                    side: PhotoSide::Front,
+                    error: PhotoError::NotAnImage
+                })
+            ),
+            "{text:?}"
+        );
+
+        // Uploads 1-3 on day one (each rejected so the next may come), the 4th refused.
+        for upload in 1..=3 {
+            let review = w
+                .store
+                .submit_photos(&new, &good, &good)
+                .await
+                .unwrap_or_else(|e| panic!("upload {upload}: {e}"));
+            assert_eq!(review.status, ReviewStatus::Pending);
+            let while_pending = w.store.submit_photos(&new, &good, &good).await;
+            assert!(
+                matches!(while_pending, Err(AccountError::ReviewPending)),
+                "{while_pending:?}"
+            );
+            assert_eq!(w.store.pending_reviews(10).await.expect("queue").len(), 1);
+            w.store
+                .decide_review(
+                    &review.id,
+                    "staff-1",
+                    StaffDecision::Reject {
+                        reason: "照片模糊".into(),
+                    },
+                )
+                .await
+                .expect("rejected");
+            let status = w
+                .store
+                .review_status(&new)
+                .await
+                .expect("status")
+                .expect("a review");
+            assert_eq!(
+                status.status,
+                ReviewStatus::Rejected {
+                    reason: "照片模糊".into()
+                }
+            );
+        }
+        let fourth = w.store.submit_photos(&new, &good, &good).await;
+        assert!(
+            matches!(fourth, Err(AccountError::PhotoDailyLimit { .. })),
+            "{fourth:?}"
+        );
+
+        // Day two: the 5th passes, the 6th in total is refused.
+        w.clock.advance(DAY_MS);
+        let fifth = w
+            .store
+            .submit_photos(&new, &good, &good)
+            .await
+            .expect("fifth upload");
+        assert!(matches!(
+            w.store
+                .decide_review(
+                    &fifth.id,
+                    "staff-1",
+                    StaffDecision::Reject { reason: " ".into() }
+                )
+                .await,
+            Err(AccountError::ReasonMissing)
+        ));
+        let activation = w
+            .store
+            .decide_review(&fifth.id, "staff-2", StaffDecision::Approve)
+            .await
+            .expect("approved")
+            .expect("activation");
+        assert_eq!(activation.deactivated, vec!["o***0".to_string()]);
+        assert_eq!(
+            w.store
+                .review_status(&new)
+                .await
+                .expect("status")
+                .expect("review")
+                .status,
+            ReviewStatus::Approved
+        );
+        assert_eq!(
+            w.store.account(&new).await.expect("new").state,
+            AccountState::Active
+        );
+        assert_eq!(
+            w.store.account(&old).await.expect("old").state,
+            AccountState::Deactivated
+        );
+        assert!(matches!(
+            w.store
+                .decide_review(&fifth.id, "staff-2", StaffDecision::Approve)
+                .await,
+            Err(AccountError::ReviewAlreadyDecided)
+        ));
+        assert_eq!(
+            w.store
+                .registration_state(&id_number(20))
+                .await
+                .expect("state"),
+            RegistrationState::Registered
+        );
+        assert!(matches!(
+            w.store.sign_in("old20", PASSWORD, "test").await,
+            Err(AccountError::AccountDeactivated)
+        ));
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn the_sixth_photo_upload_in_total_is_refused() {
+    let good = png(200, 200, false);
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (_, new) = duplicate_case(&w, 21).await;
+        for upload in 1..=5 {
+            let review = w
+                .store
+                .submit_photos(&new, &good, &good)
+                .await
+                .unwrap_or_else(|e| panic!("upload {upload}: {e}"));
+            w.store
+                .decide_review(
+                    &review.id,
+                    "staff",
+                    StaffDecision::Reject {
+                        reason: "不清晰".into(),
+                    },
+                )
+                .await
+                .expect("rejected");
+            w.clock.advance(DAY_MS);
+        }
+        let sixth = w.store.submit_photos(&new, &good, &good).await;
+        assert!(
+            matches!(sixth, Err(AccountError::PhotoTotalLimit)),
+            "{sixth:?}"
+        );
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn a_classmate_confirms_from_their_own_session() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (old, new) = duplicate_case(&w, 30).await;
+        let classmate = w
+            .store
+            .register(form("classmate", "陈同学", &id_number(31), 700, false))
+            .await
+            .expect("classmate");
+        let own = mobile(301);
+
+        let nobody = w
+            .store
+            .request_classmate_assist(&new, "陈同学", &mobile(999), &own)
+            .await;
+        assert!(
+            matches!(nobody, Err(AccountError::ClassmateNotFound)),
+            "{nobody:?}"
+        );
+        let wrong_name = w
+            .store
+            .request_classmate_assist(&new, "王同学", &mobile(700), &own)
+            .await;
+        assert!(
+            matches!(wrong_name, Err(AccountError::ClassmateNotFound)),
+            "{wrong_name:?}"
+        );
+        let not_mine = w
+            .store
+            .request_classmate_assist(&new, "陈同学", &mobile(700), &mobile(302))
+            .await;
+        assert!(
+            matches!(not_mine, Err(AccountError::OwnMobileMismatch)),
+            "{not_mine:?}"
+        );
+        let own_old = w
+            .store
+            .request_classmate_assist(&new, "李雷", &mobile(300), &own)
+            .await;
+        assert!(
+            matches!(own_old, Err(AccountError::ClassmateSelf)),
+            "{own_old:?}"
+        );
+
+        let request = w
+            .store
+            .request_classmate_assist(&new, "陈同学", &mobile(700), &own)
+            .await
+            .expect("sent");
+        let session = w
+            .store
+            .sign_in("classmate", PASSWORD, "test")
+            .await
+            .expect("classmate signs in");
+        let inbox = w.store.assist_requests(&session).await.expect("inbox");
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0].requester_name, "李雷");
+        assert_eq!(inbox[0].masked_requester_mobile, "138****0301");
+        // Nobody else can answer it.
+        let stranger = w
+            .store
+            .register(form("stranger", "路人", &id_number(32), 800, false))
+            .await
+            .expect("stranger");
+        let _ = stranger;
+        let other_session = w
+            .store
+            .sign_in("stranger", PASSWORD, "test")
+            .await
+            .expect("signs in");
+        assert!(matches!(
+            w.store
+                .answer_assist_request(&other_session, &request, true)
+                .await,
+            Err(AccountError::RequestNotFound)
+        ));
+        let activation = w
+            .store
+            .answer_assist_request(&session, &request, true)
+            .await
+            .expect("confirmed")
+            .expect("activation");
+        assert_eq!(activation.deactivated.len(), 1);
+        assert_eq!(
+            w.store.account(&old).await.expect("old").state,
+            AccountState::Deactivated
+        );
+        assert!(
+            w.store
+                .assist_requests(&session)
+                .await
+                .expect("inbox")
+                .is_empty()
+        );
+        let _ = classmate;
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn classmate_requests_need_a_bound_classmate_and_are_capped_at_five_a_day() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (_, new) = duplicate_case(&w, 33).await;
+        let classmate = w
+            .store
+            .register(form("helper", "周同学", &id_number(34), 710, false))
+            .await
+            .expect("classmate");
+        let own = mobile(331);
+        sqlx::query("UPDATE accounts SET mobile_bound = 0 WHERE id = $1")
+            .bind(&classmate.id)
+            .execute(w.db.pool())
+            .await
+            .expect("unbind");
+        let unbound = w
+            .store
+            .request_classmate_assist(&new, "周同学", &mobile(710), &own)
+            .await;
+        assert!(
+            matches!(unbound, Err(AccountError::ClassmateNotBound)),
+            "{unbound:?}"
+        );
+        sqlx::query("UPDATE accounts SET mobile_bound = 1 WHERE id = $1")
+            .bind(&classmate.id)
+            .execute(w.db.pool())
+            .await
+            .expect("bind");
+        let session = w
+            .store
+            .sign_in("helper", PASSWORD, "test")
+            .await
+            .expect("signs in");
+        for sent in 1..=5 {
+            let request = w
+                .store
+                .request_classmate_assist(&new, "周同学", &mobile(710), &own)
+                .await
+                .unwrap_or_else(|e| panic!("request {sent}: {e}"));
+            assert_eq!(
+                w.store
+                    .answer_assist_request(&session, &request, false)
+                    .await
+                    .expect("declined"),
+                None
+            );
+        }
+        let sixth = w
+            .store
+            .request_classmate_assist(&new, "周同学", &mobile(710), &own)
+            .await;
+        assert!(
+            matches!(sixth, Err(AccountError::AssistDailyLimit { .. })),
+            "{sixth:?}"
+        );
+        assert_eq!(
+            w.store.account(&new).await.expect("new").state,
+            AccountState::PendingVerification
+        );
+        db_close(w).await;
+    }
+}
+
+fn records_csv(id: &IdNumber) -> String {
+    format!(
+        "kind,name,id_number,school,number,year,level\n\
+         current,李雷,{id},北京大学,2301001,2023,本科\n\
+         graduate,李雷,{id},清华大学,100031202305001234,2019,硕士研究生\n",
+        id = id.as_str()
+    )
+}
+
+#[tokio::test]
+async fn the_student_record_route_gives_three_attempts_per_id_number() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (old, new) = duplicate_case(&w, 50).await;
+        helpbot::accounts::records::import_records_from_reader(
+            &w.db,
+            "records.csv",
+            records_csv(&id_number(50)).as_bytes(),
+        )
+        .await
+        .expect("imported");
+        let wrong = RecordClaim::Current {
+            school: "北京大学".into(),
+            student_number: "2301002".into(),
+            enrolment_year: 2023,
+            level: "本科".into(),
+        };
+        for remaining in [2, 1, 0] {
+            let result = w.store.verify_by_record(&new, wrong.clone()).await;
+            assert!(
+                matches!(result, Err(AccountError::RecordMismatch { remaining: r }) if r == remaining),
+                "{result:?}"
+            );
+        }
+        let right = RecordClaim::Graduate {
+            school: " 清华大学".into(),
+            certificate_number: "100031202305001234".into(),
+            graduation_year: 2019,
+            level: "硕士研究生".into(),
+        };
+        let exhausted = w.store.verify_by_record(&new, right).await;
+        assert!(
+            matches!(exhausted, Err(AccountError::RecordAttemptsExhausted)),
+            "{exhausted:?}"
+        );
+        assert_eq!(
+            w.store.account(&old).await.expect("old").state,
+            AccountState::Active
+        );
+        db_close(w).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_verifications_deactivate_the_right_accounts_exactly_once() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (old, new) = duplicate_case(&w, 60).await;
+        // A third, older account on the same ID number, and an unrelated account.
+        sqlx::query(
+            "INSERT INTO accounts (id, username, password_hash, real_name, id_type, id_number, mobile, \
+             mobile_bound, email, email_activated, state, session_epoch, created_at) \
+             VALUES ('older', 'older60', 'x', '李雷', 'resident_id', $1, NULL, 0, NULL, 0, 'active', 0, 1)",
+        )
+        .bind(id_number(60).as_str())
+        .execute(w.db.pool())
+        .await
+        .expect("older account");
+        let unrelated = w
+            .store
+            .register(form("unrelated", "路人", &id_number(61), 610, false))
+            .await
+            .expect("unrelated");
+        helpbot::accounts::records::import_records_from_reader(
+            &w.db,
+            "records.csv",
+            records_csv(&id_number(60)).as_bytes(),
+        )
+        .await
+        .expect("imported");
+        let right = RecordClaim::Current {
+            school: "北京大学".into(),
+            student_number: "2301001".into(),
+            enrolment_year: 2023,
+            level: "本科".into(),
+        };
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let store = w.store.clone();
+                let (new, right) = (new.clone(), right.clone());
+                tokio::spawn(async move { store.verify_by_record(&new, right).await })
+            })
+            .collect();
+        let mut activations = Vec::new();
+        let mut refusals = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(activation) => activations.push(activation),
+                Err(AccountError::NotPendingVerification) => refusals += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(
+            (activations.len(), refusals),
+            (1, 1),
+            "{:?}",
+            w.db.backend()
+        );
+        let mut deactivated = activations[0].deactivated.clone();
+        deactivated.sort();
+        assert_eq!(
+            deactivated,
+            vec!["o*****0".to_string(), "o***0".to_string()]
+        );
+        for (id, state) in [
+            (old.as_str(), AccountState::Deactivated),
+            ("older", AccountState::Deactivated),
+            (new.as_str(), AccountState::Active),
+            (unrelated.id.as_str(), AccountState::Active),
+        ] {
+            assert_eq!(
+                w.store.account(id).await.expect("account").state,
+                state,
+                "{id}"
+            );
+        }
+        let deactivation_events: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM account_log WHERE event = 'deactivated'")
+                .fetch_one(w.db.pool())
+                .await
+                .expect("count");
+        assert_eq!(deactivation_events, 2);
+        db_close(w).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_code_requests_cannot_exceed_the_interval() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let account = w
+            .store
+            .register(form("para", "并发", &id_number(70), 900, false))
+            .await
+            .expect("registers");
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let store = w.store.clone();
+                let id = account.id.clone();
+                tokio::spawn(async move { store.send_code(&id, CodePurpose::FindUsername).await })
+            })
+            .collect();
+        let mut sent = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(_) => sent += 1,
+                Err(AccountError::ResendTooSoon { .. }) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(sent, 1, "{:?}", w.db.backend());
+        assert_eq!(latest(&w.db, 100).await.expect("outbox").len(), 1);
+        db_close(w).await;
+    }
+}
