@@ -50,6 +50,10 @@ enum Command {
     },
     /// Validate knowledge, dialogs and locales; problems are printed as file:line: message.
     Check,
+    /// Load the student records registry from a CSV file (kind,name,id_number,school,number,year,level).
+    ImportRecords { file: PathBuf },
+    /// Fill a fresh database with the demo accounts and records listed in the README.
+    DemoData,
     /// List the latest SMS and e-mail messages of the embedded outbox (to read a code).
     Outbox {
         /// How many messages.
@@ -96,6 +100,8 @@ fn main() -> ExitCode {
         } => with_runtime(ask(&config, question, json, lang)),
         Command::Chat { json, lang } => with_runtime(chat(&config, json, lang)),
         Command::Outbox { limit } => with_runtime(outbox(&config, limit)),
+        Command::ImportRecords { file } => with_runtime(import_records(&config, file)),
+        Command::DemoData => with_runtime(demo_data(&config)),
     };
     match result {
         Ok(code) => code,
@@ -288,6 +294,37 @@ async fn outbox(config: &Config, limit: i64) -> CommandResult {
             message.body
         );
     }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_records(config: &Config, file: PathBuf) -> CommandResult {
+    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let result = helpbot::accounts::records::import_records(&db, &file).await;
+    db.close().await;
+    match result {
+        Ok(report) => {
+            println!(
+                "imported {} records ({} already present)",
+                report.imported, report.skipped_duplicates
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            println!("{err}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn demo_data(config: &Config) -> CommandResult {
+    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let store = runtime::account_store(db.clone());
+    let created = helpbot::accounts::demo::load_demo_data(&store).await?;
+    println!(
+        "created {created} demo accounts (password {}) and their student records; see the README",
+        helpbot::accounts::demo::DEMO_PASSWORD
+    );
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

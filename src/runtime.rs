@@ -50,3 +50,14 @@ pub async fn start(config: &Config) -> Result<Assistant, StartError> {
     tracing::info!(database = %redact_url(&config.database_url), "database ready");
     Ok(Assistant::new(content, db, AssistantSettings::from(config)))
 }
+
+/// The embedded account store on a database, sending through the outbox.
+pub fn account_store(db: Database) -> crate::accounts::embedded::EmbeddedAccountStore {
+    use crate::accounts::embedded::{EmbeddedAccountStore, SystemClock};
+    use crate::accounts::notify::OutboxNotifier;
+    EmbeddedAccountStore::new(
+        db.clone(),
+        Arc::new(OutboxNotifier::new(db)),
+        Arc::new(SystemClock),
+    )
+}

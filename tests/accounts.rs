@@ -1011,3 +1011,91 @@ async fn parallel_code_requests_cannot_exceed_the_interval() {
         db_close(w).await;
     }
 }
+
+#[tokio::test]
+async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
+    use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        let store = helpbot::runtime::account_store(db.clone());
+        assert_eq!(load_demo_data(&store).await.expect("loads"), 5);
+        assert!(load_demo_data(&store).await.is_err());
+        let state = |id: &str| IdNumber::parse(id).expect("valid");
+        assert_eq!(
+            store
+                .registration_state(&state("120104199102052530"))
+                .await
+                .expect("state"),
+            RegistrationState::Registered
+        );
+        assert_eq!(
+            store
+                .registration_state(&state("11010519491231002X"))
+                .await
+                .expect("state"),
+            RegistrationState::PendingReview
+        );
+        let zhaolei = store
+            .sign_in("zhaolei", DEMO_PASSWORD, "test")
+            .await
+            .expect("signs in");
+        assert!(
+            store
+                .operation_locked_for(&zhaolei.account_id)
+                .await
+                .expect("lock")
+                .is_some()
+        );
+        let wangfang = store
+            .sign_in("wangfang", DEMO_PASSWORD, "test")
+            .await
+            .expect("signs in");
+        assert!(
+            store
+                .account(&wangfang.account_id)
+                .await
+                .expect("account")
+                .mobile_bound
+        );
+        let pending = store
+            .sign_in("lisi2024", DEMO_PASSWORD, "test")
+            .await
+            .expect("signs in");
+        let activation = store
+            .verify_by_record(
+                &pending.account_id,
+                RecordClaim::Graduate {
+                    school: "北京大学".into(),
+                    certificate_number: "100011201905000123".into(),
+                    graduation_year: 2019,
+                    level: "本科".into(),
+                },
+            )
+            .await
+            .expect("the graduate record matches");
+        assert_eq!(activation.deactivated, vec!["l**i".to_string()]);
+        db.close().await;
+    }
+}
+
+#[test]
+fn import_records_reports_bad_rows_by_line_and_exits_non_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("records.csv");
+    std::fs::write(
+        &file,
+        "kind,name,id_number,school,number,year,level\ncurrent,张三,120104199102052530,北京大学,1,2020,本科\ncurrent,李四,120104199102052531,北京大学,2,2020,本科\n",
+    )
+    .expect("write");
+    let db = TestDb::sqlite();
+    let output = common::helpbot(
+        &["import-records", file.to_str().expect("utf-8")],
+        "",
+        db.url(),
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success());
+    assert!(stdout.contains("records.csv:3: id_number"), "{stdout}");
+    assert!(stdout.contains("nothing was imported"), "{stdout}");
+}

@@ -78,7 +78,8 @@ pub const ASSIST_LIMIT: Limit = Limit::per_window(5, DAY_MS);
 /// Student record checks: 3 per ID number.
 pub const RECORD_ATTEMPTS: i64 = 3;
 
-const OP_SENSITIVE: &str = "sensitive";
+/// The operation that 操作过于频繁 locks.
+pub const OP_SENSITIVE: &str = "sensitive";
 const OP_SIGN_IN: &str = "sign-in-failure";
 const OP_SMS: &str = "sms-code";
 const OP_FIND: &str = "find-accounts";

@@ -3,6 +3,7 @@
 //! implementation ([`embedded::EmbeddedAccountStore`]) keeps accounts in helpbot's own database,
 //! and an adapter to a real upstream service can stand behind the same trait.
 
+pub mod demo;
 pub mod embedded;
 pub mod identity;
 pub mod limits;
