@@ -28,6 +28,13 @@ pub struct Config {
     /// tracing filter when `RUST_LOG` is not set (commands pick a quiet default otherwise).
     pub log: Option<String>,
     pub search: SearchSettings,
+    /// SMTP server for e-mail codes (`smtp://user:pass@host:587?tls=required`); a secret: set
+    /// it as `HELPBOT_SMTP_URL` in the environment. Unset: e-mails go to the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of those e-mails.
+    pub smtp_from: String,
+    /// HTTP gateway for SMS (`HELPBOT_SMS_WEBHOOK_URL`). Unset: SMS go to the outbox.
+    pub sms_webhook_url: Option<String>,
 }
 
 impl Default for Config {
@@ -42,6 +49,9 @@ impl Default for Config {
             max_message_chars: 500,
             log: None,
             search: SearchSettings::default(),
+            smtp_url: None,
+            smtp_from: "helpbot <noreply@localhost>".into(),
+            sms_webhook_url: None,
         }
     }
 }

@@ -61,3 +61,22 @@ pub fn account_store(db: Database) -> crate::accounts::embedded::EmbeddedAccount
         Arc::new(SystemClock),
     )
 }
+
+/// The embedded account store sending through the configured SMTP server and SMS gateway.
+pub fn configured_account_store(
+    config: &Config,
+    db: Database,
+) -> Result<crate::accounts::embedded::EmbeddedAccountStore, crate::accounts::notify::NotifyError> {
+    use crate::accounts::embedded::{EmbeddedAccountStore, SystemClock};
+    let notifier = crate::accounts::senders::configured_notifier(
+        &db,
+        config.smtp_url.as_deref(),
+        &config.smtp_from,
+        config.sms_webhook_url.as_deref(),
+    )?;
+    Ok(EmbeddedAccountStore::new(
+        db,
+        notifier,
+        Arc::new(SystemClock),
+    ))
+}

@@ -9,7 +9,7 @@ use common::TestDb;
 use helpbot::accounts::embedded::{EmbeddedAccountStore, ManualClock};
 use helpbot::accounts::identity::{IdNumber, Mobile, check_character};
 use helpbot::accounts::limits::{DAY_MS, HOUR_MS, MINUTE_MS};
-use helpbot::accounts::notify::{OutboxNotifier, latest};
+use helpbot::accounts::notify::{Channel, OutboxNotifier, latest};
 use helpbot::accounts::photo::PhotoError;
 use helpbot::accounts::{
     AccountError, AccountState, AccountStore, CodePurpose, NewAccount, PhotoSide, RecordClaim,
@@ -266,7 +266,7 @@ async fn a_username_is_revealed_only_after_the_code_to_the_bound_mobile() {
 
         let ticket = w
             .store
-            .send_code(&found[0].id, CodePurpose::FindUsername)
+            .send_code(&found[0].id, CodePurpose::FindUsername, Channel::Sms)
             .await
             .expect("sent");
         assert_eq!(ticket.masked_destination, "138****0020");
@@ -308,7 +308,7 @@ async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
             .expect("registers");
         let ticket = w
             .store
-            .send_code(&account.id, CodePurpose::FindUsername)
+            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
@@ -320,7 +320,7 @@ async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
 
         let ticket = w
             .store
-            .send_code(&account.id, CodePurpose::FindUsername)
+            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
@@ -354,13 +354,13 @@ async fn codes_have_a_resend_interval_and_a_daily_cap() {
             .await
             .expect("registers");
         w.store
-            .send_code(&account.id, CodePurpose::ResetPassword)
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
             .await
             .expect("first");
         w.clock.advance(30_000);
         let too_soon = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword)
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
             .await;
         assert!(
             matches!(
@@ -375,14 +375,14 @@ async fn codes_have_a_resend_interval_and_a_daily_cap() {
         for sent in 2..=10 {
             w.clock.advance(3 * MINUTE_MS);
             w.store
-                .send_code(&account.id, CodePurpose::ResetPassword)
+                .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
                 .await
                 .unwrap_or_else(|e| panic!("code {sent}: {e}"));
         }
         w.clock.advance(3 * MINUTE_MS);
         let capped = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword)
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
             .await;
         assert!(
             matches!(capped, Err(AccountError::CodeDailyCap)),
@@ -403,14 +403,14 @@ async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_tim
             .expect("registers");
         for _ in 0..5 {
             w.store
-                .send_code(&account.id, CodePurpose::FindUsername)
+                .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
                 .await
                 .expect("sent");
             w.clock.advance(61_000);
         }
         let locked = w
             .store
-            .send_code(&account.id, CodePurpose::FindUsername)
+            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
             .await;
         assert!(
             matches!(locked, Err(AccountError::TooFrequent { retry_after_ms }) if retry_after_ms == 2 * HOUR_MS),
@@ -436,7 +436,7 @@ async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_tim
             None
         );
         w.store
-            .send_code(&account.id, CodePurpose::FindUsername)
+            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
             .await
             .expect("unlocked");
         db_close(w).await;
@@ -463,7 +463,7 @@ async fn a_password_reset_ends_old_sessions_and_is_logged() {
         ));
         let ticket = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword)
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
@@ -995,7 +995,11 @@ async fn parallel_code_requests_cannot_exceed_the_interval() {
             .map(|_| {
                 let store = w.store.clone();
                 let id = account.id.clone();
-                tokio::spawn(async move { store.send_code(&id, CodePurpose::FindUsername).await })
+                tokio::spawn(async move {
+                    store
+                        .send_code(&id, CodePurpose::FindUsername, Channel::Sms)
+                        .await
+                })
             })
             .collect();
         let mut sent = 0;
@@ -1098,4 +1102,46 @@ fn import_records_reports_bad_rows_by_line_and_exits_non_zero() {
     assert!(!output.status.success());
     assert!(stdout.contains("records.csv:3: id_number"), "{stdout}");
     assert!(stdout.contains("nothing was imported"), "{stdout}");
+}
+
+#[tokio::test]
+async fn codes_go_to_the_activated_email_too() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let mut with_email = form("mailuser", "邮箱用户", &id_number(80), 880, false);
+        with_email.email = Some(
+            helpbot::accounts::identity::Email::parse("mail.user@example.com").expect("email"),
+        );
+        let account = w.store.register(with_email).await.expect("registers");
+        let not_activated = w
+            .store
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Email)
+            .await;
+        assert!(
+            matches!(not_activated, Err(AccountError::NoBoundEmail)),
+            "{not_activated:?}"
+        );
+        sqlx::query("UPDATE accounts SET email_activated = 1 WHERE id = $1")
+            .bind(&account.id)
+            .execute(w.db.pool())
+            .await
+            .expect("activate e-mail");
+        let ticket = w
+            .store
+            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Email)
+            .await
+            .expect("mailed");
+        assert_eq!(ticket.masked_destination, "m***@example.com");
+        let message = latest(&w.db, 1).await.expect("outbox").remove(0);
+        assert_eq!(
+            (message.channel.as_str(), message.destination.as_str()),
+            ("email", "mail.user@example.com")
+        );
+        let code = last_code(&w.db).await;
+        w.store
+            .reset_password(&ticket.id, &code, "Mail-pass-77")
+            .await
+            .expect("reset by mailed code");
+        db_close(w).await;
+    }
 }

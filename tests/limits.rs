@@ -242,6 +242,7 @@ mod outbox {
                 let message = Notification {
                     channel: Channel::Sms,
                     destination: to.to_string(),
+                    subject: None,
                     body: format!("校验码 12345{i}"),
                 };
                 notifier.send(&message).await.expect("sent");

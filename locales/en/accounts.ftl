@@ -12,6 +12,7 @@ account-id-registered = 证件号码已被注册 — this ID number is already r
 account-mobile-registered = This mobile number is already registered; you can sign in with it.
 account-email-registered = This e-mail address is already registered; you can sign in with it.
 account-mobile-bound-by-other = This mobile number is bound by account { $username }. Please use another number.
+account-no-bound-email = This account has no activated e-mail address, so no code can be mailed. Please receive it on your mobile instead.
 account-unknown = This account does not exist.
 account-no-match = No account matches this name and ID number. Please check them and try again.
 account-no-bound-mobile = This account has no bound mobile number, so no code can be sent. Please contact support: 010-82199588.

@@ -12,6 +12,7 @@ account-id-registered = 证件号码已被注册。如果您注册过，可以�
 account-mobile-registered = 该手机号已经注册，可直接登录。
 account-email-registered = 该邮箱已经注册，可直接登录。
 account-mobile-bound-by-other = 这个手机号已被账号 { $username } 实名绑定，请换一个手机号。
+account-no-bound-email = 这个账号没有已激活的邮箱，无法通过邮件接收校验码。请改用手机接收。
 account-unknown = 没有找到这个账号。
 account-no-match = 没有找到与这个姓名和证件号码对应的账号，请核对后重试。
 account-no-bound-mobile = 这个账号没有绑定手机，无法接收校验码。请联系客服：010-82199588。

@@ -62,7 +62,7 @@ impl Clock for ManualClock {
 pub const CODE_VALIDITY_MS: i64 = DAY_MS;
 /// Wrong tries before a code is dead.
 pub const CODE_TRIES: i64 = 5;
-/// One code a minute and ten a day to the same number.
+/// One code a minute and ten a day to the same number or address.
 pub const CODE_LIMITS: [Limit; 2] = [
     Limit::per_window(1, MINUTE_MS),
     Limit::per_window(10, DAY_MS),
@@ -81,14 +81,17 @@ pub const RECORD_ATTEMPTS: i64 = 3;
 /// The operation that 操作过于频繁 locks.
 pub const OP_SENSITIVE: &str = "sensitive";
 const OP_SIGN_IN: &str = "sign-in-failure";
-const OP_SMS: &str = "sms-code";
+const OP_CODE: &str = "code";
 const OP_FIND: &str = "find-accounts";
 const OP_PHOTO: &str = "photo-upload";
 const OP_ASSIST: &str = "classmate-assist";
 const OP_RECORD: &str = "record-check";
 
-/// The account service's SMS (its own text, as the real service would send it).
+/// The account service's SMS and e-mail (its own text, as the real service would send it).
 const SMS_TEMPLATE: &str = "【学信网】您的校验码是 {code}，1 天内有效。请勿告诉他人。";
+const EMAIL_SUBJECT: &str = "学信网账号校验码";
+const EMAIL_TEMPLATE: &str =
+    "您好：\n\n您的学信网账号校验码是 {code}，1 天内有效。\n如果不是您本人操作，请忽略这封邮件。\n";
 
 pub struct EmbeddedAccountStore {
     db: Database,
@@ -105,6 +108,8 @@ struct AccountRow {
     id_number: String,
     mobile: Option<String>,
     mobile_bound: bool,
+    email: Option<String>,
+    email_activated: bool,
     state: AccountState,
     session_epoch: i64,
     created_at: i64,
@@ -118,13 +123,15 @@ type AccountTuple = (
     String,
     Option<String>,
     i64,
+    Option<String>,
+    i64,
     String,
     i64,
     i64,
 );
 
 const ACCOUNT_COLUMNS: &str = "id, username, password_hash, real_name, id_number, mobile, \
-     mobile_bound, state, session_epoch, created_at";
+     mobile_bound, email, email_activated, state, session_epoch, created_at";
 
 impl AccountRow {
     fn from_tuple(row: AccountTuple) -> Result<Self, StoreError> {
@@ -136,9 +143,11 @@ impl AccountRow {
             id_number: row.4,
             mobile: row.5,
             mobile_bound: row.6 != 0,
-            state: AccountState::parse(&row.7)?,
-            session_epoch: row.8,
-            created_at: row.9,
+            email: row.7,
+            email_activated: row.8 != 0,
+            state: AccountState::parse(&row.9)?,
+            session_epoch: row.10,
+            created_at: row.11,
         })
     }
 
@@ -714,14 +723,25 @@ impl AccountStore for EmbeddedAccountStore {
         Ok(accounts)
     }
 
-    async fn send_code(&self, account_id: &str, purpose: CodePurpose) -> AccountResult<CodeTicket> {
+    async fn send_code(
+        &self,
+        account_id: &str,
+        purpose: CodePurpose,
+        via: Channel,
+    ) -> AccountResult<CodeTicket> {
         let account = self.account_row(account_id).await?;
         if account.state == AccountState::Deactivated {
             return Err(AccountError::AccountDeactivated);
         }
-        let mobile = match (&account.mobile, account.mobile_bound) {
-            (Some(mobile), true) => mobile.clone(),
-            _ => return Err(AccountError::NoBoundMobile),
+        let destination = match via {
+            Channel::Sms => match (&account.mobile, account.mobile_bound) {
+                (Some(mobile), true) => mobile.clone(),
+                _ => return Err(AccountError::NoBoundMobile),
+            },
+            Channel::Email => match (&account.email, account.email_activated) {
+                (Some(email), true) => email.clone(),
+                _ => return Err(AccountError::NoBoundEmail),
+            },
         };
         let now = self.now();
         if let Some(until) = limits::locked_until(&self.db, &account.id, OP_SENSITIVE, now).await? {
@@ -729,7 +749,7 @@ impl AccountStore for EmbeddedAccountStore {
                 retry_after_ms: until - now,
             });
         }
-        match limits::try_count_all(&self.db, &mobile, OP_SMS, &CODE_LIMITS, now).await? {
+        match limits::try_count_all(&self.db, &destination, OP_CODE, &CODE_LIMITS, now).await? {
             Verdict::Allowed => {}
             Verdict::Refused {
                 limit: 0,
@@ -749,10 +769,11 @@ impl AccountStore for EmbeddedAccountStore {
         let expires_at = now + CODE_VALIDITY_MS;
         sqlx::query(
             "INSERT INTO codes (id, account_id, channel, purpose, code_hash, attempts, expires_at, created_at) \
-             VALUES ($1, $2, 'sms', $3, $4, 0, $5, $6)",
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
         )
         .bind(&ticket)
         .bind(&account.id)
+        .bind(via.as_str())
         .bind(purpose.as_str())
         .bind(code_hash(&ticket, &code))
         .bind(expires_at)
@@ -761,15 +782,20 @@ impl AccountStore for EmbeddedAccountStore {
         .await?;
         self.notifier
             .send(&Notification {
-                channel: Channel::Sms,
-                destination: mobile.clone(),
-                body: SMS_TEMPLATE.replace("{code}", &code),
+                channel: via,
+                destination: destination.clone(),
+                subject: (via == Channel::Email).then(|| EMAIL_SUBJECT.to_string()),
+                body: match via {
+                    Channel::Sms => SMS_TEMPLATE,
+                    Channel::Email => EMAIL_TEMPLATE,
+                }
+                .replace("{code}", &code),
             })
             .await
             .map_err(|e| StoreError::Malformed(format!("notifier: {e}")))?;
         Ok(CodeTicket {
             id: ticket,
-            masked_destination: crate::pii::mask(&mobile).into_owned(),
+            masked_destination: crate::pii::mask(&destination).into_owned(),
             expires_at,
         })
     }

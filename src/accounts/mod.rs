@@ -11,6 +11,7 @@ pub mod notify;
 pub mod password;
 pub mod photo;
 pub mod records;
+pub mod senders;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -234,6 +235,8 @@ pub enum AccountError {
     NoMatchingAccount,
     #[error("the account has no bound mobile number")]
     NoBoundMobile,
+    #[error("the account has no activated e-mail address")]
+    NoBoundEmail,
     #[error("操作过于频繁，操作被禁止 for {retry_after_ms} ms")]
     TooFrequent { retry_after_ms: i64 },
     #[error("a new code can be sent in {retry_after_ms} ms")]
@@ -312,6 +315,7 @@ impl AccountError {
             AccountError::UnknownAccount => "account-unknown",
             AccountError::NoMatchingAccount => "account-no-match",
             AccountError::NoBoundMobile => "account-no-bound-mobile",
+            AccountError::NoBoundEmail => "account-no-bound-email",
             AccountError::TooFrequent { .. } => "account-too-frequent",
             AccountError::ResendTooSoon { .. } => "code-resend-too-soon",
             AccountError::CodeDailyCap => "code-daily-cap",
@@ -421,8 +425,14 @@ pub trait AccountStore: Send + Sync {
         id_number: &IdNumber,
     ) -> AccountResult<Vec<AccountSummary>>;
 
-    /// Sends a code to the account's bound mobile (resend interval, daily cap, valid 1 day).
-    async fn send_code(&self, account_id: &str, purpose: CodePurpose) -> AccountResult<CodeTicket>;
+    /// Sends a code to the account's bound mobile or activated e-mail (resend interval, daily
+    /// cap, valid 1 day).
+    async fn send_code(
+        &self,
+        account_id: &str,
+        purpose: CodePurpose,
+        via: notify::Channel,
+    ) -> AccountResult<CodeTicket>;
 
     /// The username, once the find-username code sent to the bound mobile is verified.
     async fn reveal_username(&self, ticket_id: &str, code: &str) -> AccountResult<String>;

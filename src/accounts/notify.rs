@@ -29,6 +29,8 @@ impl Channel {
 pub struct Notification {
     pub channel: Channel,
     pub destination: String,
+    /// The subject line of an e-mail.
+    pub subject: Option<String>,
     pub body: String,
 }
 
