@@ -1145,3 +1145,57 @@ async fn codes_go_to_the_activated_email_too() {
         db_close(w).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn another_route_settles_a_waiting_photo_review_and_parallel_submissions_start_one() {
+    let good = png(200, 200, false);
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let (_, new) = duplicate_case(&w, 90).await;
+        let tasks: Vec<_> = (0..2)
+            .map(|_| {
+                let (store, new, good) = (w.store.clone(), new.clone(), good.clone());
+                tokio::spawn(async move { store.submit_photos(&new, &good, &good).await })
+            })
+            .collect();
+        let mut started = 0;
+        for task in tasks {
+            match task.await.expect("task") {
+                Ok(_) => started += 1,
+                Err(AccountError::ReviewPending) => {}
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!(started, 1, "{:?}", w.db.backend());
+        helpbot::accounts::records::import_records_from_reader(
+            &w.db,
+            "records.csv",
+            records_csv(&id_number(90)).as_bytes(),
+        )
+        .await
+        .expect("imported");
+        w.store
+            .verify_by_record(
+                &new,
+                RecordClaim::Current {
+                    school: "北京大学".into(),
+                    student_number: "2301001".into(),
+                    enrolment_year: 2023,
+                    level: "本科".into(),
+                },
+            )
+            .await
+            .expect("verified by record");
+        assert_eq!(
+            w.store
+                .review_status(&new)
+                .await
+                .expect("status")
+                .expect("review")
+                .status,
+            ReviewStatus::Approved
+        );
+        assert!(w.store.pending_reviews(10).await.expect("queue").is_empty());
+        db_close(w).await;
+    }
+}

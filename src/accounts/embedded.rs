@@ -448,6 +448,15 @@ impl EmbeddedAccountStore {
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
+        // Another route won: a photo review still waiting for staff is settled too.
+        sqlx::query(
+            "UPDATE verifications SET status = 'approved', decided_at = $1, \
+             decided_by = 'another route' WHERE account_id = $2 AND status = 'pending'",
+        )
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE id_number_states SET state = 'registered', updated_at = $1 WHERE id_number = $2")
             .bind(now)
             .bind(&id_number)
@@ -896,6 +905,24 @@ impl AccountStore for EmbeddedAccountStore {
         }
         let review_id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.db.pool().begin().await?;
+        // Serialises submissions of one account, so two at once cannot both start a review.
+        sqlx::query(
+            "INSERT INTO rate_locks (subject, operation, locked_until) VALUES ($1, 'photo-submit', 0) \
+             ON CONFLICT (subject, operation) DO UPDATE SET locked_until = 0",
+        )
+        .bind(&account.id)
+        .execute(&mut *tx)
+        .await?;
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM verifications \
+             WHERE account_id = $1 AND route = 'photo' AND status = 'pending'",
+        )
+        .bind(&account.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if pending > 0 {
+            return Err(AccountError::ReviewPending);
+        }
         sqlx::query(
             "INSERT INTO verifications (id, account_id, route, status, created_at) \
              VALUES ($1, $2, 'photo', 'pending', $3)",
@@ -1058,7 +1085,8 @@ impl AccountStore for EmbeddedAccountStore {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT r.id, a.real_name, r.requester_mobile, r.created_at FROM classmate_requests r \
              JOIN accounts a ON a.id = r.requester_account_id \
-             WHERE r.classmate_account_id = $1 AND r.status = 'pending' ORDER BY r.created_at",
+             WHERE r.classmate_account_id = $1 AND r.status = 'pending' \
+             AND a.state = 'pending_verification' ORDER BY r.created_at",
         )
         .bind(&classmate.id)
         .fetch_all(self.db.pool())
