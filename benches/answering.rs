@@ -65,7 +65,13 @@ fn main() {
     let db = runtime
         .block_on(helpbot::store::Database::connect("sqlite::memory:"))
         .expect("db");
-    let assistant = Assistant::new(content.clone(), db, AssistantSettings::from(&config));
+    let accounts = std::sync::Arc::new(helpbot::runtime::account_store(db.clone()));
+    let assistant = Assistant::new(
+        content.clone(),
+        db,
+        accounts,
+        AssistantSettings::from(&config),
+    );
     let cases = load_cases(&repo().join("tests/eval/questions.tsv")).expect("eval set");
 
     // Latency of one answer on this thread (one core): small talk check + search + wording.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::dialog::{Dialogs, load_dialogs};
 use crate::i18n::Translations;
 use crate::knowledge::analyzer::{AnalysisSettings, Analyzer};
 use crate::knowledge::entry::parse_entry;
@@ -23,6 +24,7 @@ pub const SMALLTALK_FILE: &str = "_smalltalk.toml";
 /// The validated content the assistant runs on.
 pub struct Content {
     pub knowledge: KnowledgeBase,
+    pub dialogs: Dialogs,
     pub smalltalk: SmallTalkMatcher,
     pub translations: Translations,
 }
@@ -145,6 +147,8 @@ impl Content {
 
         let (entries, mut entry_problems) = load_entries(&paths.knowledge, &paths.dialogs);
         problems.append(&mut entry_problems);
+        let (dialogs, mut dialog_problems) = load_dialogs(&paths.dialogs, translations.as_ref());
+        problems.append(&mut dialog_problems);
 
         if let Some(translations) = &translations {
             for loaded in &entries {
@@ -185,6 +189,7 @@ impl Content {
         })?;
         Ok(Self {
             knowledge,
+            dialogs,
             smalltalk: SmallTalkMatcher::new(smalltalk),
             translations,
         })

@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
-use chrono::{FixedOffset, Timelike, Utc};
+use chrono::{Datelike, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
+use crate::accounts::AccountStore;
 use crate::config::Config;
 use crate::content::Content;
+use crate::dialog::engine::{DialogState, EngineContext};
 use crate::i18n::Args;
 use crate::knowledge::{Entry, Link, Outcome};
 use crate::locale::Locale;
@@ -24,6 +26,8 @@ pub enum Input {
     Text(String),
     /// A pressed button: the button's payload.
     Button(String),
+    /// An uploaded picture (its bytes; checked by content where it is used).
+    Photo(Vec<u8>),
 }
 
 /// A button under a bot message; pressing it sends `payload` back as [`Input::Button`].
@@ -42,6 +46,8 @@ pub enum ReplyKind {
     NoAnswer,
     SmallTalk,
     Notice,
+    /// A step of a guided dialog.
+    Dialog,
 }
 
 /// One structured reply; channels adapt it to their medium.
@@ -59,6 +65,9 @@ pub struct BotMessage {
     /// The knowledge entry shown, for feedback and analytics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_id: Option<String>,
+    /// The bot asks for a photo: channels offer an upload.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expects_photo: bool,
 }
 
 impl BotMessage {
@@ -70,6 +79,7 @@ impl BotMessage {
             buttons_caption: None,
             links: Vec::new(),
             entry_id: None,
+            expects_photo: false,
         }
     }
 }
@@ -91,6 +101,8 @@ pub enum CoreError {
     Store(#[from] StoreError),
     #[error("search failed: {0}")]
     Search(#[from] crate::knowledge::index::IndexError),
+    #[error("dialog: {0}")]
+    Dialog(#[from] crate::dialog::engine::EngineError),
 }
 
 /// Where a conversation stands between turns (stored as JSON).
@@ -99,6 +111,10 @@ pub enum CoreError {
 pub struct ConversationState {
     /// Turns taken so far.
     pub turns: u64,
+    /// The dialog in progress, if any.
+    pub dialog: Option<DialogState>,
+    /// The user asked for (or was handed to) human support.
+    pub handoff_requested: bool,
 }
 
 /// Settings of the core taken from the configuration.
@@ -121,21 +137,33 @@ impl From<&Config> for AssistantSettings {
 }
 
 const ENTRY_PAYLOAD: &str = "entry:";
+const DIALOG_PAYLOAD: &str = "dialog:";
 
 #[derive(Clone)]
 pub struct Assistant {
     content: Arc<Content>,
     db: Database,
+    accounts: Arc<dyn AccountStore>,
     settings: AssistantSettings,
 }
 
 impl Assistant {
-    pub fn new(content: Arc<Content>, db: Database, settings: AssistantSettings) -> Self {
+    pub fn new(
+        content: Arc<Content>,
+        db: Database,
+        accounts: Arc<dyn AccountStore>,
+        settings: AssistantSettings,
+    ) -> Self {
         Self {
             content,
             db,
+            accounts,
             settings,
         }
+    }
+
+    pub fn accounts(&self) -> &Arc<dyn AccountStore> {
+        &self.accounts
     }
 
     pub fn content(&self) -> &Arc<Content> {
@@ -196,7 +224,7 @@ impl Assistant {
             let mut state: ConversationState =
                 serde_json::from_str(&record.state).unwrap_or_default();
             state.turns += 1;
-            let reply = self.reply(&input, locale)?;
+            let reply = self.turn(&mut state, &input, locale).await?;
             tracing::info!(
                 input = %pii::mask(&input_text(&input)),
                 outcome = reply.outcome,
@@ -206,6 +234,7 @@ impl Assistant {
             let user_body = match &input {
                 Input::Text(text) => text.clone(),
                 Input::Button(payload) => format!("[button] {payload}"),
+                Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
             };
             let bodies: Vec<String> = reply
                 .messages
@@ -234,11 +263,76 @@ impl Assistant {
         .await
     }
 
-    /// The reply to an input, without storing anything.
+    /// One turn: a dialog in progress or started by a button takes the input; otherwise the
+    /// knowledge base and small talk answer it.
+    async fn turn(
+        &self,
+        state: &mut ConversationState,
+        input: &Input,
+        locale: Locale,
+    ) -> Result<Reply, CoreError> {
+        let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
+        // Mid-dialog, a question with a definite answer, or small talk, is answered on the side.
+        let answer = |text: &str| -> Option<BotMessage> {
+            let reply = self.reply_to_text(text, locale).ok()?;
+            matches!(reply.outcome, "definite" | "smalltalk")
+                .then(|| reply.messages.into_iter().next())?
+        };
+        let engine = EngineContext {
+            dialogs: &self.content.dialogs,
+            translations: &self.content.translations,
+            store: self.accounts.as_ref(),
+            locale,
+            this_year,
+            answer: &answer,
+        };
+        let started = match input {
+            Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
+            _ => None,
+        };
+        let turn = if let Some(name) = started {
+            if self.content.dialogs.get(name).is_none() {
+                return Ok(self.invalid(locale, "button-unknown", &[]));
+            }
+            Some(engine.start(name, Default::default()).await?)
+        } else if let Some(dialog) = state.dialog.take() {
+            Some(engine.handle(dialog, input).await?)
+        } else {
+            None
+        };
+        if let Some(turn) = turn {
+            let outcome = if turn.handoff { "handoff" } else { "dialog" };
+            state.dialog = turn.state;
+            state.handoff_requested |= turn.handoff;
+            return Ok(Reply {
+                messages: turn.messages,
+                outcome,
+                entry_id: None,
+            });
+        }
+        if let Input::Text(text) = input
+            && is_human_request(text)
+        {
+            state.handoff_requested = true;
+            return Ok(Reply {
+                messages: vec![BotMessage::notice(
+                    ReplyKind::Notice,
+                    self.text(locale, "dialog-handoff", &[]),
+                )],
+                outcome: "handoff",
+                entry_id: None,
+            });
+        }
+        self.reply(input, locale)
+    }
+
+    /// The reply to an input from the knowledge base and small talk, without storing anything
+    /// and without dialogs.
     pub fn reply(&self, input: &Input, locale: Locale) -> Result<Reply, CoreError> {
         match input {
             Input::Text(text) => self.reply_to_text(text, locale),
             Input::Button(payload) => Ok(self.reply_to_button(payload, locale)),
+            Input::Photo(_) => Ok(self.invalid(locale, "input-photo-unexpected", &[])),
         }
     }
 
@@ -321,6 +415,7 @@ impl Assistant {
                         buttons_caption: None,
                         links: Vec::new(),
                         entry_id: None,
+                        expects_photo: false,
                     }],
                     outcome: "suggest",
                     entry_id: None,
@@ -355,14 +450,26 @@ impl Assistant {
     /// An entry as an answer: title, text, links, and its related entries as buttons.
     fn entry_message(&self, entry: &Entry, locale: Locale) -> BotMessage {
         let text = entry.localized(locale);
-        let buttons: Vec<Button> = entry
-            .related
-            .iter()
-            .filter_map(|id| self.content.knowledge.entry(id))
-            .map(|related| Button {
-                label: related.localized(locale).title.clone(),
-                payload: format!("{ENTRY_PAYLOAD}{}", related.id),
-            })
+        let dialog_button = entry
+            .dialog
+            .as_deref()
+            .and_then(|name| self.content.dialogs.get(name))
+            .map(|dialog| Button {
+                label: self.text(locale, &dialog.title, &[]),
+                payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
+            });
+        let buttons: Vec<Button> = dialog_button
+            .into_iter()
+            .chain(
+                entry
+                    .related
+                    .iter()
+                    .filter_map(|id| self.content.knowledge.entry(id))
+                    .map(|related| Button {
+                        label: related.localized(locale).title.clone(),
+                        payload: format!("{ENTRY_PAYLOAD}{}", related.id),
+                    }),
+            )
             .collect();
         let buttons_caption =
             (!buttons.is_empty()).then(|| self.text(locale, "answer-related", &[]));
@@ -373,6 +480,7 @@ impl Assistant {
             buttons,
             links: text.links.clone(),
             entry_id: Some(entry.id.clone()),
+            expects_photo: false,
         }
     }
 
@@ -406,7 +514,20 @@ fn input_text(input: &Input) -> String {
     match input {
         Input::Text(text) => text.chars().take(200).collect(),
         Input::Button(payload) => format!("[button] {payload}"),
+        Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
     }
+}
+
+/// "转人工" and the like outside a dialog.
+fn is_human_request(text: &str) -> bool {
+    let squeezed: String = crate::knowledge::analyzer::basic_normalize(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？".contains(*c))
+        .collect();
+    matches!(
+        squeezed.as_str(),
+        "转人工" | "人工" | "人工客服" | "找客服" | "human" | "agent" | "talktoahuman"
+    )
 }
 
 /// Control characters other than line breaks and tabs mean a binary paste, not a question.

@@ -31,6 +31,17 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "chat-welcome",
     "button-unknown",
     "internal-error",
+    "input-photo-unexpected",
+    "dialog-handoff",
+    "dialog-your-turn",
+    "dialog-choose-button",
+    "dialog-continue",
+    "dialog-continue-button",
+    "dialog-offer-human",
+    "dialog-human-button",
+    "dialog-at-start",
+    "dialog-restarted",
+    "dialog-cancelled",
 ];
 
 pub struct Translations {

@@ -14,6 +14,8 @@ pub mod config;
 pub mod content;
 /// The core: turns an input of a conversation into structured replies.
 pub mod core;
+/// Guided dialogs: the file format, its checks, the engine, actions and validators.
+pub mod dialog;
 /// Evaluation of the search on a labelled question set, and threshold tuning.
 pub mod eval;
 /// Fluent translations of every text the code itself produces.

@@ -218,10 +218,12 @@ async fn ask(
     lang: Option<Locale>,
 ) -> CommandResult {
     let content = runtime::load_content(config)?;
+    // `ask` stores nothing and acts on nothing: an in-memory database stands behind it.
+    let db = helpbot::store::Database::connect("sqlite::memory:").await?;
     let assistant = Assistant::new(
         content.clone(),
-        // `ask` stores nothing: it needs no database.
-        helpbot::store::Database::connect("sqlite::memory:").await?,
+        db.clone(),
+        std::sync::Arc::new(runtime::account_store(db)),
         helpbot::core::AssistantSettings::from(config),
     );
     let stdout = std::io::stdout();

@@ -16,6 +16,8 @@ pub enum StartError {
     Content(#[from] ContentError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("messages: {0}")]
+    Notifier(#[from] crate::accounts::notify::NotifyError),
 }
 
 /// Logs to stderr. `RUST_LOG` wins over the configured filter; `default` applies when neither is
@@ -48,7 +50,13 @@ pub async fn start(config: &Config) -> Result<Assistant, StartError> {
     let content = load_content(config)?;
     let db = Database::connect(&config.database_url).await?;
     tracing::info!(database = %redact_url(&config.database_url), "database ready");
-    Ok(Assistant::new(content, db, AssistantSettings::from(config)))
+    let accounts = Arc::new(configured_account_store(config, db.clone())?);
+    Ok(Assistant::new(
+        content,
+        db,
+        accounts,
+        AssistantSettings::from(config),
+    ))
 }
 
 /// The embedded account store on a database, sending through the outbox.

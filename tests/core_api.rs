@@ -23,7 +23,9 @@ async fn the_core_answers_and_stores_turns_on_both_backends() {
             .expect("reply");
         assert_eq!(replies[0].kind, ReplyKind::Answer);
         assert_eq!(replies[0].entry_id.as_deref(), Some("id-pending-review"));
-        let first_related = replies[0].buttons[0].payload.clone();
+        // The first button starts the dialog that solves the problem; related entries follow.
+        assert_eq!(replies[0].buttons[0].payload, "dialog:duplicate-id");
+        let first_related = replies[0].buttons[1].payload.clone();
         let picked = assistant
             .handle(&id, Input::Button(first_related.clone()))
             .await

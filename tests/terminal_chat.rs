@@ -34,7 +34,7 @@ fn buttons(message: &Value) -> Vec<&str> {
 #[test]
 fn a_student_gets_answers_presses_a_related_question_and_is_told_when_the_bot_does_not_know() {
     let db = TestDb::sqlite();
-    let script = "你好\n注册的时候显示身份证已经被注册了\n1\n明天会下雨吗\n谢谢\n";
+    let script = "你好\n注册的时候显示身份证已经被注册了\n2\n明天会下雨吗\n谢谢\n";
     let messages = chat_json(script, "zh-CN", &db);
     assert_eq!(messages.len(), 6, "{messages:?}");
     assert!(text(&messages[0]).contains("请问有什么可以帮您"));
@@ -43,13 +43,14 @@ fn a_student_gets_answers_presses_a_related_question_and_is_told_when_the_bot_do
     assert!(answer.contains("证件号码已被注册"), "{answer}");
     assert!(answer.contains("相关问题"), "{answer}");
     let related = buttons(&messages[2]);
-    assert!(!related.is_empty());
-    // Pressing "1" shows the first related entry, whose title is that button's label.
+    // The first button starts the dialog that solves the problem, related questions follow.
+    assert_eq!(related[0], "帮我判断/处理");
+    // Pressing "2" shows the first related entry, whose title is that button's label.
     assert!(
-        text(&messages[3]).starts_with(related[0]),
+        text(&messages[3]).starts_with(related[1]),
         "{} / {}",
         text(&messages[3]),
-        related[0]
+        related[1]
     );
     assert!(text(&messages[4]).contains("010-82199588"));
     assert!(text(&messages[4]).contains("回答不了"));

@@ -31,3 +31,18 @@ category-duplicate-id = Duplicate ID number
 category-email-mobile = E-mail and mobile
 category-real-name = Real-name information
 category-support = Contact support
+input-photo-unexpected = No picture is needed now. Please describe your problem in words.
+
+# Guided dialogs: what the engine itself says.
+dialog-handoff = All right, I am handing you over to human support. You can also reach them directly:
+    Hotline 010-82199588
+    E-mail kefu@chsi.com.cn
+dialog-your-turn = Please choose or type:
+dialog-choose-button = Please press one of the options below, or type its number.
+dialog-continue = Shall we go on with the previous step?
+dialog-continue-button = Continue
+dialog-offer-human = This does not seem to be working. Shall I hand you over to human support?
+dialog-human-button = Human support
+dialog-at-start = This is already the first step.
+dialog-restarted = All right, let's start again.
+dialog-cancelled = All right, I have stopped this. Ask me anything else.

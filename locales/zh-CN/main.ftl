@@ -31,3 +31,18 @@ category-duplicate-id = 证件号码重复
 category-email-mobile = 邮箱与手机
 category-real-name = 实名信息
 category-support = 联系客服
+input-photo-unexpected = 现在不需要上传图片。请用文字描述您的问题。
+
+# Guided dialogs: what the engine itself says.
+dialog-handoff = 好的，为您转接人工客服。人工客服也可以通过以下方式联系：
+    客服电话 010-82199588
+    客服邮箱 kefu@chsi.com.cn
+dialog-your-turn = 请选择或输入：
+dialog-choose-button = 请点击下面的选项之一，或输入选项的序号。
+dialog-continue = 要继续刚才的步骤吗？
+dialog-continue-button = 继续
+dialog-offer-human = 好像不太顺利。需要为您转人工客服吗？
+dialog-human-button = 转人工
+dialog-at-start = 已经是第一步了。
+dialog-restarted = 好的，我们从头开始。
+dialog-cancelled = 好的，已结束当前流程。还有其他问题可以直接问我。

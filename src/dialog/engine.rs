@@ -1,0 +1,502 @@
+//! Runs dialogs: enters steps (saying, acting, branching) until one waits for the user, and
+//! interprets the user's next input at that step. The whole position — dialog, step, slots,
+//! the way back — is a [`DialogState`] value the core stores after every turn, so a restart or
+//! another instance continues the same dialog.
+
+use serde::{Deserialize, Serialize};
+
+use super::actions::{self, Say, Slots};
+use super::validators;
+use super::{Dialog, Dialogs, Step};
+use crate::accounts::{AccountError, AccountStore};
+use crate::core::{BotMessage, Button, Input, ReplyKind};
+use crate::i18n::Translations;
+use crate::knowledge::analyzer::basic_normalize;
+use crate::locale::Locale;
+
+/// Where a conversation stands in a dialog.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialogState {
+    pub dialog: String,
+    pub step: String,
+    #[serde(default)]
+    pub slots: Slots,
+    /// Waiting steps passed, for "back".
+    #[serde(default)]
+    pub history: Vec<String>,
+    /// Invalid inputs in a row at this step.
+    #[serde(default)]
+    pub invalid: u8,
+}
+
+/// What a turn of a dialog produced.
+#[derive(Debug)]
+pub struct DialogTurn {
+    pub messages: Vec<BotMessage>,
+    /// `None` once the dialog ended or handed over.
+    pub state: Option<DialogState>,
+    pub handoff: bool,
+}
+
+/// What the engine needs from the rest of the assistant.
+pub struct EngineContext<'a> {
+    pub dialogs: &'a Dialogs,
+    pub translations: &'a Translations,
+    pub store: &'a dyn AccountStore,
+    pub locale: Locale,
+    pub this_year: i32,
+    /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
+    pub answer: &'a (dyn Fn(&str) -> Option<BotMessage> + Sync),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("dialog `{0}` does not exist")]
+    UnknownDialog(String),
+    #[error("dialog `{0}` has no step `{1}`")]
+    UnknownStep(String, String),
+    #[error("dialog `{0}` loops without waiting for the user")]
+    Loop(String),
+    #[error(transparent)]
+    Accounts(#[from] AccountError),
+}
+
+/// The most steps one turn may pass through: a dialog that loops is an error, not a hang.
+const MAX_HOPS: usize = 64;
+/// Invalid inputs in a row before human help is offered.
+const INVALID_BEFORE_HELP: u8 = 3;
+
+const BUTTON_PREFIX: &str = "dlg:";
+const HUMAN_PAYLOAD: &str = "dlg:human";
+const CONTINUE_PAYLOAD: &str = "dlg:continue";
+
+/// Words that steer the dialog itself, in both languages.
+enum Command {
+    Back,
+    Restart,
+    Human,
+    Cancel,
+}
+
+fn command(text: &str) -> Option<Command> {
+    let squeezed: String = basic_normalize(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？".contains(*c))
+        .collect();
+    match squeezed.as_str() {
+        "返回" | "上一步" | "back" => Some(Command::Back),
+        "重新开始" | "重来" | "restart" | "startover" => Some(Command::Restart),
+        "转人工" | "人工" | "人工客服" | "找客服" | "human" | "agent" => {
+            Some(Command::Human)
+        }
+        "退出" | "结束" | "取消" | "cancel" | "exit" | "quit" => Some(Command::Cancel),
+        _ => None,
+    }
+}
+
+/// Slots that never appear in a message.
+const SECRET_SLOTS: &[&str] = &[
+    "password",
+    "new_password",
+    "session",
+    "ticket",
+    "code",
+    "account_id",
+];
+
+impl EngineContext<'_> {
+    fn dialog(&self, name: &str) -> Result<&Dialog, EngineError> {
+        self.dialogs
+            .get(name)
+            .ok_or_else(|| EngineError::UnknownDialog(name.to_string()))
+    }
+
+    fn step<'d>(&self, dialog: &'d Dialog, name: &str) -> Result<&'d Step, EngineError> {
+        dialog
+            .steps
+            .get(name)
+            .ok_or_else(|| EngineError::UnknownStep(dialog.name.clone(), name.to_string()))
+    }
+
+    /// A message with the conversation's slots as its variables (ID numbers masked).
+    fn say(
+        &self,
+        id: &str,
+        slots: &Slots,
+        extra: Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
+    ) -> String {
+        let mut args: Vec<(&str, fluent_bundle::FluentValue<'_>)> = Vec::new();
+        let masked: Vec<(String, String)> = slots
+            .iter()
+            .filter(|(name, _)| {
+                !SECRET_SLOTS.contains(&name.as_str()) && !name.starts_with("photo")
+            })
+            .map(|(name, value)| (name.clone(), crate::pii::mask(value).into_owned()))
+            .collect();
+        for (name, value) in &masked {
+            args.push((name.as_str(), value.as_str().into()));
+        }
+        for (name, value) in extra {
+            args.push((name, value));
+        }
+        self.translations.text(self.locale, id, &args)
+    }
+
+    fn notice(&self, id: &str, slots: &Slots) -> BotMessage {
+        self.spoken((id.to_string(), Vec::new()), slots)
+    }
+
+    fn spoken(&self, said: Say, slots: &Slots) -> BotMessage {
+        BotMessage {
+            kind: ReplyKind::Dialog,
+            text: self.say(&said.0, slots, said.1),
+            links: Vec::new(),
+            buttons_caption: None,
+            buttons: Vec::new(),
+            entry_id: None,
+            expects_photo: false,
+        }
+    }
+
+    /// Starts a dialog.
+    pub async fn start(&self, name: &str, slots: Slots) -> Result<DialogTurn, EngineError> {
+        let dialog = self.dialog(name)?;
+        let state = DialogState {
+            dialog: name.to_string(),
+            step: dialog.start.clone(),
+            slots,
+            history: Vec::new(),
+            invalid: 0,
+        };
+        let mut messages = Vec::new();
+        let start = dialog.start.clone();
+        self.enter(state, &start, &mut messages)
+            .await
+            .map(|(state, handoff)| DialogTurn {
+                messages,
+                state,
+                handoff,
+            })
+    }
+
+    /// Enters `step` and goes on until a step waits, the dialog ends or hands over.
+    async fn enter(
+        &self,
+        mut state: DialogState,
+        step_name: &str,
+        messages: &mut Vec<BotMessage>,
+    ) -> Result<(Option<DialogState>, bool), EngineError> {
+        let mut step_name = step_name.to_string();
+        for _ in 0..MAX_HOPS {
+            let dialog = self.dialog(&state.dialog)?;
+            let step = self.step(dialog, &step_name)?.clone();
+            state.step = step_name.clone();
+            if let Some(say) = &step.say {
+                messages.push(self.notice(say, &state.slots));
+            }
+            if step.handoff {
+                messages.push(self.notice("dialog-handoff", &state.slots));
+                return Ok((None, true));
+            }
+            if step.end {
+                return Ok((None, false));
+            }
+            if let Some(other) = &step.dialog {
+                let other_dialog = self.dialog(other)?;
+                state.dialog = other.clone();
+                state.history.clear();
+                step_name = other_dialog.start.clone();
+                continue;
+            }
+            if let Some(action) = &step.action {
+                let result = actions::run(action, self.store, &mut state.slots).await?;
+                if let Some(said) = result.say {
+                    messages.push(self.spoken(said, &state.slots));
+                }
+                step_name = step.on.get(result.outcome).cloned().ok_or_else(|| {
+                    EngineError::UnknownStep(dialog.name.clone(), result.outcome.to_string())
+                })?;
+                continue;
+            }
+            if step.waits() {
+                self.attach_waiting(&step, &state.slots, messages);
+                state.invalid = 0;
+                return Ok((Some(state), false));
+            }
+            match &step.next {
+                Some(next) => step_name = next.clone(),
+                None => return Ok((None, false)),
+            }
+        }
+        Err(EngineError::Loop(state.dialog))
+    }
+
+    /// Puts a waiting step's buttons (or photo request) on the last message.
+    fn attach_waiting(&self, step: &Step, slots: &Slots, messages: &mut Vec<BotMessage>) {
+        if messages.is_empty() || step.say.is_none() {
+            messages.push(self.notice("dialog-your-turn", slots));
+        }
+        if let Some(last) = messages.last_mut() {
+            last.buttons = step
+                .buttons
+                .iter()
+                .enumerate()
+                .map(|(index, button)| Button {
+                    label: self.say(&button.label, slots, Vec::new()),
+                    payload: format!("{BUTTON_PREFIX}{index}"),
+                })
+                .collect();
+            last.expects_photo = step.input.as_deref() == Some("photo");
+        }
+    }
+
+    /// Repeats the current step's question (after an aside or an invalid input).
+    fn repeat(
+        &self,
+        state: &DialogState,
+        messages: &mut Vec<BotMessage>,
+    ) -> Result<(), EngineError> {
+        let dialog = self.dialog(&state.dialog)?;
+        let step = self.step(dialog, &state.step)?;
+        if let Some(say) = &step.say {
+            messages.push(self.notice(say, &state.slots));
+        }
+        self.attach_waiting(step, &state.slots, messages);
+        Ok(())
+    }
+
+    /// Handles the user's input at the waiting step.
+    pub async fn handle(
+        &self,
+        mut state: DialogState,
+        input: &Input,
+    ) -> Result<DialogTurn, EngineError> {
+        let mut messages = Vec::new();
+        let dialog = self.dialog(&state.dialog)?;
+        let step = self.step(dialog, &state.step)?.clone();
+
+        if let Input::Text(text) = input
+            && let Some(command) = command(text)
+        {
+            return self.steer(state, command, messages).await;
+        }
+        if let Input::Button(payload) = input {
+            if payload == HUMAN_PAYLOAD {
+                return self.steer(state, Command::Human, messages).await;
+            }
+            if payload == CONTINUE_PAYLOAD {
+                state.invalid = 0;
+                self.repeat(&state, &mut messages)?;
+                return Ok(DialogTurn {
+                    messages,
+                    state: Some(state),
+                    handoff: false,
+                });
+            }
+        }
+
+        // Buttons (and text recognised at a buttons step).
+        if !step.buttons.is_empty() {
+            let chosen = match input {
+                Input::Button(payload) => payload
+                    .strip_prefix(BUTTON_PREFIX)
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| step.buttons.get(i)),
+                Input::Text(text) => {
+                    let typed = text.trim();
+                    step.buttons.iter().enumerate().find_map(|(index, button)| {
+                        let label = self.say(&button.label, &state.slots, Vec::new());
+                        (typed == label || typed.parse::<usize>().ok() == Some(index + 1))
+                            .then_some(button)
+                    })
+                }
+                Input::Photo(_) => None,
+            };
+            if let Some(button) = chosen {
+                state.history.push(state.step.clone());
+                if let Some(other) = &button.dialog {
+                    let turn = self.start(other, std::mem::take(&mut state.slots)).await?;
+                    return Ok(turn);
+                }
+                let next = button.next.clone().unwrap_or_default();
+                let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                return Ok(DialogTurn {
+                    messages,
+                    state,
+                    handoff,
+                });
+            }
+            if let Input::Text(text) = input {
+                let normalized = basic_normalize(text);
+                if let Some(found) = step.matches.iter().find(|m| {
+                    m.contains
+                        .iter()
+                        .any(|needle| normalized.contains(&basic_normalize(needle)))
+                }) {
+                    state.history.push(state.step.clone());
+                    let next = found.next.clone();
+                    let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                    return Ok(DialogTurn {
+                        messages,
+                        state,
+                        handoff,
+                    });
+                }
+            }
+            return self.invalid(state, input, "dialog-choose-button", Vec::new(), messages);
+        }
+
+        // Typed input (or a photo).
+        let (Some(validator), Some(slot)) = (step.input.as_deref(), step.slot.as_deref()) else {
+            let (state, handoff) = self
+                .enter(state.clone(), &state.step, &mut messages)
+                .await?;
+            return Ok(DialogTurn {
+                messages,
+                state,
+                handoff,
+            });
+        };
+        let value = match (input, validator) {
+            (Input::Photo(bytes), "photo") => {
+                use base64::Engine;
+                Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+            }
+            (Input::Photo(_), _) => Err(validators::Invalid {
+                message_id: "input-not-text",
+                args: Vec::new(),
+            }),
+            (Input::Text(text), _) => validators::validate(validator, text, self.this_year),
+            (Input::Button(_), _) => Err(validators::Invalid {
+                message_id: "button-unknown",
+                args: Vec::new(),
+            }),
+        };
+        match value {
+            Ok(value) => {
+                state.slots.insert(slot.to_string(), value);
+                state.history.push(state.step.clone());
+                let next = step.next.clone().unwrap_or_default();
+                let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                Ok(DialogTurn {
+                    messages,
+                    state,
+                    handoff,
+                })
+            }
+            Err(invalid) => {
+                let id = invalid.message_id;
+                self.invalid(state, input, id, invalid.args, messages)
+            }
+        }
+    }
+
+    /// An input that does not fit: an unrelated question is answered from the knowledge base;
+    /// anything else is explained, and the third in a row offers human help.
+    fn invalid(
+        &self,
+        mut state: DialogState,
+        input: &Input,
+        message_id: &str,
+        args: Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
+        mut messages: Vec<BotMessage>,
+    ) -> Result<DialogTurn, EngineError> {
+        if let Input::Text(text) = input
+            && let Some(answer) = (self.answer)(text)
+        {
+            messages.push(answer);
+            let mut offer = self.notice("dialog-continue", &state.slots);
+            offer.buttons = vec![Button {
+                label: self.say("dialog-continue-button", &state.slots, Vec::new()),
+                payload: CONTINUE_PAYLOAD.into(),
+            }];
+            messages.push(offer);
+            return Ok(DialogTurn {
+                messages,
+                state: Some(state),
+                handoff: false,
+            });
+        }
+        state.invalid = state.invalid.saturating_add(1);
+        messages.push(self.spoken((message_id.to_string(), args), &state.slots));
+        if state.invalid >= INVALID_BEFORE_HELP {
+            let mut offer = self.notice("dialog-offer-human", &state.slots);
+            offer.buttons = vec![
+                Button {
+                    label: self.say("dialog-human-button", &state.slots, Vec::new()),
+                    payload: HUMAN_PAYLOAD.into(),
+                },
+                Button {
+                    label: self.say("dialog-continue-button", &state.slots, Vec::new()),
+                    payload: CONTINUE_PAYLOAD.into(),
+                },
+            ];
+            messages.push(offer);
+            state.invalid = 0;
+        } else {
+            self.repeat(&state, &mut messages)?;
+        }
+        Ok(DialogTurn {
+            messages,
+            state: Some(state),
+            handoff: false,
+        })
+    }
+
+    async fn steer(
+        &self,
+        mut state: DialogState,
+        command: Command,
+        mut messages: Vec<BotMessage>,
+    ) -> Result<DialogTurn, EngineError> {
+        match command {
+            Command::Back => match state.history.pop() {
+                Some(previous) => {
+                    let (state, handoff) = self.enter(state, &previous, &mut messages).await?;
+                    Ok(DialogTurn {
+                        messages,
+                        state,
+                        handoff,
+                    })
+                }
+                None => {
+                    messages.push(self.notice("dialog-at-start", &state.slots));
+                    self.repeat(&state, &mut messages)?;
+                    Ok(DialogTurn {
+                        messages,
+                        state: Some(state),
+                        handoff: false,
+                    })
+                }
+            },
+            Command::Restart => {
+                messages.push(self.notice("dialog-restarted", &state.slots));
+                let name = state.dialog.clone();
+                let mut turn = self.start(&name, Slots::new()).await?;
+                messages.append(&mut turn.messages);
+                Ok(DialogTurn {
+                    messages,
+                    state: turn.state,
+                    handoff: turn.handoff,
+                })
+            }
+            Command::Human => {
+                state.slots.clear();
+                messages.push(self.notice("dialog-handoff", &state.slots));
+                Ok(DialogTurn {
+                    messages,
+                    state: None,
+                    handoff: true,
+                })
+            }
+            Command::Cancel => {
+                messages.push(self.notice("dialog-cancelled", &state.slots));
+                Ok(DialogTurn {
+                    messages,
+                    state: None,
+                    handoff: false,
+                })
+            }
+        }
+    }
+}
