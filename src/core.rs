@@ -207,6 +207,20 @@ impl Assistant {
         Ok((id, welcome))
     }
 
+    /// The last thing the bot said in a stored conversation, to show when it is resumed (`None`
+    /// when the conversation does not exist).
+    pub async fn resume(&self, conversation_id: &str) -> Result<Option<BotMessage>, CoreError> {
+        if self.db.conversation(conversation_id).await?.is_none() {
+            return Ok(None);
+        }
+        let messages = self.db.messages(conversation_id).await?;
+        Ok(messages
+            .iter()
+            .rev()
+            .find(|m| m.sender == Sender::Bot)
+            .and_then(|m| serde_json::from_str(&m.body).ok()))
+    }
+
     /// Handles one input of a conversation: decides the reply and stores the turn.
     pub async fn handle(
         &self,

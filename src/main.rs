@@ -47,6 +47,9 @@ enum Command {
         json: bool,
         #[arg(long)]
         lang: Option<Locale>,
+        /// Continue a stored conversation (its id is printed on stderr at the start).
+        #[arg(long)]
+        conversation: Option<String>,
     },
     /// Validate knowledge, dialogs and locales; problems are printed as file:line: message.
     Check,
@@ -98,7 +101,11 @@ fn main() -> ExitCode {
             json,
             lang,
         } => with_runtime(ask(&config, question, json, lang)),
-        Command::Chat { json, lang } => with_runtime(chat(&config, json, lang)),
+        Command::Chat {
+            json,
+            lang,
+            conversation,
+        } => with_runtime(chat(&config, json, lang, conversation)),
         Command::Outbox { limit } => with_runtime(outbox(&config, limit)),
         Command::ImportRecords { file } => with_runtime(import_records(&config, file)),
         Command::DemoData => with_runtime(demo_data(&config)),
@@ -262,7 +269,12 @@ async fn ask(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn chat(config: &Config, json: bool, lang: Option<Locale>) -> CommandResult {
+async fn chat(
+    config: &Config,
+    json: bool,
+    lang: Option<Locale>,
+    conversation: Option<String>,
+) -> CommandResult {
     let assistant = runtime::start(config).await?;
     let locale = lang.unwrap_or(config.default_locale);
     let format = if json {
@@ -273,7 +285,15 @@ async fn chat(config: &Config, json: bool, lang: Option<Locale>) -> CommandResul
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    terminal::run(&assistant, locale, format, stdin, &mut out).await?;
+    terminal::run(
+        &assistant,
+        locale,
+        format,
+        conversation.as_deref(),
+        stdin,
+        &mut out,
+    )
+    .await?;
     out.flush()?;
     assistant.database().close().await;
     Ok(ExitCode::SUCCESS)

@@ -160,3 +160,74 @@ fn every_validation_message_is_translated() {
         }
     }
 }
+
+#[test]
+fn broken_dialogs_are_named_with_their_line() {
+    let dir = content_copy();
+    let dialogs = dir.path().join("dialogs");
+    std::fs::write(
+        dialogs.join("broken.toml"),
+        r#"title = "dialog-broken-title"
+start = "first"
+
+[steps.first]
+say = "dup-which-message"
+next = "nowhere"
+
+[steps.orphan]
+say = "dup-done"
+end = true
+
+[steps.dead]
+say = "dup-done"
+
+[steps.act]
+action = "launch-rockets"
+
+[steps.ask]
+input = "shoe-size"
+slot = "size"
+next = "first"
+
+[steps.check]
+action = "registration-state"
+on = { free = "first" }
+"#,
+    )
+    .expect("write");
+    edit(
+        &dir.path().join("knowledge/support/contact-support.md"),
+        "related = [",
+        "dialog = \"no-such-dialog\"\nrelated = [",
+    );
+    let output = check(dir.path());
+    assert!(!output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let expect = |needle: &str| {
+        assert!(
+            stdout.lines().any(|l| l.contains(needle)),
+            "`{needle}` not in:\n{stdout}"
+        );
+    };
+    expect("broken.toml:1: message `dialog-broken-title` is missing in locales/zh-CN/");
+    expect("broken.toml:6: step `first` goes to unknown step `nowhere`");
+    expect("broken.toml:8: step `orphan` cannot be reached from `first`");
+    expect("broken.toml:12: step `dead` is a dead end");
+    expect("broken.toml:16: unknown action `launch-rockets`");
+    expect("broken.toml:19: unknown validator `shoe-size`");
+    expect("does not say where outcome `registered` of `registration-state` goes");
+    expect("contact-support.md:5: dialog `no-such-dialog` does not exist");
+}
+
+#[test]
+fn a_dialog_with_a_toml_error_is_named_with_its_line() {
+    let dir = content_copy();
+    std::fs::write(
+        dir.path().join("dialogs/typo.toml"),
+        "title = \"dialog-duplicate-id-title\"\nstart = \"a\"\n[steps.a]\nsay = \"dup-done\"\nend = maybe\n",
+    )
+    .expect("write");
+    let output = check(dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("typo.toml:5:"), "{stdout}");
+}

@@ -138,3 +138,45 @@ fn logs_mask_personal_data() {
     assert!(!logs.contains("120104199102052530"));
     assert!(!logs.contains("13812345678"));
 }
+
+#[test]
+fn a_dialog_continues_after_the_process_is_killed_and_started_again() {
+    let db = TestDb::sqlite();
+    let first = helpbot(&["demo-data"], "", db.url(), &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // First process: start the username recovery and give the name, then stdin ends.
+    let output = helpbot(
+        &["chat", "--json"],
+        "忘记学信网用户名了\n1\n张三\n",
+        db.url(),
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let conversation = stderr
+        .split_whitespace()
+        .nth(1)
+        .expect("the conversation id on stderr")
+        .to_string();
+    let lines = stdout_lines(&output);
+    assert!(
+        lines.last().is_some_and(|l| l.contains("身份证号码")),
+        "{lines:?}"
+    );
+    // Second process: the same conversation goes on at the ID number step.
+    let output = helpbot(
+        &["chat", "--json", "--conversation", &conversation],
+        "120104199102052530\n",
+        db.url(),
+        &[],
+    );
+    let messages: Vec<Value> = stdout_lines(&output)
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert!(text(&messages[0]).contains("身份证号码"), "{messages:?}");
+    assert!(text(&messages[1]).contains("138****0001"), "{messages:?}");
+}

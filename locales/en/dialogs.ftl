@@ -127,3 +127,10 @@ inbox-btn-decline = No / decline
 inbox-confirmed = Confirmed. Thank you for helping!
 inbox-declined = You declined this request.
 inbox-empty = No requests are waiting for you.
+
+find-wait = Wait a moment, then press "Send again"; if the earlier code has arrived, you can type it instead.
+find-btn-resend = Send again
+find-btn-have-code = I have the code
+reset-wait = Wait a moment, then press "Send again"; if the earlier code has arrived, you can type it instead.
+reset-btn-resend = Send again
+reset-btn-have-code = I have the code

@@ -127,3 +127,10 @@ inbox-btn-decline = 不认识 / 拒绝
 inbox-confirmed = 已确认，谢谢您的帮助！
 inbox-declined = 已拒绝这条请求。
 inbox-empty = 目前没有等待您确认的请求。
+
+find-wait = 等一会儿再点“重新发送”；如果刚才的校验码短信已经收到，也可以直接输入。
+find-btn-resend = 重新发送
+find-btn-have-code = 我已收到校验码
+reset-wait = 等一会儿再点“重新发送”；如果刚才的校验码短信已经收到，也可以直接输入。
+reset-btn-resend = 重新发送
+reset-btn-have-code = 我已收到校验码

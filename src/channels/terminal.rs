@@ -77,17 +77,30 @@ pub fn interpret_line(line: &str, buttons: &[Button]) -> Input {
     Input::Text(line.to_string())
 }
 
-/// Runs a conversation over `input` lines until end of input.
+/// Runs a conversation over `input` lines until end of input: a stored one when `resume` names
+/// it (its last message is shown again), else a new one.
 pub async fn run(
     assistant: &Assistant,
     locale: Locale,
     format: Format,
+    resume: Option<&str>,
     input: impl AsyncBufRead + Unpin,
     out: &mut impl Write,
 ) -> Result<String, CoreError> {
-    let (conversation, welcome) = assistant.start_conversation("terminal", locale).await?;
-    print_message(out, format, &welcome).ok();
-    let mut buttons: Vec<Button> = Vec::new();
+    let resumed = match resume {
+        Some(id) => assistant
+            .resume(id)
+            .await?
+            .map(|last| (id.to_string(), last)),
+        None => None,
+    };
+    let (conversation, first) = match resumed {
+        Some(found) => found,
+        None => assistant.start_conversation("terminal", locale).await?,
+    };
+    eprintln!("conversation {conversation} (continue it later with --conversation {conversation})");
+    print_message(out, format, &first).ok();
+    let mut buttons: Vec<Button> = first.buttons.clone();
     let mut lines = input.lines();
     loop {
         let line = match lines.next_line().await {

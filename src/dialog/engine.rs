@@ -67,6 +67,8 @@ const MAX_HOPS: usize = 64;
 const INVALID_BEFORE_HELP: u8 = 3;
 
 const BUTTON_PREFIX: &str = "dlg:";
+/// Validators that accept almost any text.
+const FREE_TEXT_VALIDATORS: &[&str] = &["name", "school", "level", "text", "username"];
 const HUMAN_PAYLOAD: &str = "dlg:human";
 const CONTINUE_PAYLOAD: &str = "dlg:continue";
 
@@ -92,6 +94,32 @@ fn command(text: &str) -> Option<Command> {
         "退出" | "结束" | "取消" | "cancel" | "exit" | "quit" => Some(Command::Cancel),
         _ => None,
     }
+}
+
+/// Whether free text reads as a question rather than a value ("本科" is a value, "收不到校验码怎么办"
+/// a question): asked in words, or longer than a value usually is.
+fn looks_like_question(text: &str) -> bool {
+    let text = basic_normalize(text);
+    const MARKERS: &[&str] = &[
+        "?",
+        "？",
+        "吗",
+        "怎么",
+        "如何",
+        "什么",
+        "为什么",
+        "为啥",
+        "咋",
+        "收不到",
+        "忘记",
+        "忘了",
+        "how",
+        "what",
+        "why",
+        "can't",
+        "cannot",
+    ];
+    MARKERS.iter().any(|m| text.contains(m)) || text.chars().count() > 15
 }
 
 /// Slots that never appear in a message.
@@ -357,6 +385,15 @@ impl EngineContext<'_> {
                 handoff,
             });
         };
+        // Free text would take any question as a value: a question the knowledge base answers
+        // outright is treated as an aside instead.
+        if FREE_TEXT_VALIDATORS.contains(&validator)
+            && let Input::Text(text) = input
+            && looks_like_question(text)
+            && let Some(answer) = (self.answer)(text)
+        {
+            return Ok(self.aside(state, answer, messages));
+        }
         let value = match (input, validator) {
             (Input::Photo(bytes), "photo") => {
                 use base64::Engine;
@@ -404,18 +441,7 @@ impl EngineContext<'_> {
         if let Input::Text(text) = input
             && let Some(answer) = (self.answer)(text)
         {
-            messages.push(answer);
-            let mut offer = self.notice("dialog-continue", &state.slots);
-            offer.buttons = vec![Button {
-                label: self.say("dialog-continue-button", &state.slots, Vec::new()),
-                payload: CONTINUE_PAYLOAD.into(),
-            }];
-            messages.push(offer);
-            return Ok(DialogTurn {
-                messages,
-                state: Some(state),
-                handoff: false,
-            });
+            return Ok(self.aside(state, answer, messages));
         }
         state.invalid = state.invalid.saturating_add(1);
         messages.push(self.spoken((message_id.to_string(), args), &state.slots));
@@ -441,6 +467,27 @@ impl EngineContext<'_> {
             state: Some(state),
             handoff: false,
         })
+    }
+
+    /// An answer on the side, then the offer to go on with the dialog.
+    fn aside(
+        &self,
+        state: DialogState,
+        answer: BotMessage,
+        mut messages: Vec<BotMessage>,
+    ) -> DialogTurn {
+        messages.push(answer);
+        let mut offer = self.notice("dialog-continue", &state.slots);
+        offer.buttons = vec![Button {
+            label: self.say("dialog-continue-button", &state.slots, Vec::new()),
+            payload: CONTINUE_PAYLOAD.into(),
+        }];
+        messages.push(offer);
+        DialogTurn {
+            messages,
+            state: Some(state),
+            handoff: false,
+        }
     }
 
     async fn steer(

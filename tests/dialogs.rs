@@ -1,0 +1,470 @@
+//! Scripted conversations through the core for the guided dialogs, on demo data: every route of
+//! the duplicate-ID diagnosis, recovery with codes, the verification routes (including the
+//! classmate's two-party flow), steering commands, bad input, and a restart in the middle.
+
+mod common;
+
+use common::{TestDb, config};
+use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
+use helpbot::accounts::notify::latest;
+use helpbot::core::{Assistant, BotMessage, Input};
+use helpbot::locale::Locale;
+
+struct Chat {
+    assistant: Assistant,
+    id: String,
+}
+
+async fn assistant(test_db: &TestDb) -> Assistant {
+    helpbot::runtime::start(&config(test_db.url()))
+        .await
+        .expect("starts")
+}
+
+async fn demo(test_db: &TestDb) -> Assistant {
+    let assistant = assistant(test_db).await;
+    let store = helpbot::runtime::account_store(assistant.database().clone());
+    load_demo_data(&store).await.expect("demo data");
+    assistant
+}
+
+impl Chat {
+    async fn open(assistant: &Assistant, locale: Locale) -> Self {
+        let (id, _) = assistant
+            .start_conversation("test", locale)
+            .await
+            .expect("conversation");
+        Self {
+            assistant: assistant.clone(),
+            id,
+        }
+    }
+
+    async fn say(&self, text: &str) -> Vec<BotMessage> {
+        self.assistant
+            .handle(&self.id, Input::Text(text.into()))
+            .await
+            .expect("turn")
+    }
+
+    async fn press(&self, payload: &str) -> Vec<BotMessage> {
+        self.assistant
+            .handle(&self.id, Input::Button(payload.into()))
+            .await
+            .expect("turn")
+    }
+
+    async fn photo(&self, bytes: Vec<u8>) -> Vec<BotMessage> {
+        self.assistant
+            .handle(&self.id, Input::Photo(bytes))
+            .await
+            .expect("turn")
+    }
+}
+
+fn all_text(messages: &[BotMessage]) -> String {
+    messages
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn labels(messages: &[BotMessage]) -> Vec<String> {
+    messages
+        .last()
+        .map(|m| m.buttons.iter().map(|b| b.label.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// The last SMS code in the outbox.
+async fn code(assistant: &Assistant) -> String {
+    let body = latest(assistant.database(), 1).await.expect("outbox")[0]
+        .body
+        .clone();
+    let chars: Vec<char> = body.chars().collect();
+    chars
+        .windows(6)
+        .find(|w| w.iter().all(char::is_ascii_digit))
+        .map(|w| w.iter().collect())
+        .expect("code")
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn already_registered_never_registered_record_route_deactivates_the_old_account() {
+    for test_db in TestDb::both().await {
+        let assistant = demo(&test_db).await;
+        let chat = Chat::open(&assistant, Locale::ZhCn).await;
+        let answer = chat.say("注册的时候显示身份证已经被注册了").await;
+        assert_eq!(answer[0].buttons[0].payload, "dialog:duplicate-id");
+        let which = chat.press("dialog:duplicate-id").await;
+        assert!(all_text(&which).contains("哪一条提示"));
+        assert_eq!(labels(&which).len(), 3);
+        let registered = chat.say("1").await;
+        assert!(all_text(&registered).contains("以前用这个证件号码注册过"));
+        let warning = chat.say("从没注册过").await;
+        let warning_text = all_text(&warning);
+        assert!(
+            warning_text.contains("注销") && warning_text.contains("学籍、学历信息不会丢失"),
+            "{warning_text}"
+        );
+        chat.say("1").await; // confirm
+        chat.say("2").await; // already registered with 我要重新注册
+        let routes = chat.say("1").await; // record route
+        assert!(
+            all_text(&routes).contains("请输入用户名"),
+            "{}",
+            all_text(&routes)
+        );
+        chat.say("lisi2024").await;
+        let intro = chat.say(DEMO_PASSWORD).await;
+        assert!(all_text(&intro).contains("最多核对 3 次"));
+        chat.say("2").await; // graduate
+        chat.say("北京大学").await;
+        chat.say("100011201905000123").await;
+        chat.say("2019").await;
+        let done = chat.say("本科").await;
+        let text = all_text(&done);
+        assert!(text.contains("核验通过") && text.contains("l**i"), "{text}");
+        let store = assistant.accounts();
+        assert!(matches!(
+            store.sign_in("lisi", DEMO_PASSWORD, "test").await,
+            Err(helpbot::accounts::AccountError::AccountDeactivated)
+        ));
+        // The password typed in the dialog is nowhere in the stored conversation.
+        let stored = assistant
+            .database()
+            .messages(&chat.id)
+            .await
+            .expect("messages");
+        let record = assistant
+            .database()
+            .conversation(&chat.id)
+            .await
+            .expect("read")
+            .expect("exists");
+        assert!(!record.state.contains(DEMO_PASSWORD));
+        assert!(
+            stored
+                .iter()
+                .any(|m| m.outcome.as_deref() == Some("dialog"))
+        );
+        assistant.database().close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_pasted_pending_message_is_recognised_and_an_unknown_state_is_looked_up() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:duplicate-id").await;
+    let pending = chat
+        .say("它说：证件号码重复待审核，不能再次注册此证件号码")
+        .await;
+    let text = all_text(&pending);
+    assert!(text.contains("3 个工作日"), "{text}");
+    assert_eq!(labels(&pending).len(), 4);
+
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:duplicate-id").await;
+    chat.say("3").await; // not sure
+    let bad = chat.say("120104199102052531").await;
+    assert!(
+        all_text(&bad).contains("校验码不正确"),
+        "{}",
+        all_text(&bad)
+    );
+    let looked_up = chat.say("11010519491231002x").await;
+    assert!(
+        all_text(&looked_up).contains("证件号码重复待审核"),
+        "{}",
+        all_text(&looked_up)
+    );
+    // The ID number is never echoed in full.
+    assert!(!all_text(&looked_up).contains("11010519491231002X"));
+}
+
+#[tokio::test]
+async fn find_username_then_reset_password_with_codes() {
+    use helpbot::accounts::embedded::{EmbeddedAccountStore, ManualClock};
+    use helpbot::accounts::notify::OutboxNotifier;
+    use std::sync::Arc;
+    for (locale, wrong_code_text, revealed, wait_text, done_text) in [
+        (
+            Locale::ZhCn,
+            "还可以再试 4 次",
+            "您的用户名是：zhangsan",
+            "请 60 秒后再获取",
+            "密码已重置",
+        ),
+        (
+            Locale::En,
+            "4 tries left",
+            "Your username is: zhangsan",
+            "wait 60 seconds",
+            "password is reset",
+        ),
+    ] {
+        let test_db = TestDb::sqlite();
+        let config = config(test_db.url());
+        let db = test_db.connect().await;
+        let clock = Arc::new(ManualClock::new(helpbot::store::now_ms()));
+        let store = Arc::new(EmbeddedAccountStore::new(
+            db.clone(),
+            Arc::new(OutboxNotifier::new(db.clone())),
+            clock.clone(),
+        ));
+        load_demo_data(&store).await.expect("demo data");
+        let content = helpbot::runtime::load_content(&config).expect("content");
+        let assistant = Assistant::new(
+            content,
+            db,
+            store,
+            helpbot::core::AssistantSettings::from(&config),
+        );
+        let chat = Chat::open(&assistant, locale).await;
+        chat.press("dialog:find-username").await;
+        chat.say("张三").await;
+        let asked = chat.say("120104199102052530").await;
+        assert!(
+            all_text(&asked).contains("138****0001"),
+            "{}",
+            all_text(&asked)
+        );
+        let first = code(&assistant).await;
+        let wrong = if first == "000000" {
+            "111111"
+        } else {
+            "000000"
+        };
+        let refused = chat.say(wrong).await;
+        assert!(
+            all_text(&refused).contains(wrong_code_text),
+            "{}",
+            all_text(&refused)
+        );
+        let shown = chat.say(&first).await;
+        assert!(all_text(&shown).contains(revealed), "{}", all_text(&shown));
+
+        // On to the password at once: the resend interval is explained, and a resend a minute
+        // later works.
+        let too_soon = chat.say("1").await;
+        assert!(
+            all_text(&too_soon).contains(wait_text),
+            "{}",
+            all_text(&too_soon)
+        );
+        clock.advance(61_000);
+        let sent = chat.say("1").await;
+        assert!(
+            all_text(&sent).contains("138****0001"),
+            "{}",
+            all_text(&sent)
+        );
+        chat.say(&code(&assistant).await).await;
+        let weak = chat.say("short").await;
+        assert!(all_text(&weak).contains("8–32"), "{}", all_text(&weak));
+        let done = chat.say("New-pass-2026").await;
+        assert!(all_text(&done).contains(done_text), "{}", all_text(&done));
+        assistant
+            .accounts()
+            .sign_in("zhangsan", "New-pass-2026", "test")
+            .await
+            .expect("new password works");
+    }
+}
+
+#[tokio::test]
+async fn steering_commands_unrelated_questions_and_repeated_bad_input() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:find-username").await;
+    chat.say("张三").await;
+    // back: the name question again
+    let back = chat.say("返回").await;
+    assert!(all_text(&back).contains("真实姓名"), "{}", all_text(&back));
+    // an unrelated question is answered, then the dialog can continue
+    let aside = chat.say("收不到手机校验码短信").await;
+    assert!(all_text(&aside).contains("1 天"), "{}", all_text(&aside));
+    assert_eq!(
+        aside.last().map(|m| m.buttons[0].payload.as_str()),
+        Some("dlg:continue")
+    );
+    let resumed = chat.press("dlg:continue").await;
+    assert!(all_text(&resumed).contains("真实姓名"));
+    chat.say("张三").await;
+    // three invalid ID numbers in a row offer human help
+    chat.say("123").await;
+    chat.say("abc").await;
+    let third = chat.say("456").await;
+    assert!(
+        all_text(&third).contains("转人工客服"),
+        "{}",
+        all_text(&third)
+    );
+    assert_eq!(
+        labels(&third),
+        vec!["转人工".to_string(), "继续".to_string()]
+    );
+    let human = chat.press("dlg:human").await;
+    assert!(all_text(&human).contains("010-82199588"));
+    // the dialog is over: a question is answered from the knowledge base again
+    let after = chat.say("忘记密码").await;
+    assert!(all_text(&after).contains("找回密码"));
+    // restart from the middle of another dialog
+    chat.press("dialog:duplicate-id").await;
+    chat.say("1").await;
+    let restarted = chat.say("重新开始").await;
+    assert!(all_text(&restarted).contains("哪一条提示"));
+    let cancelled = chat.say("退出").await;
+    assert!(all_text(&cancelled).contains("已结束"));
+}
+
+#[tokio::test]
+async fn a_dialog_survives_a_restart_of_the_service() {
+    let test_db = TestDb::sqlite();
+    let id = {
+        let assistant = demo(&test_db).await;
+        let chat = Chat::open(&assistant, Locale::ZhCn).await;
+        chat.press("dialog:find-username").await;
+        chat.say("张三").await;
+        assistant.database().close().await;
+        chat.id.clone()
+    };
+    // A new service on the same database continues where the conversation was.
+    let assistant = assistant(&test_db).await;
+    let next = assistant
+        .handle(&id, Input::Text("120104199102052530".into()))
+        .await
+        .expect("turn");
+    assert!(
+        all_text(&next).contains("138****0001"),
+        "{}",
+        all_text(&next)
+    );
+}
+
+#[tokio::test]
+async fn the_classmate_two_party_flow() {
+    let test_db = TestDb::postgres().await;
+    let assistant = demo(&test_db).await;
+    let student = Chat::open(&assistant, Locale::ZhCn).await;
+    student.press("dialog:verify-by-classmate").await;
+    student.say("1").await;
+    student.say("lisi2024").await;
+    let rules = student.say(DEMO_PASSWORD).await;
+    assert!(all_text(&rules).contains("手机实名绑定"));
+    student.say("王芳").await;
+    student.say("13800000003").await;
+    let sent = student.say("13800000012").await;
+    assert!(
+        all_text(&sent).contains("协助请求已发送"),
+        "{}",
+        all_text(&sent)
+    );
+
+    let classmate = Chat::open(&assistant, Locale::En).await;
+    classmate.press("dialog:verify-by-classmate").await;
+    classmate.say("2").await;
+    classmate.say("wangfang").await;
+    let request = classmate.say(DEMO_PASSWORD).await;
+    let text = all_text(&request);
+    assert!(
+        text.contains("李四") && text.contains("138****0012"),
+        "{text}"
+    );
+    let confirmed = classmate.say("1").await;
+    let text = all_text(&confirmed);
+    assert!(
+        text.contains("Confirmed") && text.contains("No requests"),
+        "{text}"
+    );
+    let session = assistant
+        .accounts()
+        .sign_in("lisi2024", DEMO_PASSWORD, "test")
+        .await
+        .expect("signs in");
+    assert_eq!(
+        assistant
+            .accounts()
+            .account(&session.account_id)
+            .await
+            .expect("account")
+            .state,
+        helpbot::accounts::AccountState::Active
+    );
+    assistant.database().close().await;
+}
+
+#[tokio::test]
+async fn photos_are_uploaded_in_the_chat_and_the_review_status_is_shown() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:verify-by-photo").await;
+    chat.say("lisi2024").await;
+    let rules = chat.say(DEMO_PASSWORD).await;
+    assert!(all_text(&rules).contains("300 KB"));
+    assert!(rules.last().is_some_and(|m| m.expects_photo));
+    let not_a_photo = chat.say("我没有照片").await;
+    assert!(
+        all_text(&not_a_photo).contains("请上传一张照片"),
+        "{}",
+        all_text(&not_a_photo)
+    );
+    let text_file = chat
+        .photo(b"this is a text file renamed to .jpg".to_vec())
+        .await;
+    assert!(all_text(&text_file).contains("背面"));
+    let rejected = chat.photo(png(300, 300)).await;
+    assert!(
+        all_text(&rejected).contains("不是图片"),
+        "{}",
+        all_text(&rejected)
+    );
+    chat.photo(png(300, 300)).await;
+    let submitted = chat.photo(png(320, 240)).await;
+    assert!(
+        all_text(&submitted).contains("待审核"),
+        "{}",
+        all_text(&submitted)
+    );
+
+    let status = Chat::open(&assistant, Locale::ZhCn).await;
+    status.press("dialog:review-status").await;
+    status.say("lisi2024").await;
+    let shown = status.say(DEMO_PASSWORD).await;
+    assert!(all_text(&shown).contains("待审核"), "{}", all_text(&shown));
+}
+
+#[tokio::test]
+async fn two_users_work_at_once() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let a = Chat::open(&assistant, Locale::ZhCn).await;
+    let b = Chat::open(&assistant, Locale::En).await;
+    let (_, _) = tokio::join!(
+        a.press("dialog:find-username"),
+        b.press("dialog:duplicate-id")
+    );
+    let (ra, rb) = tokio::join!(a.say("张三"), b.say("2"));
+    assert!(all_text(&ra).contains("身份证号码"));
+    assert!(
+        all_text(&rb).contains("3 working days"),
+        "{}",
+        all_text(&rb)
+    );
+}
