@@ -468,3 +468,158 @@ async fn two_users_work_at_once() {
         all_text(&rb)
     );
 }
+
+/// A value each validator accepts, for walking dialogs without a script.
+fn canned(validator: &str) -> Input {
+    let text = match validator {
+        "name" => "李四",
+        "id-number" => "11010519491231002X",
+        "mobile" => "13800000012",
+        "year" => "2019",
+        "code" => "000000",
+        "school" => "北京大学",
+        "number" => "100011201905000123",
+        "level" => "本科",
+        "username" => "lisi2024",
+        "password" => DEMO_PASSWORD,
+        "photo" => return Input::Photo(png(300, 300)),
+        _ => "好的",
+    };
+    Input::Text(text.into())
+}
+
+/// Walks every dialog in both languages, pressing every button and answering every input step
+/// with a valid value, until no new step is reached: every message on the way must exist in the
+/// locale (no raw message ids), and most steps of every dialog must be reachable this way.
+#[tokio::test]
+async fn every_dialog_step_reached_by_buttons_renders_in_both_languages() {
+    use std::collections::{BTreeSet, VecDeque};
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let dialogs = assistant.content().dialogs.clone();
+    let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
+    for locale in [Locale::ZhCn, Locale::En] {
+        for name in dialogs.names() {
+            // A path is the inputs after starting the dialog.
+            let mut queue: VecDeque<Vec<Input>> = VecDeque::from([Vec::new()]);
+            let mut seen_paths = 0;
+            while let Some(path) = queue.pop_front() {
+                seen_paths += 1;
+                if seen_paths > 200 || path.len() > 16 {
+                    continue;
+                }
+                let chat = Chat::open(&assistant, locale).await;
+                let mut last = chat.press(&format!("dialog:{name}")).await;
+                for input in &path {
+                    last = assistant
+                        .handle(&chat.id, input.clone())
+                        .await
+                        .expect("turn");
+                }
+                for message in &last {
+                    let id_like = !message.text.contains(' ')
+                        && message.text.contains('-')
+                        && message.text.is_ascii();
+                    assert!(
+                        !id_like,
+                        "untranslated `{}` in {name} ({locale})",
+                        message.text
+                    );
+                }
+                let record = assistant
+                    .database()
+                    .conversation(&chat.id)
+                    .await
+                    .expect("read")
+                    .expect("exists");
+                let state: helpbot::core::ConversationState =
+                    serde_json::from_str(&record.state).expect("state");
+                let Some(dialog_state) = state.dialog else {
+                    continue;
+                };
+                let key = (dialog_state.dialog.clone(), dialog_state.step.clone());
+                let new_step = reached.insert(key.clone());
+                if !new_step && !path.is_empty() {
+                    continue;
+                }
+                let Some(step) = dialogs.get(&key.0).and_then(|d| d.steps.get(&key.1)) else {
+                    continue;
+                };
+                if !step.buttons.is_empty() {
+                    for index in 0..step.buttons.len() {
+                        let mut next = path.clone();
+                        next.push(Input::Button(format!("dlg:{index}")));
+                        queue.push_back(next);
+                    }
+                } else if let Some(validator) = &step.input {
+                    let mut next = path.clone();
+                    next.push(canned(validator));
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    let all: BTreeSet<(String, String)> = dialogs
+        .by_name
+        .iter()
+        .flat_map(|(name, d)| {
+            d.steps
+                .iter()
+                .filter(|(_, s)| s.waits())
+                .map(move |(step, _)| (name.clone(), step.clone()))
+        })
+        .collect();
+    let missed: Vec<_> = all.difference(&reached).collect();
+    eprintln!(
+        "reached {} of {} waiting steps; missed {missed:?}",
+        all.len() - missed.len(),
+        all.len()
+    );
+    assert!(
+        missed.len() * 5 <= all.len(),
+        "{} of {} waiting steps never reached: {missed:?}",
+        missed.len(),
+        all.len()
+    );
+}
+
+#[tokio::test]
+async fn too_frequent_tells_how_long_the_lock_lasts_and_sms_troubleshooting_hands_over() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:too-frequent").await;
+    chat.say("1").await;
+    chat.say("zhaolei").await;
+    let locked = chat.say(DEMO_PASSWORD).await;
+    let text = all_text(&locked);
+    assert!(
+        text.contains("120") && text.contains("操作过于频繁"),
+        "{text}"
+    );
+
+    let chat = Chat::open(&assistant, Locale::En).await;
+    let mut last = chat.press("dialog:sms-code-not-received").await;
+    // Always take the last option ("still nothing" / "human") until the dialog hands over.
+    for _ in 0..8 {
+        let Some(count) = last.last().map(|m| m.buttons.len()).filter(|n| *n > 0) else {
+            break;
+        };
+        let choice = if last
+            .last()
+            .is_some_and(|m| m.buttons.iter().any(|b| b.label.contains("uman")))
+        {
+            last.last()
+                .and_then(|m| m.buttons.iter().position(|b| b.label.contains("uman")))
+                .unwrap_or(0)
+        } else {
+            count - 1
+        };
+        last = chat.press(&format!("dlg:{choice}")).await;
+    }
+    assert!(
+        all_text(&last).contains("010-82199588"),
+        "{}",
+        all_text(&last)
+    );
+}
