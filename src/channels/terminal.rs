@@ -1,5 +1,6 @@
 //! The terminal channel (`helpbot chat`): every input line is one user message; replies are printed
-//! with their buttons numbered. A button is pressed by typing its number or its label.
+//! with their buttons numbered. A button is pressed by typing its number or its label, a picture
+//! uploaded with `/photo FILE`.
 
 use std::io::Write;
 
@@ -63,6 +64,10 @@ fn print_message(
 /// A typed line as an input: the number or exact label of a button on screen presses it.
 pub fn interpret_line(line: &str, buttons: &[Button]) -> Input {
     let typed = line.trim();
+    // `/photo FILE` uploads a picture; an unreadable file arrives empty and is refused as such.
+    if let Some(path) = typed.strip_prefix("/photo ") {
+        return Input::Photo(std::fs::read(path.trim()).unwrap_or_default());
+    }
     if let Ok(number) = typed.parse::<usize>()
         && (1..=buttons.len()).contains(&number)
     {
@@ -150,5 +155,9 @@ mod tests {
             Input::Button("entry:find-username".into())
         );
         assert_eq!(interpret_line("3", &buttons), Input::Text("3".into()));
+        assert_eq!(
+            interpret_line("/photo /no/such/file.jpg", &buttons),
+            Input::Photo(Vec::new())
+        );
     }
 }
