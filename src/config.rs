@@ -35,6 +35,15 @@ pub struct Config {
     pub smtp_from: String,
     /// HTTP gateway for SMS (`HELPBOT_SMS_WEBHOOK_URL`). Unset: SMS go to the outbox.
     pub sms_webhook_url: Option<String>,
+    /// Where `helpbot serve` listens.
+    pub listen: String,
+    /// Sites allowed to call the chat API from a browser (CORS), e.g. `https://www.example.edu`.
+    /// The demo page served by helpbot itself needs none.
+    pub allowed_origins: Vec<String>,
+    /// Chat API requests per minute from one IP address.
+    pub rate_limit_per_ip: u32,
+    /// Messages per minute in one conversation.
+    pub rate_limit_per_conversation: u32,
 }
 
 impl Default for Config {
@@ -52,6 +61,10 @@ impl Default for Config {
             smtp_url: None,
             smtp_from: "helpbot <noreply@localhost>".into(),
             sms_webhook_url: None,
+            listen: "127.0.0.1:8080".into(),
+            allowed_origins: Vec::new(),
+            rate_limit_per_ip: 600,
+            rate_limit_per_conversation: 30,
         }
     }
 }

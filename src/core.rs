@@ -207,6 +207,40 @@ impl Assistant {
         Ok((id, welcome))
     }
 
+    /// Switches a conversation's language (the next replies use it).
+    pub async fn set_locale(&self, conversation_id: &str, locale: Locale) -> Result<(), CoreError> {
+        let record = self
+            .db
+            .conversation(conversation_id)
+            .await?
+            .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
+        self.db
+            .record_turn(conversation_id, locale.tag(), &record.state, &[])
+            .await?;
+        Ok(())
+    }
+
+    /// Help titles matching what the user is typing (at most 5; nothing under 2 characters).
+    pub fn suggest_titles(&self, typed: &str, locale: Locale) -> Vec<(String, String)> {
+        let typed = typed.trim();
+        if typed.chars().count() < 2 || typed.chars().count() > self.settings.max_message_chars {
+            return Vec::new();
+        }
+        let floor = self.content.knowledge.settings().suggest_threshold * 0.5;
+        self.content
+            .knowledge
+            .search(typed, locale)
+            .map(|result| {
+                result
+                    .hits
+                    .into_iter()
+                    .filter(|hit| hit.coverage >= floor)
+                    .map(|hit| (hit.id, hit.title))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The last thing the bot said in a stored conversation, to show when it is resumed (`None`
     /// when the conversation does not exist).
     pub async fn resume(&self, conversation_id: &str) -> Result<Option<BotMessage>, CoreError> {

@@ -42,6 +42,13 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "dialog-at-start",
     "dialog-restarted",
     "dialog-cancelled",
+    "api-malformed",
+    "api-too-large",
+    "api-unknown-conversation",
+    "api-wrong-token",
+    "api-rate-limited",
+    "api-photo-missing",
+    "api-photo-too-large",
 ];
 
 pub struct Translations {

@@ -40,6 +40,9 @@ enum Command {
         #[arg(long)]
         lang: Option<Locale>,
     },
+    /// Serve the chat API, the web widget and its demo page (listens on `listen`, default
+    /// 127.0.0.1:8080); stops gracefully on Ctrl-C / SIGTERM.
+    Serve,
     /// Chat in the terminal: each line is a message; type a number to press a button.
     Chat {
         /// Print every bot message as one JSON line {"text", "buttons"}.
@@ -87,7 +90,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime::init_logging(config.log.as_deref(), "warn");
+    let quiet = if matches!(cli.command, Command::Serve) {
+        "info"
+    } else {
+        "warn"
+    };
+    runtime::init_logging(config.log.as_deref(), quiet);
     let result = match cli.command {
         Command::Check => check(&config),
         Command::Eval {
@@ -106,6 +114,7 @@ fn main() -> ExitCode {
             lang,
             conversation,
         } => with_runtime(chat(&config, json, lang, conversation)),
+        Command::Serve => with_runtime(serve(&config)),
         Command::Outbox { limit } => with_runtime(outbox(&config, limit)),
         Command::ImportRecords { file } => with_runtime(import_records(&config, file)),
         Command::DemoData => with_runtime(demo_data(&config)),
@@ -348,5 +357,21 @@ async fn demo_data(config: &Config) -> CommandResult {
         helpbot::accounts::demo::DEMO_PASSWORD
     );
     db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: &Config) -> CommandResult {
+    let assistant = runtime::start(config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
+    let state = helpbot::channels::web::AppState::new(assistant.clone(), config);
+    helpbot::channels::web::serve(
+        listener,
+        state,
+        &config.allowed_origins,
+        helpbot::channels::web::shutdown_signal(),
+    )
+    .await?;
+    assistant.database().close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,3 +2,4 @@
 //! never decide anything about dialogs or knowledge.
 
 pub mod terminal;
+pub mod web;

@@ -302,6 +302,65 @@ impl Database {
     }
 }
 
+/// The web channel's access tokens and answer feedback.
+impl Database {
+    /// Stores the hash of a conversation's access token.
+    pub async fn set_access_token_hash(
+        &self,
+        conversation_id: &str,
+        hash: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE conversations SET access_token_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(conversation_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The stored token hash of a conversation (`None`: no such conversation or no token).
+    pub async fn access_token_hash(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT access_token_hash FROM conversations WHERE id = $1")
+                .bind(conversation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hash.flatten())
+    }
+
+    /// Records "useful / not useful" under an answer.
+    pub async fn add_feedback(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+        useful: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO feedback (id, conversation_id, entry_id, useful, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(conversation_id)
+        .bind(entry_id)
+        .bind(i64::from(useful))
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Feedback counts per entry: (entry, useful, not useful).
+    pub async fn feedback_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback GROUP BY entry_id ORDER BY entry_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,671 @@
+//! The chat API, `/api/v1` (documented in `web/openapi.yaml`): start a conversation (an id and an
+//! opaque token), send text or a pressed button, upload a photo, read the history, follow the
+//! replies as a server-sent event stream, give feedback, switch language, and title suggestions
+//! while typing.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State,
+};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use futures_util::{Stream, StreamExt};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use sha2::{Digest, Sha256};
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::{ApiError, AppState};
+use crate::core::{BotMessage, Input};
+use crate::locale::Locale;
+use crate::store::Sender;
+
+/// A typed message or a button press fits in this; anything larger is refused unread.
+const MESSAGE_BODY_LIMIT: usize = 16 * 1024;
+/// One photo (at most 300 KB is accepted by the store) plus the form's overhead.
+const PHOTO_BODY_LIMIT: usize = 512 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/conversations", post(start))
+        .route(
+            "/api/v1/conversations/{id}/messages",
+            post(send).get(history),
+        )
+        .route(
+            "/api/v1/conversations/{id}/photos",
+            post(upload).layer(DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
+        )
+        .route("/api/v1/conversations/{id}/events", get(events))
+        .route("/api/v1/conversations/{id}/feedback", post(feedback))
+        .route("/api/v1/conversations/{id}/locale", put(set_locale))
+        .route("/api/v1/suggest", get(suggest))
+        .route("/api/v1/ui", get(ui_texts))
+        .layer(DefaultBodyLimit::max(MESSAGE_BODY_LIMIT))
+}
+
+/// The routes above, for the OpenAPI check.
+pub const PATHS: &[&str] = &[
+    "/api/v1/conversations",
+    "/api/v1/conversations/{id}/messages",
+    "/api/v1/conversations/{id}/photos",
+    "/api/v1/conversations/{id}/events",
+    "/api/v1/conversations/{id}/feedback",
+    "/api/v1/conversations/{id}/locale",
+    "/api/v1/suggest",
+    "/api/v1/ui",
+];
+
+fn error(state: &AppState, locale: Locale, status: StatusCode, code: &'static str) -> ApiError {
+    ApiError {
+        status,
+        code,
+        message: state
+            .assistant
+            .content()
+            .translations
+            .text(locale, code, &[]),
+        retry_after: None,
+    }
+}
+
+/// The locale a request speaks: `Accept-Language`, else the default.
+fn request_locale(state: &AppState, headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split([',', ';']).find_map(Locale::negotiate))
+        .unwrap_or(state.default_locale)
+}
+
+/// JSON with our own errors (translated, 400 or 413) instead of axum's plain text.
+pub struct ApiJson<T>(T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let locale = request_locale(state, request.headers());
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => error(
+                    state,
+                    locale,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "api-too-large",
+                ),
+                _ => {
+                    let _: &JsonRejection = &rejection;
+                    error(state, locale, StatusCode::BAD_REQUEST, "api-malformed")
+                }
+            }),
+        }
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// Checks the conversation's token; its locale on success.
+async fn authorize(
+    state: &AppState,
+    id: &str,
+    token: Option<&str>,
+    locale: Locale,
+) -> Result<Locale, ApiError> {
+    let stored = state
+        .assistant
+        .database()
+        .access_token_hash(id)
+        .await
+        .map_err(|_| {
+            error(
+                state,
+                locale,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+            )
+        })?;
+    let Some(stored) = stored else {
+        return Err(error(
+            state,
+            locale,
+            StatusCode::NOT_FOUND,
+            "api-unknown-conversation",
+        ));
+    };
+    if token.map(token_hash).as_deref() != Some(stored.as_str()) {
+        return Err(error(
+            state,
+            locale,
+            StatusCode::UNAUTHORIZED,
+            "api-wrong-token",
+        ));
+    }
+    let record = state
+        .assistant
+        .database()
+        .conversation(id)
+        .await
+        .ok()
+        .flatten();
+    Ok(record
+        .and_then(|r| Locale::negotiate(&r.locale))
+        .unwrap_or(locale))
+}
+
+fn limited(state: &AppState, locale: Locale, wait: Duration) -> ApiError {
+    let seconds = wait.as_secs().max(1);
+    ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        code: "api-rate-limited",
+        message: state.assistant.content().translations.text(
+            locale,
+            "api-rate-limited",
+            &[("seconds", (seconds as i64).into())],
+        ),
+        retry_after: Some(seconds),
+    }
+}
+
+fn check_ip(state: &AppState, address: &SocketAddr, locale: Locale) -> Result<(), ApiError> {
+    state
+        .per_ip
+        .check_key(&address.ip().to_string())
+        .map_err(|not_until| {
+            limited(
+                state,
+                locale,
+                not_until.wait_time_from(governor::clock::Clock::now(
+                    &governor::clock::DefaultClock::default(),
+                )),
+            )
+        })
+}
+
+fn check_conversation(state: &AppState, id: &str, locale: Locale) -> Result<(), ApiError> {
+    state
+        .per_conversation
+        .check_key(&id.to_string())
+        .map_err(|not_until| {
+            limited(
+                state,
+                locale,
+                not_until.wait_time_from(governor::clock::Clock::now(
+                    &governor::clock::DefaultClock::default(),
+                )),
+            )
+        })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartRequest {
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Started {
+    id: String,
+    token: String,
+    locale: Locale,
+    messages: Vec<BotMessage>,
+}
+
+#[derive(Serialize)]
+struct Replies {
+    messages: Vec<BotMessage>,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let mut locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    // The body is optional: empty means the defaults.
+    let request: StartRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        StartRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|_| error(&state, locale, StatusCode::BAD_REQUEST, "api-malformed"))?
+    };
+    if let Some(requested) = request.locale.as_deref().and_then(Locale::negotiate) {
+        locale = requested;
+    }
+    let internal = |_| {
+        error(
+            &state,
+            locale,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+        )
+    };
+    let (id, welcome) = state
+        .assistant
+        .start_conversation("web", locale)
+        .await
+        .map_err(internal)?;
+    let token = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    state
+        .assistant
+        .database()
+        .set_access_token_hash(&id, &token_hash(&token))
+        .await
+        .map_err(|_| {
+            error(
+                &state,
+                locale,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+            )
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Started {
+            id,
+            token,
+            locale,
+            messages: vec![welcome],
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendRequest {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    button: Option<String>,
+}
+
+async fn turn(
+    state: &AppState,
+    id: &str,
+    input: Input,
+    locale: Locale,
+) -> Result<Json<Replies>, ApiError> {
+    check_conversation(state, id, locale)?;
+    match state.assistant.handle(id, input).await {
+        Ok(messages) => {
+            state.publish(id, &messages);
+            Ok(Json(Replies { messages }))
+        }
+        Err(err) => {
+            tracing::error!(%err, "turn failed");
+            Err(error(
+                state,
+                locale,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+            ))
+        }
+    }
+}
+
+async fn send(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SendRequest>,
+) -> Result<Json<Replies>, ApiError> {
+    let locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let input = match (body.text, body.button) {
+        (Some(text), None) => Input::Text(text),
+        (None, Some(button)) => Input::Button(button),
+        _ => {
+            return Err(error(
+                &state,
+                locale,
+                StatusCode::BAD_REQUEST,
+                "api-malformed",
+            ));
+        }
+    };
+    turn(&state, &id, input, locale).await
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<Replies>, ApiError> {
+    let locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let mut multipart = multipart
+        .map_err(|_| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
+    let mut photo = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("photo") => match field.bytes().await {
+                Ok(bytes) => photo = Some(bytes.to_vec()),
+                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(error(
+                        &state,
+                        locale,
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "api-photo-too-large",
+                    ));
+                }
+                Err(_) => {
+                    return Err(error(
+                        &state,
+                        locale,
+                        StatusCode::BAD_REQUEST,
+                        "api-photo-missing",
+                    ));
+                }
+            },
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(error(
+                    &state,
+                    locale,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "api-photo-too-large",
+                ));
+            }
+            Err(_) => {
+                return Err(error(
+                    &state,
+                    locale,
+                    StatusCode::BAD_REQUEST,
+                    "api-photo-missing",
+                ));
+            }
+        }
+    }
+    let photo =
+        photo.ok_or_else(|| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
+    turn(&state, &id, Input::Photo(photo), locale).await
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HistoryItem {
+    sender: Sender,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<BotMessage>,
+    at: i64,
+}
+
+#[derive(Serialize)]
+struct History {
+    locale: Locale,
+    messages: Vec<HistoryItem>,
+}
+
+async fn history(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<History>, ApiError> {
+    let locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let stored = state
+        .assistant
+        .database()
+        .messages(&id)
+        .await
+        .map_err(|_| {
+            error(
+                &state,
+                locale,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+            )
+        })?;
+    let messages = stored
+        .into_iter()
+        .filter_map(|m| match m.sender {
+            // Button presses and uploads show as what they answered, not as user text.
+            Sender::User if m.body.starts_with("[button] ") || m.body.starts_with("[photo] ") => {
+                None
+            }
+            Sender::User => Some(HistoryItem {
+                sender: Sender::User,
+                text: Some(m.body),
+                message: None,
+                at: m.created_at,
+            }),
+            Sender::Bot => serde_json::from_str(&m.body)
+                .ok()
+                .map(|message| HistoryItem {
+                    sender: Sender::Bot,
+                    text: None,
+                    message: Some(message),
+                    at: m.created_at,
+                }),
+        })
+        .collect();
+    Ok(Json(History { locale, messages }))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let locale = request_locale(&state, &headers);
+    let token = bearer(&headers).map(String::from).or(query.token);
+    authorize(&state, &id, token.as_deref(), locale).await?;
+    let receiver = state.subscribe(&id).ok_or_else(|| {
+        error(
+            &state,
+            locale,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+        )
+    })?;
+    let stream = BroadcastStream::new(receiver).filter_map(|item| async move {
+        let message = item.ok()?;
+        Event::default()
+            .event("message")
+            .json_data(&message)
+            .ok()
+            .map(Ok)
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedbackRequest {
+    entry_id: String,
+    useful: bool,
+}
+
+async fn feedback(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<FeedbackRequest>,
+) -> Result<StatusCode, ApiError> {
+    let locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    if state
+        .assistant
+        .content()
+        .knowledge
+        .entry(&body.entry_id)
+        .is_none()
+    {
+        return Err(error(
+            &state,
+            locale,
+            StatusCode::BAD_REQUEST,
+            "api-malformed",
+        ));
+    }
+    state
+        .assistant
+        .database()
+        .add_feedback(&id, &body.entry_id, body.useful)
+        .await
+        .map_err(|_| {
+            error(
+                &state,
+                locale,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal-error",
+            )
+        })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocaleRequest {
+    locale: String,
+}
+
+async fn set_locale(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LocaleRequest>,
+) -> Result<StatusCode, ApiError> {
+    let locale = request_locale(&state, &headers);
+    check_ip(&state, &address, locale)?;
+    let current = authorize(&state, &id, bearer(&headers), locale).await?;
+    let new = Locale::negotiate(&body.locale)
+        .ok_or_else(|| error(&state, current, StatusCode::BAD_REQUEST, "api-malformed"))?;
+    state.assistant.set_locale(&id, new).await.map_err(|_| {
+        error(
+            &state,
+            current,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+        )
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+struct SuggestQuery {
+    q: String,
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Suggestion {
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct Suggestions {
+    suggestions: Vec<Suggestion>,
+}
+
+async fn suggest(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<SuggestQuery>,
+) -> Result<Json<Suggestions>, ApiError> {
+    let locale = query
+        .locale
+        .as_deref()
+        .and_then(Locale::negotiate)
+        .unwrap_or_else(|| request_locale(&state, &headers));
+    check_ip(&state, &address, locale)?;
+    let suggestions = state
+        .assistant
+        .suggest_titles(&query.q, locale)
+        .into_iter()
+        .map(|(id, title)| Suggestion { id, title })
+        .collect();
+    Ok(Json(Suggestions { suggestions }))
+}
+
+#[derive(Debug, Deserialize)]
+struct UiQuery {
+    #[serde(default)]
+    locale: Option<String>,
+}
+
+async fn ui_texts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<UiQuery>,
+) -> Json<serde_json::Value> {
+    let locale = query
+        .locale
+        .as_deref()
+        .and_then(Locale::negotiate)
+        .unwrap_or_else(|| request_locale(&state, &headers));
+    let translations = &state.assistant.content().translations;
+    let texts: serde_json::Map<String, serde_json::Value> = WIDGET_TEXTS
+        .iter()
+        .map(|id| ((*id).to_string(), translations.text(locale, id, &[]).into()))
+        .collect();
+    Json(serde_json::json!({ "locale": locale, "texts": texts }))
+}
+
+/// The widget's own texts (buttons, placeholders, labels), translated like everything else.
+pub const WIDGET_TEXTS: &[&str] = &[
+    "widget-open",
+    "widget-close",
+    "widget-title",
+    "widget-placeholder",
+    "widget-send",
+    "widget-typing",
+    "widget-useful",
+    "widget-not-useful",
+    "widget-thanks-feedback",
+    "widget-upload",
+    "widget-upload-send",
+    "widget-reconnecting",
+    "widget-language",
+    "widget-suggestions",
+];

@@ -1,0 +1,201 @@
+//! The web channel (`helpbot serve`): an axum server with the versioned chat API, a stream of
+//! replies per conversation, the embeddable widget and its demo page, health checks, rate limits,
+//! CORS for configured sites and security headers. It adapts the core's replies to JSON; every
+//! decision stays in the core.
+
+pub mod api;
+pub mod assets;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::core::{Assistant, BotMessage};
+use crate::locale::Locale;
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub assistant: Assistant,
+    default_locale: Locale,
+    per_ip: Arc<DefaultKeyedRateLimiter<String>>,
+    per_conversation: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Live subscribers of each conversation's replies.
+    streams: Arc<Mutex<HashMap<String, broadcast::Sender<BotMessage>>>>,
+}
+
+impl AppState {
+    pub fn new(assistant: Assistant, config: &Config) -> Self {
+        let quota =
+            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        Self {
+            assistant,
+            default_locale: config.default_locale,
+            per_ip: Arc::new(RateLimiter::keyed(quota(config.rate_limit_per_ip))),
+            per_conversation: Arc::new(RateLimiter::keyed(quota(
+                config.rate_limit_per_conversation,
+            ))),
+            streams: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Sends messages to the conversation's live stream, if anyone listens.
+    fn publish(&self, conversation: &str, messages: &[BotMessage]) {
+        let Ok(streams) = self.streams.lock() else {
+            return;
+        };
+        if let Some(sender) = streams.get(conversation) {
+            for message in messages {
+                let _ = sender.send(message.clone());
+            }
+        }
+    }
+
+    fn subscribe(&self, conversation: &str) -> Option<broadcast::Receiver<BotMessage>> {
+        let mut streams = self.streams.lock().ok()?;
+        streams.retain(|_, sender| sender.receiver_count() > 0);
+        Some(
+            streams
+                .entry(conversation.to_string())
+                .or_insert_with(|| broadcast::channel(64).0)
+                .subscribe(),
+        )
+    }
+}
+
+/// An API error: a status and a translated message.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = axum::Json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: &self.message,
+            },
+        });
+        let mut response = (self.status, body).into_response();
+        if let Some(seconds) = self.retry_after
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// The whole application: API, widget, demo page and health checks with their layers.
+pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
+    let origins: Vec<HeaderValue> = allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    let security = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
+    ];
+    let mut app = Router::new()
+        .merge(api::routes())
+        .merge(assets::routes())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(readyz))
+        .layer(cors)
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    for (name, value) in security {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    app.with_state(state)
+}
+
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.assistant.database().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    allowed_origins: &[String],
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state, allowed_origins);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,470 @@
+//! `helpbot serve` end to end over HTTP: the real server on a random port with a fresh database.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{TestDb, config};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct App {
+    base: String,
+    client: reqwest::Client,
+    _db: TestDb,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn spawn_app_with(tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
+    let db = TestDb::sqlite();
+    let mut config = config(db.url());
+    tweak(&mut config);
+    let assistant = helpbot::runtime::start(&config).await.expect("starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = helpbot::channels::web::AppState::new(assistant, &config);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let origins = config.allowed_origins.clone();
+    tokio::spawn(async move {
+        let _ = helpbot::channels::web::serve(listener, state, &origins, async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    App {
+        base,
+        client: reqwest::Client::new(),
+        _db: db,
+        stop: Some(stop),
+    }
+}
+
+async fn spawn_app() -> App {
+    spawn_app_with(|_| {}).await
+}
+
+impl App {
+    async fn start(&self, locale: &str) -> (String, String, Value) {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/conversations", self.base))
+            .json(&json!({ "locale": locale }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.expect("json");
+        (
+            body["id"].as_str().expect("id").to_string(),
+            body["token"].as_str().expect("token").to_string(),
+            body,
+        )
+    }
+
+    async fn send(&self, id: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(format!("{}/api/v1/conversations/{id}/messages", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+fn texts(body: &Value) -> String {
+    body["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(|m| m["text"].as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn health_pages_and_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz"] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    let page = app
+        .client
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers().contains_key("content-security-policy"));
+    let html = page.text().await.expect("html");
+    assert!(html.contains("<script src=\"/widget.js\""));
+    let widget = app
+        .client
+        .get(format!("{}/widget.js", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        widget.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .contains("javascript")
+    );
+    assert!(widget.text().await.expect("js").contains("/api/v1"));
+}
+
+#[tokio::test]
+async fn a_conversation_over_the_api_answers_presses_and_resumes() {
+    let app = spawn_app().await;
+    let (id, token, started) = app.start("zh-CN").await;
+    assert!(texts(&started).contains("请问有什么可以帮您"));
+    let (status, answer) = app
+        .send(&id, &token, json!({ "text": "忘记学信网用户名了" }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &answer["messages"][0];
+    assert_eq!(first["kind"], "answer");
+    assert_eq!(first["entry_id"], "find-username");
+    let dialog_button = first["buttons"][0]["payload"].as_str().expect("payload");
+    assert_eq!(dialog_button, "dialog:find-username");
+    let (_, dialog) = app
+        .send(&id, &token, json!({ "button": dialog_button }))
+        .await;
+    assert!(texts(&dialog).contains("真实姓名"), "{dialog}");
+
+    // Coming back: the history shows everything, and the dialog continues where it was.
+    let history: Value = app
+        .client
+        .get(format!("{}/api/v1/conversations/{id}/messages", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let items = history["messages"].as_array().expect("messages");
+    assert_eq!(items[1]["sender"], "user");
+    assert_eq!(items[1]["text"], "忘记学信网用户名了");
+    assert!(items.iter().any(|i| {
+        i["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("真实姓名"))
+    }));
+    let (_, next) = app.send(&id, &token, json!({ "text": "张三" })).await;
+    assert!(texts(&next).contains("身份证号码"), "{next}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_translated_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let (id, token, _) = app.start("zh-CN").await;
+    let url = format!("{}/api/v1/conversations/{id}/messages", app.base);
+
+    let malformed = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let body: Value = malformed.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "api-malformed");
+
+    let (status, body) = app
+        .send("no-such-conversation", &token, json!({ "text": "hi" }))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "api-unknown-conversation");
+
+    let (status, body) = app.send(&id, "wrong-token", json!({ "text": "hi" })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+
+    let huge = "问".repeat(10 * 1024 * 1024 / 3);
+    let response = app
+        .client
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&json!({ "text": huge }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "api-too-large");
+
+    let (status, body) = app
+        .send(&id, &token, json!({ "text": "问".repeat(501) }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(texts(&body).contains("501"), "{body}");
+
+    let not_a_photo = reqwest::multipart::Form::new().part(
+        "photo",
+        reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("x.jpg"),
+    );
+    let response = app
+        .client
+        .post(format!("{}/api/v1/conversations/{id}/photos", app.base))
+        .bearer_auth(&token)
+        .multipart(not_a_photo)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    assert!(texts(&body).contains("不需要上传图片"), "{body}");
+
+    let too_big = reqwest::multipart::Form::new().part(
+        "photo",
+        reqwest::multipart::Part::bytes(vec![0u8; 2 * 1024 * 1024]).file_name("x.jpg"),
+    );
+    let response = app
+        .client
+        .post(format!("{}/api/v1/conversations/{id}/photos", app.base))
+        .bearer_auth(&token)
+        .multipart(too_big)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Only the valid over-long message reached the conversation (plus the welcome and reply).
+    let history: Value = app
+        .client
+        .get(&url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        history["messages"].as_array().map(Vec::len),
+        Some(4),
+        "{history}"
+    );
+}
+
+#[tokio::test]
+async fn a_token_cannot_read_another_conversation() {
+    let app = spawn_app().await;
+    let (a, token_a, _) = app.start("zh-CN").await;
+    let (b, _token_b, _) = app.start("zh-CN").await;
+    assert_ne!(a, b);
+    for path in ["messages", "events"] {
+        let response = app
+            .client
+            .get(format!("{}/api/v1/conversations/{b}/{path}", app.base))
+            .bearer_auth(&token_a)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_a_translated_message() {
+    let app = spawn_app_with(|c| c.rate_limit_per_conversation = 3).await;
+    let (id, token, _) = app.start("zh-CN").await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.send(&id, &token, json!({ "text": "你好" })).await.0,
+            StatusCode::OK
+        );
+    }
+    let response = app
+        .client
+        .post(format!("{}/api/v1/conversations/{id}/messages", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "text": "你好" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.expect("json");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("秒后再试")),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn replies_arrive_on_the_event_stream() {
+    let app = spawn_app().await;
+    let (id, token, _) = app.start("en").await;
+    let mut stream = app
+        .client
+        .get(format!(
+            "{}/api/v1/conversations/{id}/events?token={token}",
+            app.base
+        ))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(stream.status(), StatusCode::OK);
+    // Give the subscription a moment, then send.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.send(&id, &token, json!({ "text": "I forgot my password" }))
+        .await;
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !received.contains("event: message") && tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    assert!(received.contains("event: message"), "{received}");
+    assert!(received.to_lowercase().contains("password"), "{received}");
+}
+
+#[tokio::test]
+async fn feedback_language_switch_and_suggestions() {
+    let app = spawn_app().await;
+    let (id, token, _) = app.start("zh-CN").await;
+    let response = app
+        .client
+        .post(format!("{}/api/v1/conversations/{id}/feedback", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "entry_id": "find-username", "useful": true }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let switched = app
+        .client
+        .put(format!("{}/api/v1/conversations/{id}/locale", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "locale": "en" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(switched.status(), StatusCode::NO_CONTENT);
+    let (_, body) = app.send(&id, &token, json!({ "text": "谢谢" })).await;
+    assert!(texts(&body).contains("welcome"), "{body}");
+
+    let suggestions: Value = app
+        .client
+        .get(format!("{}/api/v1/suggest", app.base))
+        .query(&[("q", "忘记用户"), ("locale", "zh-CN")])
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let titles = suggestions["suggestions"].as_array().expect("list");
+    assert!(!titles.is_empty() && titles.len() <= 5);
+    assert_eq!(titles[0]["id"], "find-username");
+    let none: Value = app
+        .client
+        .get(format!("{}/api/v1/suggest?q=a", app.base))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(none["suggestions"].as_array().map(Vec::len), Some(0));
+    let ui: Value = app
+        .client
+        .get(format!("{}/api/v1/ui?locale=en", app.base))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(ui["texts"]["widget-useful"], "Useful");
+    for locale in ["zh-CN", "en"] {
+        let ui: Value = app
+            .client
+            .get(format!("{}/api/v1/ui?locale={locale}", app.base))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        for id in helpbot::channels::web::api::WIDGET_TEXTS {
+            assert_ne!(
+                ui["texts"][*id], *id,
+                "`{id}` is not translated in {locale}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_sites() {
+    let app = spawn_app_with(|c| c.allowed_origins = vec!["https://www.example.edu".into()]).await;
+    let allowed = app
+        .client
+        .post(format!("{}/api/v1/conversations", app.base))
+        .header("origin", "https://www.example.edu")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://www.example.edu"
+    );
+    let other = app
+        .client
+        .post(format!("{}/api/v1/conversations", app.base))
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .expect("request");
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+}
+
+#[test]
+fn the_openapi_file_documents_exactly_the_routes() {
+    let spec = helpbot::channels::web::assets::OPENAPI;
+    let documented: Vec<&str> = spec
+        .lines()
+        .filter(|l| l.starts_with("  /api/"))
+        .map(|l| l.trim().trim_end_matches(':'))
+        .collect();
+    let mut routed = helpbot::channels::web::api::PATHS.to_vec();
+    routed.sort();
+    let mut documented_sorted = documented.clone();
+    documented_sorted.sort();
+    assert_eq!(documented_sorted, routed);
+}

@@ -1,0 +1,251 @@
+/* helpbot web widget: one <script src=".../widget.js"> tag adds a help bubble that opens a chat
+   panel. No framework. Texts come from the server (/api/v1/ui), so they are translated like the
+   rest of the assistant. The conversation (id + token) is kept in localStorage, so reloading the
+   page or coming back later resumes it. */
+(function () {
+  "use strict";
+  if (window.__helpbotWidget) return;
+  window.__helpbotWidget = true;
+
+  var script = document.currentScript;
+  var base = script ? new URL(script.src, location.href).origin : location.origin;
+  var api = base + "/api/v1";
+  var store = window.localStorage;
+  var KEY = "helpbot.conversation";
+  var state = { id: null, token: null, locale: null, texts: {}, source: null, retry: 0 };
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else if (k.indexOf("on") === 0) node.addEventListener(k.slice(2), attrs[k]);
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+  function t(id) { return state.texts[id] || id; }
+
+  var css = el("link", { rel: "stylesheet", href: base + "/widget.css" });
+  document.head.appendChild(css);
+
+  var bubble = el("button", { class: "hb-bubble", type: "button", "aria-expanded": "false", "aria-controls": "hb-panel" });
+  var title = el("h2", { id: "hb-title" });
+  var langButton = el("button", { type: "button", class: "hb-lang" });
+  var closeButton = el("button", { type: "button", class: "hb-close" });
+  var log = el("div", { class: "hb-log", role: "log", "aria-live": "polite", "aria-labelledby": "hb-title", tabindex: "0" });
+  var status = el("div", { class: "hb-status", role: "status", hidden: "" });
+  var suggestList = el("ul", { class: "hb-suggest", "aria-label": "" });
+  var input = el("input", { type: "text", maxlength: "500", autocomplete: "off", "aria-label": "" });
+  var sendButton = el("button", { type: "submit" });
+  var form = el("form", { class: "hb-form" }, [input, sendButton]);
+  var fileInput = el("input", { type: "file", accept: "image/jpeg,image/png,image/gif", "aria-label": "" });
+  var preview = el("img", { alt: "" });
+  var uploadButton = el("button", { type: "button" });
+  var upload = el("div", { class: "hb-upload", hidden: "" }, [fileInput, preview, uploadButton]);
+  var panel = el("section", { class: "hb-panel", id: "hb-panel", role: "dialog", "aria-labelledby": "hb-title", hidden: "" }, [
+    el("div", { class: "hb-head" }, [title, langButton, closeButton]), status, log, suggestList, upload, form
+  ]);
+  document.body.appendChild(bubble);
+  document.body.appendChild(panel);
+
+  function applyTexts() {
+    bubble.textContent = t("widget-open");
+    title.textContent = t("widget-title");
+    langButton.textContent = t("widget-language");
+    closeButton.textContent = t("widget-close");
+    input.placeholder = t("widget-placeholder");
+    input.setAttribute("aria-label", t("widget-placeholder"));
+    sendButton.textContent = t("widget-send");
+    uploadButton.textContent = t("widget-upload-send");
+    fileInput.setAttribute("aria-label", t("widget-upload"));
+    suggestList.setAttribute("aria-label", t("widget-suggestions"));
+    status.textContent = t("widget-reconnecting");
+  }
+
+  function request(method, path, body, isForm) {
+    var headers = {};
+    if (state.token) headers.Authorization = "Bearer " + state.token;
+    if (body && !isForm) headers["Content-Type"] = "application/json";
+    return fetch(api + path, { method: method, headers: headers, body: isForm ? body : body ? JSON.stringify(body) : undefined })
+      .then(function (r) {
+        if (r.status === 204) return {};
+        return r.json().then(function (data) {
+          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; throw e; }
+          return data;
+        });
+      });
+  }
+
+  function loadTexts(locale) {
+    return request("GET", "/ui" + (locale ? "?locale=" + encodeURIComponent(locale) : ""))
+      .then(function (data) { state.texts = data.texts; state.locale = state.locale || data.locale; applyTexts(); });
+  }
+
+  function showUser(text) {
+    log.appendChild(el("div", { class: "hb-msg hb-user", text: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showNotice(text) {
+    log.appendChild(el("div", { class: "hb-msg hb-bot", role: "alert", text: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showBot(message, live) {
+    var node = el("div", { class: "hb-msg hb-bot", "data-kind": message.kind }, [document.createTextNode(message.text)]);
+    if (message.links && message.links.length) {
+      node.appendChild(el("div", { class: "hb-links" }, message.links.map(function (l) {
+        return el("a", { href: l.url, target: "_blank", rel: "noopener noreferrer", text: l.title });
+      })));
+    }
+    if (message.buttons_caption) node.appendChild(el("div", { class: "hb-caption", text: message.buttons_caption }));
+    if (message.buttons && message.buttons.length) {
+      node.appendChild(el("div", { class: "hb-buttons", role: "group" }, message.buttons.map(function (b) {
+        return el("button", { type: "button", text: b.label, onclick: function () { press(b); } });
+      })));
+    }
+    if (message.kind === "answer" && message.entry_id && live) {
+      var feedback = el("div", { class: "hb-feedback" });
+      [["widget-useful", true], ["widget-not-useful", false]].forEach(function (pair) {
+        feedback.appendChild(el("button", { type: "button", text: t(pair[0]), onclick: function () {
+          request("POST", "/conversations/" + state.id + "/feedback", { entry_id: message.entry_id, useful: pair[1] })
+            .then(function () { feedback.textContent = t("widget-thanks-feedback"); })
+            .catch(function (e) { showNotice(e.message); });
+        } }));
+      });
+      node.appendChild(feedback);
+    }
+    upload.hidden = !message.expects_photo;
+    log.appendChild(node);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  var typing = el("div", { class: "hb-typing", text: "" });
+  function busy(on) {
+    typing.textContent = t("widget-typing");
+    if (on) log.appendChild(typing); else if (typing.parentNode) typing.parentNode.removeChild(typing);
+    sendButton.disabled = on;
+  }
+
+  function deliver(promise) {
+    busy(true);
+    return promise.then(function (data) {
+      busy(false);
+      // With a live stream the same messages also arrive there; show them once.
+      if (!state.source || state.source.readyState !== 1) (data.messages || []).forEach(function (m) { showBot(m, true); });
+    }).catch(function (e) { busy(false); showNotice(e.message); });
+  }
+
+  function press(button) {
+    showUser(button.label);
+    deliver(request("POST", "/conversations/" + state.id + "/messages", { button: button.payload }));
+  }
+
+  function connect() {
+    if (!window.EventSource || !state.id) return;
+    var source = new EventSource(api + "/conversations/" + state.id + "/events?token=" + encodeURIComponent(state.token));
+    state.source = source;
+    source.addEventListener("open", function () { state.retry = 0; status.hidden = true; });
+    source.addEventListener("message", function (event) {
+      try { showBot(JSON.parse(event.data), true); } catch (e) { /* a malformed event is skipped */ }
+    });
+    source.addEventListener("error", function () {
+      source.close();
+      status.hidden = false;
+      state.retry = Math.min(state.retry + 1, 6);
+      setTimeout(connect, 500 * Math.pow(2, state.retry));
+    });
+  }
+
+  function startConversation() {
+    return request("POST", "/conversations", { locale: state.locale }).then(function (data) {
+      state.id = data.id; state.token = data.token; state.locale = data.locale;
+      store.setItem(KEY, JSON.stringify({ id: data.id, token: data.token }));
+      log.textContent = "";
+      data.messages.forEach(function (m) { showBot(m, false); });
+      connect();
+    });
+  }
+
+  function resume() {
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(KEY) || "null"); } catch (e) { saved = null; }
+    if (!saved) return startConversation();
+    state.id = saved.id; state.token = saved.token;
+    return request("GET", "/conversations/" + state.id + "/messages").then(function (data) {
+      state.locale = data.locale;
+      return loadTexts(data.locale).then(function () {
+        log.textContent = "";
+        data.messages.forEach(function (item) {
+          if (item.sender === "user") showUser(item.text); else showBot(item.message, false);
+        });
+        connect();
+      });
+    }).catch(function () { store.removeItem(KEY); return startConversation(); });
+  }
+
+  var started = false;
+  function open() {
+    panel.hidden = false;
+    bubble.setAttribute("aria-expanded", "true");
+    if (!started) { started = true; resume().then(function () { input.focus(); }); } else input.focus();
+  }
+  function close() { panel.hidden = true; bubble.setAttribute("aria-expanded", "false"); bubble.focus(); }
+
+  bubble.addEventListener("click", function () { if (panel.hidden) open(); else close(); });
+  closeButton.addEventListener("click", close);
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") close(); });
+  langButton.addEventListener("click", function () {
+    var next = state.locale === "en" ? "zh-CN" : "en";
+    request("PUT", "/conversations/" + state.id + "/locale", { locale: next }).then(function () {
+      state.locale = next;
+      return loadTexts(next);
+    }).catch(function (e) { showNotice(e.message); });
+  });
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    suggestList.textContent = "";
+    showUser(text);
+    deliver(request("POST", "/conversations/" + state.id + "/messages", { text: text }));
+  });
+
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var typed = input.value.trim();
+    if (typed.length < 2) { suggestList.textContent = ""; return; }
+    timer = setTimeout(function () {
+      request("GET", "/suggest?q=" + encodeURIComponent(typed) + "&locale=" + encodeURIComponent(state.locale || ""))
+        .then(function (data) {
+          suggestList.textContent = "";
+          data.suggestions.forEach(function (s) {
+            suggestList.appendChild(el("li", {}, [el("button", { type: "button", text: s.title, onclick: function () {
+              input.value = ""; suggestList.textContent = "";
+              press({ label: s.title, payload: "entry:" + s.id });
+            } })]));
+          });
+        }).catch(function () { suggestList.textContent = ""; });
+    }, 150);
+  });
+
+  fileInput.addEventListener("change", function () {
+    var file = fileInput.files && fileInput.files[0];
+    if (file) preview.src = URL.createObjectURL(file);
+  });
+  uploadButton.addEventListener("click", function () {
+    var file = fileInput.files && fileInput.files[0];
+    if (!file) { fileInput.click(); return; }
+    var data = new FormData();
+    data.append("photo", file);
+    showUser("📷 " + file.name);
+    fileInput.value = ""; preview.removeAttribute("src");
+    deliver(request("POST", "/conversations/" + state.id + "/photos", data, true));
+  });
+
+  loadTexts(null).catch(function () { bubble.textContent = "?"; });
+})();
