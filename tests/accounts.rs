@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::TestDb;
+use common::{TestDb, png};
 use helpbot::accounts::embedded::{EmbeddedAccountStore, ManualClock};
 use helpbot::accounts::identity::{IdNumber, Mobile, check_character};
 use helpbot::accounts::limits::{DAY_MS, HOUR_MS, MINUTE_MS};
@@ -86,22 +86,6 @@ async fn duplicate_case(w: &World, seq: u32) -> (String, String) {
         .expect("re-registration");
     assert_eq!(new.state, AccountState::PendingVerification);
     (old.id, new.id)
-}
-
-fn png(width: u32, height: u32, noise: bool) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        if noise {
-            let v = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)).to_le_bytes();
-            image::Rgb([v[0], v[1], v[2]])
-        } else {
-            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
-        }
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestDb, config};
+use common::{TestDb, config, png};
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
 use helpbot::accounts::notify::latest;
 use helpbot::core::{Assistant, BotMessage, Input};
@@ -88,17 +88,6 @@ async fn code(assistant: &Assistant) -> String {
         .find(|w| w.iter().all(char::is_ascii_digit))
         .map(|w| w.iter().collect())
         .expect("code")
-}
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .expect("png");
-    out.into_inner()
 }
 
 #[tokio::test]
@@ -429,14 +418,14 @@ async fn photos_are_uploaded_in_the_chat_and_the_review_status_is_shown() {
         .photo(b"this is a text file renamed to .jpg".to_vec())
         .await;
     assert!(all_text(&text_file).contains("背面"));
-    let rejected = chat.photo(png(300, 300)).await;
+    let rejected = chat.photo(png(300, 300, false)).await;
     assert!(
         all_text(&rejected).contains("不是图片"),
         "{}",
         all_text(&rejected)
     );
-    chat.photo(png(300, 300)).await;
-    let submitted = chat.photo(png(320, 240)).await;
+    chat.photo(png(300, 300, false)).await;
+    let submitted = chat.photo(png(320, 240, false)).await;
     assert!(
         all_text(&submitted).contains("待审核"),
         "{}",
@@ -482,7 +471,7 @@ fn canned(validator: &str) -> Input {
         "level" => "本科",
         "username" => "lisi2024",
         "password" => DEMO_PASSWORD,
-        "photo" => return Input::Photo(png(300, 300)),
+        "photo" => return Input::Photo(png(300, 300, false)),
         _ => "好的",
     };
     Input::Text(text.into())

@@ -170,3 +170,20 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A real PNG image; `noise` makes it large (it compresses badly).
+pub fn png(width: u32, height: u32, noise: bool) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        if noise {
+            let v = (x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503)).to_le_bytes();
+            image::Rgb([v[0], v[1], v[2]])
+        } else {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}

@@ -368,46 +368,22 @@ async fn upload(
     let locale = authorize(&state, &id, bearer(&headers), locale).await?;
     let mut multipart = multipart
         .map_err(|_| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
+    let refuse = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            error(
+                &state,
+                locale,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "api-photo-too-large",
+            )
+        } else {
+            error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing")
+        }
+    };
     let mut photo = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("photo") => match field.bytes().await {
-                Ok(bytes) => photo = Some(bytes.to_vec()),
-                Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(error(
-                        &state,
-                        locale,
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "api-photo-too-large",
-                    ));
-                }
-                Err(_) => {
-                    return Err(error(
-                        &state,
-                        locale,
-                        StatusCode::BAD_REQUEST,
-                        "api-photo-missing",
-                    ));
-                }
-            },
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(error(
-                    &state,
-                    locale,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "api-photo-too-large",
-                ));
-            }
-            Err(_) => {
-                return Err(error(
-                    &state,
-                    locale,
-                    StatusCode::BAD_REQUEST,
-                    "api-photo-missing",
-                ));
-            }
+    while let Some(field) = multipart.next_field().await.map_err(refuse)? {
+        if field.name() == Some("photo") {
+            photo = Some(field.bytes().await.map_err(refuse)?.to_vec());
         }
     }
     let photo =
