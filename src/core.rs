@@ -268,11 +268,12 @@ impl Assistant {
                 .conversation(conversation_id)
                 .await?
                 .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
-            let locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
+            let mut locale =
+                Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
             let mut state: ConversationState =
                 serde_json::from_str(&record.state).unwrap_or_default();
             state.turns += 1;
-            let reply = self.turn(&mut state, &input, locale).await?;
+            let reply = self.turn(&mut state, &input, &mut locale).await?;
             tracing::info!(
                 input = %pii::mask(&input_text(&input)),
                 outcome = reply.outcome,
@@ -317,8 +318,17 @@ impl Assistant {
         &self,
         state: &mut ConversationState,
         input: &Input,
-        locale: Locale,
+        locale: &mut Locale,
     ) -> Result<Reply, CoreError> {
+        // Outside a dialog, a question clearly written in the other language switches the
+        // conversation to it (a browser's language is only a first guess).
+        if state.dialog.is_none()
+            && let Input::Text(text) = input
+            && let Some(written) = written_language(text)
+        {
+            *locale = written;
+        }
+        let locale = *locale;
         let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
         // Mid-dialog, a question with a definite answer, or small talk, is answered on the side.
         let answer = |text: &str| -> Option<BotMessage> {
@@ -566,6 +576,22 @@ fn input_text(input: &Input) -> String {
     }
 }
 
+/// The language a message is clearly written in: Chinese characters, or at least two words of
+/// Latin letters and no Chinese ("APP" alone decides nothing).
+fn written_language(text: &str) -> Option<Locale> {
+    if looks_binary(text) {
+        return None;
+    }
+    if crate::knowledge::analyzer::has_cjk(text) {
+        return Some(Locale::ZhCn);
+    }
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .count();
+    (words >= 2).then_some(Locale::En)
+}
+
 /// "转人工" and the like outside a dialog.
 fn is_human_request(text: &str) -> bool {
     let squeezed: String = crate::knowledge::analyzer::basic_normalize(text)
@@ -595,6 +621,15 @@ mod tests {
         assert_eq!(greeting_for_hour(14), "greeting-afternoon");
         assert_eq!(greeting_for_hour(20), "greeting-evening");
         assert_eq!(greeting_for_hour(2), "greeting-night");
+    }
+
+    #[test]
+    fn the_written_language_needs_clear_evidence() {
+        assert_eq!(written_language("忘记用户名"), Some(Locale::ZhCn));
+        assert_eq!(written_language("APP实人验证"), Some(Locale::ZhCn));
+        assert_eq!(written_language("forgot my password"), Some(Locale::En));
+        assert_eq!(written_language("APP"), None);
+        assert_eq!(written_language("13812345678"), None);
     }
 
     #[test]

@@ -375,8 +375,11 @@ async fn feedback_language_switch_and_suggestions() {
         .await
         .expect("request");
     assert_eq!(switched.status(), StatusCode::NO_CONTENT);
-    let (_, body) = app.send(&id, &token, json!({ "text": "谢谢" })).await;
+    let (_, body) = app.send(&id, &token, json!({ "text": "thanks" })).await;
     assert!(texts(&body).contains("welcome"), "{body}");
+    // A question clearly written in Chinese switches the conversation back.
+    let (_, body) = app.send(&id, &token, json!({ "text": "忘记密码了" })).await;
+    assert!(texts(&body).contains("密码"), "{body}");
 
     let suggestions: Value = app
         .client
