@@ -516,6 +516,12 @@ impl Assistant {
                 label: self.text(locale, &dialog.title, &[]),
                 payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
             });
+        // With a dialog offered first, the buttons are not all "related questions".
+        let caption_id = if dialog_button.is_some() {
+            "answer-next-steps"
+        } else {
+            "answer-related"
+        };
         let buttons: Vec<Button> = dialog_button
             .into_iter()
             .chain(
@@ -529,8 +535,7 @@ impl Assistant {
                     }),
             )
             .collect();
-        let buttons_caption =
-            (!buttons.is_empty()).then(|| self.text(locale, "answer-related", &[]));
+        let buttons_caption = (!buttons.is_empty()).then(|| self.text(locale, caption_id, &[]));
         BotMessage {
             kind: ReplyKind::Answer,
             text: format!("{}\n\n{}", text.title, text.answer),

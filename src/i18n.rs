@@ -22,6 +22,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "smalltalk-bye",
     "smalltalk-identity",
     "answer-related",
+    "answer-next-steps",
     "answer-links",
     "suggest-intro",
     "none-reply",

@@ -11,6 +11,7 @@ smalltalk-bye = Goodbye, and good luck! Come back whenever you need help.
 smalltalk-identity = I am the help robot for student accounts. I answer questions about registration, account recovery, duplicate ID numbers, e-mail and mobile binding and real-name information. When I can't help, I tell you how to reach human support.
 
 answer-related = Related questions:
+answer-next-steps = What next:
 answer-links = Links:
 suggest-intro = Did you mean:
 none-reply = Sorry, I can't answer that yet. Try asking in other words, or contact human support:

@@ -11,6 +11,7 @@ smalltalk-bye = 再见，祝您顺利！有问题随时回来找我。
 smalltalk-identity = 我是学信网账号的帮助机器人，可以解答账号注册、找回账号、证件号码重复、邮箱与手机、实名信息等问题。我回答不了的，会告诉您怎样联系人工客服。
 
 answer-related = 相关问题：
+answer-next-steps = 您可以：
 answer-links = 相关链接：
 suggest-intro = 您是不是想问：
 none-reply = 抱歉，这个问题我暂时回答不了。您可以换个说法再问一次，或联系人工客服：
