@@ -7,9 +7,11 @@ use chrono::{Datelike, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use crate::accounts::AccountStore;
+use crate::accounts::{AccountError, AccountStore, Decision, StaffDecision};
 use crate::config::Config;
 use crate::content::Content;
+use crate::delivery::Delivery;
+use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext};
 use crate::i18n::Args;
 use crate::knowledge::{Entry, Link, Outcome};
@@ -68,10 +70,14 @@ pub struct BotMessage {
     /// The bot asks for a photo: channels offer an upload.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expects_photo: bool,
+    /// The bot asks for a password: channels hide what the user types and do not echo it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expects_secret: bool,
 }
 
 impl BotMessage {
-    fn notice(kind: ReplyKind, text: String) -> Self {
+    /// A message with text only.
+    pub fn notice(kind: ReplyKind, text: String) -> Self {
         Self {
             kind,
             text,
@@ -80,6 +86,7 @@ impl BotMessage {
             links: Vec::new(),
             entry_id: None,
             expects_photo: false,
+            expects_secret: false,
         }
     }
 }
@@ -103,6 +110,8 @@ pub enum CoreError {
     Search(#[from] crate::knowledge::index::IndexError),
     #[error("dialog: {0}")]
     Dialog(#[from] crate::dialog::engine::EngineError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
 }
 
 /// Where a conversation stands between turns (stored as JSON).
@@ -145,7 +154,11 @@ pub struct Assistant {
     db: Database,
     accounts: Arc<dyn AccountStore>,
     settings: AssistantSettings,
+    delivery: Arc<Delivery>,
 }
+
+/// How many of an account's recent conversations hear news about it.
+const NOTIFIED_CONVERSATIONS: i64 = 3;
 
 impl Assistant {
     pub fn new(
@@ -159,7 +172,135 @@ impl Assistant {
             db,
             accounts,
             settings,
+            delivery: Arc::new(Delivery::default()),
         }
+    }
+
+    /// Listens to the conversation's bot messages from now on: replies to its turns, and messages
+    /// pushed to it (once [`Assistant::follow_pushed_messages`] runs in this process).
+    pub fn subscribe(
+        &self,
+        conversation_id: &str,
+    ) -> Option<tokio::sync::broadcast::Receiver<BotMessage>> {
+        self.delivery.subscribe(conversation_id)
+    }
+
+    /// Starts feeding messages pushed by any process to this process's listeners.
+    pub fn follow_pushed_messages(
+        &self,
+        every: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(crate::delivery::follow_pushed(
+            self.db.clone(),
+            self.delivery.clone(),
+            every,
+        ))
+    }
+
+    /// Records a staff decision on a photo review and tells the student in the conversations
+    /// that signed in to the account.
+    pub async fn decide_review(
+        &self,
+        review_id: &str,
+        staff: &str,
+        decision: StaffDecision,
+    ) -> Result<Decision, CoreError> {
+        let reason = match &decision {
+            StaffDecision::Reject { reason } => Some(reason.trim().to_string()),
+            StaffDecision::Approve => None,
+        };
+        let decided = self
+            .accounts
+            .decide_review(review_id, staff, decision)
+            .await?;
+        match reason {
+            None => {
+                self.notify_account(&decided.account_id, "notice-review-approved", &[], None)
+                    .await?
+            }
+            Some(reason) => {
+                self.notify_account(
+                    &decided.account_id,
+                    "notice-review-rejected",
+                    &[("reason", reason)],
+                    Some("verify-by-photo"),
+                )
+                .await?
+            }
+        };
+        Ok(decided)
+    }
+
+    /// Pushes a message about an account to the conversations that signed in to it (the newest
+    /// few), each in its own language, optionally with a button that starts a dialog. Returns
+    /// how many conversations were told.
+    pub async fn notify_account(
+        &self,
+        account_id: &str,
+        message_id: &str,
+        args: &[(&str, String)],
+        dialog: Option<&str>,
+    ) -> Result<usize, CoreError> {
+        let conversations = self
+            .db
+            .conversations_of_account(account_id, NOTIFIED_CONVERSATIONS)
+            .await?;
+        for (conversation, locale) in &conversations {
+            let locale = Locale::negotiate(locale).unwrap_or(self.settings.default_locale);
+            let text = {
+                // Built here, not across an await: fluent values are not `Sync`.
+                let values: Vec<(&str, fluent_bundle::FluentValue<'_>)> = args
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str().into()))
+                    .collect();
+                self.text(locale, message_id, &values)
+            };
+            let mut message = BotMessage::notice(ReplyKind::Notice, text);
+            if let Some(name) = dialog
+                && let Some(found) = self.content.dialogs.get(name)
+            {
+                message.buttons.push(Button {
+                    label: self.text(locale, &found.title, &[]),
+                    payload: format!("{DIALOG_PAYLOAD}{name}"),
+                });
+            }
+            let body = serde_json::to_string(&message).unwrap_or_default();
+            self.db.push_message(conversation, &body).await?;
+        }
+        tracing::info!(
+            message = message_id,
+            told = conversations.len(),
+            "account news pushed"
+        );
+        Ok(conversations.len())
+    }
+
+    /// Acts on what the turn's actions reported.
+    async fn after_turn(
+        &self,
+        conversation_id: &str,
+        events: Vec<ActionEvent>,
+    ) -> Result<(), CoreError> {
+        for event in events {
+            match event {
+                ActionEvent::SignedIn { account_id } => {
+                    self.db.link_account(conversation_id, &account_id).await?;
+                }
+                ActionEvent::AssistAnswered {
+                    account_id,
+                    confirmed,
+                } => {
+                    let (message, dialog) = if confirmed {
+                        ("notice-assist-confirmed", None)
+                    } else {
+                        ("notice-assist-declined", Some("verify-by-classmate"))
+                    };
+                    self.notify_account(&account_id, message, &[], dialog)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn accounts(&self) -> &Arc<dyn AccountStore> {
@@ -273,14 +414,29 @@ impl Assistant {
             let mut state: ConversationState =
                 serde_json::from_str(&record.state).unwrap_or_default();
             state.turns += 1;
-            let reply = self.turn(&mut state, &input, &mut locale).await?;
+            let secret = matches!(input, Input::Text(_))
+                && state.dialog.as_ref().is_some_and(|position| {
+                    self.content
+                        .dialogs
+                        .awaits_secret(&position.dialog, &position.step)
+                });
+            let mut events = Vec::new();
+            let reply = self
+                .turn(&mut state, &input, &mut locale, &mut events)
+                .await?;
+            let shown_input = if secret {
+                SECRET_PLACEHOLDER.to_string()
+            } else {
+                input_text(&input)
+            };
             tracing::info!(
-                input = %pii::mask(&input_text(&input)),
+                input = %pii::mask(&shown_input),
                 outcome = reply.outcome,
                 entry = reply.entry_id.as_deref().unwrap_or("-"),
                 "turn"
             );
             let user_body = match &input {
+                Input::Text(_) if secret => SECRET_PLACEHOLDER.to_string(),
                 Input::Text(text) => text.clone(),
                 Input::Button(payload) => format!("[button] {payload}"),
                 Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
@@ -306,6 +462,11 @@ impl Assistant {
             self.db
                 .record_turn(conversation_id, locale.tag(), &state_json, &stored)
                 .await?;
+            self.delivery.publish(conversation_id, &reply.messages);
+            // The turn itself is done and stored; news that could not be passed on is logged.
+            if let Err(e) = self.after_turn(conversation_id, events).await {
+                tracing::warn!(error = %e, "after the turn");
+            }
             Ok(reply.messages)
         }
         .instrument(span)
@@ -319,6 +480,7 @@ impl Assistant {
         state: &mut ConversationState,
         input: &Input,
         locale: &mut Locale,
+        events: &mut Vec<ActionEvent>,
     ) -> Result<Reply, CoreError> {
         // Outside a dialog, a question clearly written in the other language switches the
         // conversation to it (a browser's language is only a first guess).
@@ -343,6 +505,7 @@ impl Assistant {
             locale,
             this_year,
             answer: &answer,
+            events: Default::default(),
         };
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
@@ -358,6 +521,9 @@ impl Assistant {
         } else {
             None
         };
+        if let Ok(mut reported) = engine.events.lock() {
+            events.append(&mut reported);
+        }
         if let Some(turn) = turn {
             let outcome = if turn.handoff { "handoff" } else { "dialog" };
             state.dialog = turn.state;
@@ -474,6 +640,7 @@ impl Assistant {
                         links: Vec::new(),
                         entry_id: None,
                         expects_photo: false,
+                        expects_secret: false,
                     }],
                     outcome: "suggest",
                     entry_id: None,
@@ -544,6 +711,7 @@ impl Assistant {
             links: text.links.clone(),
             entry_id: Some(entry.id.clone()),
             expects_photo: false,
+            expects_secret: false,
         }
     }
 
@@ -572,6 +740,9 @@ pub fn greeting_for_hour(hour: u32) -> &'static str {
         _ => "greeting-night",
     }
 }
+
+/// Stands for a password in the history and the logs.
+pub const SECRET_PLACEHOLDER: &str = "••••••";
 
 fn input_text(input: &Input) -> String {
     match input {

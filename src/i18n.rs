@@ -50,6 +50,11 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "api-rate-limited",
     "api-photo-missing",
     "api-photo-too-large",
+    "history-photo",
+    "notice-review-approved",
+    "notice-review-rejected",
+    "notice-assist-confirmed",
+    "notice-assist-declined",
 ];
 
 pub struct Translations {

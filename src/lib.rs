@@ -14,6 +14,8 @@ pub mod config;
 pub mod content;
 /// The core: turns an input of a conversation into structured replies.
 pub mod core;
+/// Live delivery of bot messages to listening channels, including messages pushed later.
+pub mod delivery;
 /// Guided dialogs: the file format, its checks, the engine, actions and validators.
 pub mod dialog;
 /// Evaluation of the search on a labelled question set, and threshold tuning.

@@ -66,6 +66,12 @@ enum Command {
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: i64,
     },
+    /// The photo review queue (until the staff console): list, save photos, approve, reject.
+    /// The student is told in the chat.
+    Review {
+        #[command(subcommand)]
+        action: Option<ReviewAction>,
+    },
     /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
     Eval {
         file: PathBuf,
@@ -78,6 +84,33 @@ enum Command {
         /// List every question that was not answered definitely and correctly.
         #[arg(long, short)]
         verbose: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewAction {
+    /// The waiting reviews, oldest first (the default).
+    List,
+    /// Save a review's photos into a folder to look at them.
+    Photos {
+        review: String,
+        #[arg(long, default_value = ".")]
+        to: PathBuf,
+    },
+    /// Approve: the account is activated, other accounts with its ID number deactivated.
+    Approve {
+        review: String,
+        /// Who decides (kept with the decision).
+        #[arg(long, env = "USER", default_value = "staff")]
+        staff: String,
+    },
+    /// Reject with a reason the student can act on.
+    Reject {
+        review: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, env = "USER", default_value = "staff")]
+        staff: String,
     },
 }
 
@@ -118,6 +151,9 @@ fn main() -> ExitCode {
         Command::Outbox { limit } => with_runtime(outbox(&config, limit)),
         Command::ImportRecords { file } => with_runtime(import_records(&config, file)),
         Command::DemoData => with_runtime(demo_data(&config)),
+        Command::Review { action } => {
+            with_runtime(review(&config, action.unwrap_or(ReviewAction::List)))
+        }
     };
     match result {
         Ok(code) => code,
@@ -305,6 +341,48 @@ async fn chat(
     .await?;
     out.flush()?;
     assistant.database().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn review(config: &Config, action: ReviewAction) -> CommandResult {
+    use helpbot::accounts::StaffDecision;
+    use helpbot::channels::staff;
+    let assistant = helpbot::runtime::start(config).await?;
+    let result = match action {
+        ReviewAction::List => staff::list_reviews(&assistant, &mut std::io::stdout())
+            .await
+            .map(|_| ()),
+        ReviewAction::Photos { review, to } => {
+            staff::save_photos(assistant.accounts().as_ref(), &review, &to)
+                .await
+                .map(|paths| paths.iter().for_each(|p| println!("{p}")))
+        }
+        ReviewAction::Approve { review, staff } => {
+            staff::decide(&assistant, &review, &staff, StaffDecision::Approve)
+                .await
+                .map(|decision| {
+                    let deactivated = decision
+                        .activation
+                        .map(|a| a.deactivated)
+                        .unwrap_or_default();
+                    println!("approved; account activated, deactivated: {deactivated:?}");
+                })
+        }
+        ReviewAction::Reject {
+            review,
+            reason,
+            staff,
+        } => staff::decide(
+            &assistant,
+            &review,
+            &staff,
+            StaffDecision::Reject { reason },
+        )
+        .await
+        .map(|_| println!("rejected")),
+    };
+    assistant.database().close().await;
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 

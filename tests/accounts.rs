@@ -593,6 +593,7 @@ async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
             .decide_review(&fifth.id, "staff-2", StaffDecision::Approve)
             .await
             .expect("approved")
+            .activation
             .expect("activation");
         assert_eq!(activation.deactivated, vec!["o***0".to_string()]);
         assert_eq!(
@@ -748,6 +749,7 @@ async fn a_classmate_confirms_from_their_own_session() {
             .answer_assist_request(&session, &request, true)
             .await
             .expect("confirmed")
+            .activation
             .expect("activation");
         assert_eq!(activation.deactivated.len(), 1);
         assert_eq!(
@@ -811,7 +813,10 @@ async fn classmate_requests_need_a_bound_classmate_and_are_capped_at_five_a_day(
                     .answer_assist_request(&session, &request, false)
                     .await
                     .expect("declined"),
-                None
+                helpbot::accounts::Decision {
+                    account_id: new.clone(),
+                    activation: None,
+                }
             );
         }
         let sixth = w

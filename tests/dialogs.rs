@@ -395,7 +395,25 @@ async fn the_classmate_two_party_flow() {
             .state,
         helpbot::accounts::AccountState::Active
     );
+    // The student hears about it in their own conversation, not the classmate's.
+    let news = pushed_texts(&assistant, &student.id).await;
+    assert!(news.iter().any(|t| t.contains("同学已确认")), "{news:?}");
+    assert!(pushed_texts(&assistant, &classmate.id).await.is_empty());
     assistant.database().close().await;
+}
+
+/// The messages pushed to a conversation outside its turns.
+async fn pushed_texts(assistant: &Assistant, conversation: &str) -> Vec<String> {
+    assistant
+        .database()
+        .messages(conversation)
+        .await
+        .expect("messages")
+        .into_iter()
+        .filter(|m| m.outcome.as_deref() == Some("pushed"))
+        .filter_map(|m| serde_json::from_str::<BotMessage>(&m.body).ok())
+        .map(|m| m.text)
+        .collect()
 }
 
 #[tokio::test]
@@ -437,6 +455,35 @@ async fn photos_are_uploaded_in_the_chat_and_the_review_status_is_shown() {
     status.say("lisi2024").await;
     let shown = status.say(DEMO_PASSWORD).await;
     assert!(all_text(&shown).contains("待审核"), "{}", all_text(&shown));
+
+    // Staff reject it: both conversations that signed in to the account are told why, with a
+    // button to upload again.
+    let review = assistant
+        .accounts()
+        .pending_reviews(10)
+        .await
+        .expect("queue")
+        .pop()
+        .expect("a review");
+    assistant
+        .decide_review(
+            &review.id,
+            "staff-1",
+            helpbot::accounts::StaffDecision::Reject {
+                reason: "照片模糊".into(),
+            },
+        )
+        .await
+        .expect("rejected");
+    for conversation in [&chat.id, &status.id] {
+        let news = pushed_texts(&assistant, conversation).await;
+        assert!(
+            news.len() == 1 && news[0].contains("没有通过审核") && news[0].contains("照片模糊"),
+            "{news:?}"
+        );
+    }
+    let again = chat.press("dialog:verify-by-photo").await;
+    assert!(all_text(&again).contains("用户名"), "{}", all_text(&again));
 }
 
 #[tokio::test]

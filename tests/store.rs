@@ -136,3 +136,69 @@ async fn an_unsupported_url_is_a_clear_error() {
     assert!(text.contains("neither sqlite: nor postgres:"), "{text}");
     assert!(!text.contains("secret"), "{text}");
 }
+
+#[tokio::test]
+async fn pushed_messages_and_account_links_on_both_backends() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        for (id, locale) in [("c-1", "zh-CN"), ("c-2", "en"), ("c-3", "zh-CN")] {
+            db.create_conversation(id, "web", locale)
+                .await
+                .expect("create");
+        }
+        assert_eq!(db.last_pushed_id().await.expect("last"), 0);
+        db.link_account("c-1", "account-a").await.expect("link");
+        db.link_account("c-2", "account-a").await.expect("link");
+        db.link_account("c-3", "account-b").await.expect("link");
+        // Linking again is not an error; it makes the conversation the newest.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        db.link_account("c-1", "account-a").await.expect("relink");
+        let linked = db
+            .conversations_of_account("account-a", 10)
+            .await
+            .expect("linked");
+        assert_eq!(
+            linked,
+            vec![
+                ("c-1".to_string(), "zh-CN".to_string()),
+                ("c-2".to_string(), "en".to_string())
+            ],
+            "{:?}",
+            db.backend()
+        );
+        assert_eq!(
+            db.conversations_of_account("account-a", 1)
+                .await
+                .expect("limit")
+                .len(),
+            1
+        );
+
+        let start = db.last_pushed_id().await.expect("last");
+        let first = db
+            .push_message("c-2", r#"{"kind":"notice","text":"one"}"#)
+            .await
+            .expect("push");
+        let second = db
+            .push_message("c-3", r#"{"kind":"notice","text":"two"}"#)
+            .await
+            .expect("push");
+        assert!(second > first);
+        let pushed = db.pushed_since(start, 10).await.expect("since");
+        assert_eq!(
+            pushed
+                .iter()
+                .map(|(_, c, _)| c.as_str())
+                .collect::<Vec<_>>(),
+            ["c-2", "c-3"]
+        );
+        assert_eq!(db.pushed_since(first, 10).await.expect("since").len(), 1);
+        assert_eq!(db.last_pushed_id().await.expect("last"), second);
+        // Pushed messages are part of the transcript; ordinary turns are not "pushed".
+        let transcript = db.messages("c-2").await.expect("messages");
+        assert_eq!(transcript.len(), 1);
+        assert_eq!(transcript[0].outcome.as_deref(), Some("pushed"));
+        assert_eq!(transcript[0].sender, Sender::Bot);
+        db.close().await;
+    }
+}

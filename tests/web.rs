@@ -4,86 +4,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{TestDb, config};
+use common::server::{spawn_app, spawn_app_with};
+use helpbot::accounts::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-struct App {
-    base: String,
-    client: reqwest::Client,
-    _db: TestDb,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-async fn spawn_app_with(tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
-    let db = TestDb::sqlite();
-    let mut config = config(db.url());
-    tweak(&mut config);
-    let assistant = helpbot::runtime::start(&config).await.expect("starts");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = helpbot::channels::web::AppState::new(assistant, &config);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let origins = config.allowed_origins.clone();
-    tokio::spawn(async move {
-        let _ = helpbot::channels::web::serve(listener, state, &origins, async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
-    App {
-        base,
-        client: reqwest::Client::new(),
-        _db: db,
-        stop: Some(stop),
-    }
-}
-
-async fn spawn_app() -> App {
-    spawn_app_with(|_| {}).await
-}
-
-impl App {
-    async fn start(&self, locale: &str) -> (String, String, Value) {
-        let response = self
-            .client
-            .post(format!("{}/api/v1/conversations", self.base))
-            .json(&json!({ "locale": locale }))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let body: Value = response.json().await.expect("json");
-        (
-            body["id"].as_str().expect("id").to_string(),
-            body["token"].as_str().expect("token").to_string(),
-            body,
-        )
-    }
-
-    async fn send(&self, id: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(format!("{}/api/v1/conversations/{id}/messages", self.base))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-}
 
 fn texts(body: &Value) -> String {
     body["messages"]
@@ -228,37 +152,19 @@ async fn bad_requests_get_clear_translated_errors_and_change_nothing() {
     assert_eq!(status, StatusCode::OK);
     assert!(texts(&body).contains("501"), "{body}");
 
-    let not_a_photo = reqwest::multipart::Form::new().part(
-        "photo",
-        reqwest::multipart::Part::bytes(b"plain text".to_vec()).file_name("x.jpg"),
-    );
-    let response = app
-        .client
-        .post(format!("{}/api/v1/conversations/{id}/photos", app.base))
-        .bearer_auth(&token)
-        .multipart(not_a_photo)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.expect("json");
+    let (status, body) = app
+        .upload(&id, &token, b"plain text".to_vec(), "x.jpg")
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert!(texts(&body).contains("不需要上传图片"), "{body}");
 
-    let too_big = reqwest::multipart::Form::new().part(
-        "photo",
-        reqwest::multipart::Part::bytes(vec![0u8; 2 * 1024 * 1024]).file_name("x.jpg"),
-    );
-    let response = app
-        .client
-        .post(format!("{}/api/v1/conversations/{id}/photos", app.base))
-        .bearer_auth(&token)
-        .multipart(too_big)
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _) = app
+        .upload(&id, &token, vec![0u8; 2 * 1024 * 1024], "x.jpg")
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 
-    // Only the valid over-long message reached the conversation (plus the welcome and reply).
+    // Only the over-long message and the unexpected photo reached the conversation (plus the
+    // welcome and the replies); the malformed and oversized requests changed nothing.
     let history: Value = app
         .client
         .get(&url)
@@ -271,7 +177,7 @@ async fn bad_requests_get_clear_translated_errors_and_change_nothing() {
         .expect("json");
     assert_eq!(
         history["messages"].as_array().map(Vec::len),
-        Some(4),
+        Some(5),
         "{history}"
     );
 }
@@ -470,4 +376,98 @@ fn the_openapi_file_documents_exactly_the_routes() {
     let mut documented_sorted = documented.clone();
     documented_sorted.sort();
     assert_eq!(documented_sorted, routed);
+}
+
+#[tokio::test]
+async fn a_review_decided_in_another_process_reaches_the_student_live_and_in_the_history() {
+    let app = spawn_app().await;
+    app.load_demo_data().await;
+    let (id, token, _) = app.start("zh-CN").await;
+    app.send(&id, &token, json!({ "button": "dialog:verify-by-photo" }))
+        .await;
+    let (_, asked) = app.send(&id, &token, json!({ "text": "lisi2024" })).await;
+    assert_eq!(asked["messages"][0]["expects_secret"], true, "{asked}");
+    let (_, rules) = app
+        .send(&id, &token, json!({ "text": DEMO_PASSWORD }))
+        .await;
+    assert!(texts(&rules).contains("300 KB"), "{rules}");
+    for width in [300, 320] {
+        let (status, _) = app
+            .upload(&id, &token, common::png(width, 300, false), "id.png")
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let mut stream = app
+        .client
+        .get(format!("{}/api/v1/conversations/{id}/events", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("event stream");
+
+    // Staff work in a terminal: another process on the same database.
+    let queue = common::helpbot(&["review"], "", app.database_url(), &[]);
+    assert!(queue.status.success(), "{queue:?}");
+    let lines = common::stdout_lines(&queue);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        !lines[0].contains("lisi2024"),
+        "the username is masked: {lines:?}"
+    );
+    let review = lines[0]
+        .split_whitespace()
+        .next()
+        .expect("review id")
+        .to_string();
+    let photos = tempfile::tempdir().expect("temp dir");
+    let saved = common::helpbot(
+        &[
+            "review",
+            "photos",
+            &review,
+            "--to",
+            &photos.path().display().to_string(),
+        ],
+        "",
+        app.database_url(),
+        &[],
+    );
+    assert!(saved.status.success(), "{saved:?}");
+    assert_eq!(std::fs::read_dir(photos.path()).expect("dir").count(), 2);
+    let approved = common::helpbot(
+        &["review", "approve", &review, "--staff", "test-staff"],
+        "",
+        app.database_url(),
+        &[],
+    );
+    assert!(approved.status.success(), "{approved:?}");
+
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !received.contains("审核通过") && tokio::time::Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    assert!(received.contains("审核通过"), "{received}");
+    let history: Value = app
+        .client
+        .get(format!("{}/api/v1/conversations/{id}/messages", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("history")
+        .json()
+        .await
+        .expect("json");
+    let shown = history.to_string();
+    assert!(shown.contains("审核通过"), "{shown}");
+    assert!(
+        !shown.contains(DEMO_PASSWORD),
+        "the password is stored: {shown}"
+    );
+    let approved_again =
+        common::helpbot(&["review", "approve", &review], "", app.database_url(), &[]);
+    assert!(!approved_again.status.success());
 }

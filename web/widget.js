@@ -12,6 +12,7 @@
   var api = base + "/api/v1";
   var store = window.localStorage;
   var KEY = "helpbot.conversation";
+  var MAX_PHOTO_BYTES = 300 * 1024;
   var state = { id: null, token: null, locale: null, texts: {}, source: null, retry: 0 };
 
   function el(tag, attrs, children) {
@@ -41,8 +42,11 @@
   var form = el("form", { class: "hb-form" }, [input, sendButton]);
   var fileInput = el("input", { type: "file", accept: "image/jpeg,image/png,image/gif", "aria-label": "" });
   var preview = el("img", { alt: "" });
+  preview.addEventListener("load", function () { log.scrollTop = log.scrollHeight; });
   var uploadButton = el("button", { type: "button" });
-  var upload = el("div", { class: "hb-upload", hidden: "" }, [fileInput, preview, uploadButton]);
+  var uploadRules = el("p", { class: "hb-upload-rules", id: "hb-upload-rules" });
+  fileInput.setAttribute("aria-describedby", "hb-upload-rules");
+  var upload = el("div", { class: "hb-upload", hidden: "" }, [uploadRules, fileInput, preview, uploadButton]);
   var panel = el("section", { class: "hb-panel", id: "hb-panel", role: "dialog", "aria-labelledby": "hb-title", hidden: "" }, [
     el("div", { class: "hb-head" }, [title, langButton, closeButton]), status, log, suggestList, upload, form
   ]);
@@ -58,6 +62,7 @@
     input.setAttribute("aria-label", t("widget-placeholder"));
     sendButton.textContent = t("widget-send");
     uploadButton.textContent = t("widget-upload-send");
+    uploadRules.textContent = t("widget-upload-rules");
     fileInput.setAttribute("aria-label", t("widget-upload"));
     suggestList.setAttribute("aria-label", t("widget-suggestions"));
     status.textContent = t("widget-reconnecting");
@@ -117,6 +122,9 @@
       node.appendChild(feedback);
     }
     upload.hidden = !message.expects_photo;
+    // A password is typed hidden and never echoed.
+    input.type = message.expects_secret ? "password" : "text";
+    input.autocomplete = message.expects_secret ? "current-password" : "off";
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
   }
@@ -139,6 +147,8 @@
 
   function press(button) {
     showUser(button.label);
+    // The pressed button may be gone with the next reply; keyboard users carry on typing.
+    input.focus();
     deliver(request("POST", "/conversations/" + state.id + "/messages", { button: button.payload }));
   }
 
@@ -208,9 +218,11 @@
     e.preventDefault();
     var text = input.value;
     if (!text.trim()) return;
+    var secret = input.type === "password";
+    clearTimeout(timer);
     input.value = "";
     suggestList.textContent = "";
-    showUser(text);
+    showUser(secret ? "••••••" : text);
     deliver(request("POST", "/conversations/" + state.id + "/messages", { text: text }));
   });
 
@@ -218,10 +230,12 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     var typed = input.value.trim();
-    if (typed.length < 2) { suggestList.textContent = ""; return; }
+    if (typed.length < 2 || input.type === "password") { suggestList.textContent = ""; return; }
     timer = setTimeout(function () {
       request("GET", "/suggest?q=" + encodeURIComponent(typed) + "&locale=" + encodeURIComponent(state.locale || ""))
         .then(function (data) {
+          // The user may have sent the message or typed on meanwhile.
+          if (input.value.trim() !== typed) return;
           suggestList.textContent = "";
           data.suggestions.forEach(function (s) {
             suggestList.appendChild(el("li", {}, [el("button", { type: "button", text: s.title, onclick: function () {
@@ -236,10 +250,13 @@
   fileInput.addEventListener("change", function () {
     var file = fileInput.files && fileInput.files[0];
     if (file) preview.src = URL.createObjectURL(file);
+    log.scrollTop = log.scrollHeight;
   });
   uploadButton.addEventListener("click", function () {
     var file = fileInput.files && fileInput.files[0];
     if (!file) { fileInput.click(); return; }
+    // The server enforces the same limit; checking here saves a pointless upload on a phone.
+    if (file.size > MAX_PHOTO_BYTES) { showNotice(t("widget-photo-too-large")); return; }
     var data = new FormData();
     data.append("photo", file);
     showUser("📷 " + file.name);

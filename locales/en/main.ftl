@@ -69,6 +69,16 @@ widget-not-useful = Not useful
 widget-thanks-feedback = Thank you for the feedback!
 widget-upload = Choose photo
 widget-upload-send = Upload
+widget-upload-rules = Photos: jpg, png or gif, at most 300 KB each.
+widget-photo-too-large = This photo is larger than 300 KB. Please compress it or choose another one.
+# How an uploaded photo shows in a resumed conversation.
+history-photo = 📷 Photo
 widget-reconnecting = Connection lost, reconnecting…
 widget-language = 中文
 widget-suggestions = You may want to ask:
+
+## News about the student's account, pushed to the conversations that signed in to it.
+notice-review-approved = Good news: your ID photos were approved and your account is now active; you can sign in and use it. Other accounts with the same ID number have been deactivated.
+notice-review-rejected = Your photos were not approved. Reason: { $reason }. Please take them again with that in mind and upload them, or verify your identity another way.
+notice-assist-confirmed = Good news: your classmate confirmed your identity and your account is now active; you can sign in and use it. Other accounts with the same ID number have been deactivated.
+notice-assist-declined = The classmate you asked did not confirm your identity. You can ask another classmate, or verify your identity another way.

@@ -69,6 +69,16 @@ widget-not-useful = 没用
 widget-thanks-feedback = 谢谢您的反馈！
 widget-upload = 选择照片
 widget-upload-send = 上传
+widget-upload-rules = 照片格式 jpg、png 或 gif，每张不超过 300 KB。
+widget-photo-too-large = 这张照片超过 300 KB，请压缩或换一张后再上传。
+# How an uploaded photo shows in a resumed conversation.
+history-photo = 📷 照片
 widget-reconnecting = 连接中断，正在重新连接…
 widget-language = English
 widget-suggestions = 您可能想问：
+
+## News about the student's account, pushed to the conversations that signed in to it.
+notice-review-approved = 好消息：您提交的手持身份证照片已审核通过，账号已激活，可以正常登录使用了。使用同一证件号码的其他账号已被注销。
+notice-review-rejected = 您提交的照片没有通过审核，原因：{ $reason }。请按原因重新拍摄后再上传，或者换一种方式核验身份。
+notice-assist-confirmed = 好消息：您的同学已确认了您的身份，账号已激活，可以正常登录使用了。使用同一证件号码的其他账号已被注销。
+notice-assist-declined = 您请求的同学没有确认您的身份。您可以请另一位同学协助，或者换一种方式核验身份。

@@ -18,8 +18,8 @@ use super::photo::check_photo;
 use super::records::{RecordKind, find_records};
 use super::{
     AccountError, AccountResult, AccountState, AccountStore, AccountSummary, Activation,
-    AssistRequest, CodePurpose, CodeTicket, LogEntry, NewAccount, PhotoSide, RecordClaim,
-    RegistrationState, Review, ReviewStatus, Session, StaffDecision,
+    AssistRequest, CodePurpose, CodeTicket, Decision, LogEntry, NewAccount, PhotoSide, RecordClaim,
+    RegistrationState, Review, ReviewPhoto, ReviewStatus, Session, StaffDecision,
 };
 use crate::knowledge::analyzer::basic_normalize;
 use crate::store::{Database, StoreError};
@@ -984,12 +984,34 @@ impl AccountStore for EmbeddedAccountStore {
         Ok(rows.into_iter().map(Self::review_from).collect())
     }
 
+    async fn review_photos(&self, review_id: &str) -> AccountResult<Vec<ReviewPhoto>> {
+        let rows: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT p.side, p.format, p.content FROM photos p \
+             JOIN verifications v ON v.id = p.verification_id \
+             WHERE p.verification_id = $1 AND v.route = 'photo' ORDER BY p.side DESC, p.created_at",
+        )
+        .bind(review_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        if rows.is_empty() {
+            return Err(AccountError::ReviewNotFound);
+        }
+        Ok(rows
+            .into_iter()
+            .map(|(side, format, content)| ReviewPhoto {
+                side,
+                format,
+                content,
+            })
+            .collect())
+    }
+
     async fn decide_review(
         &self,
         review_id: &str,
         staff: &str,
         decision: StaffDecision,
-    ) -> AccountResult<Option<Activation>> {
+    ) -> AccountResult<Decision> {
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT account_id, status FROM verifications WHERE id = $1 AND route = 'photo'",
         )
@@ -1001,16 +1023,21 @@ impl AccountStore for EmbeddedAccountStore {
             return Err(AccountError::ReviewAlreadyDecided);
         }
         match decision {
-            StaffDecision::Approve => self
-                .activate(
-                    &account_id,
-                    Decided::Review {
-                        id: review_id,
-                        staff,
-                    },
-                )
-                .await
-                .map(Some),
+            StaffDecision::Approve => {
+                let activation = self
+                    .activate(
+                        &account_id,
+                        Decided::Review {
+                            id: review_id,
+                            staff,
+                        },
+                    )
+                    .await?;
+                Ok(Decision {
+                    account_id,
+                    activation: Some(activation),
+                })
+            }
             StaffDecision::Reject { reason } => {
                 let reason = reason.trim();
                 if reason.is_empty() {
@@ -1029,7 +1056,10 @@ impl AccountStore for EmbeddedAccountStore {
                 if rejected.rows_affected() != 1 {
                     return Err(AccountError::ReviewAlreadyDecided);
                 }
-                Ok(None)
+                Ok(Decision {
+                    account_id,
+                    activation: None,
+                })
             }
         }
     }
@@ -1107,7 +1137,7 @@ impl AccountStore for EmbeddedAccountStore {
         session: &Session,
         request_id: &str,
         confirm: bool,
-    ) -> AccountResult<Option<Activation>> {
+    ) -> AccountResult<Decision> {
         let classmate = self.valid_session(session).await?;
         let requester: Option<String> = sqlx::query_scalar(
             "SELECT requester_account_id FROM classmate_requests \
@@ -1119,7 +1149,7 @@ impl AccountStore for EmbeddedAccountStore {
         .await?;
         let requester = requester.ok_or(AccountError::RequestNotFound)?;
         if confirm {
-            return self
+            let activation = self
                 .activate(
                     &requester,
                     Decided::Assist {
@@ -1127,8 +1157,11 @@ impl AccountStore for EmbeddedAccountStore {
                         classmate: &classmate.id,
                     },
                 )
-                .await
-                .map(Some);
+                .await?;
+            return Ok(Decision {
+                account_id: requester,
+                activation: Some(activation),
+            });
         }
         let declined = sqlx::query(
             "UPDATE classmate_requests SET status = 'declined', decided_at = $1 \
@@ -1142,7 +1175,10 @@ impl AccountStore for EmbeddedAccountStore {
         if declined.rows_affected() != 1 {
             return Err(AccountError::RequestNotFound);
         }
-        Ok(None)
+        Ok(Decision {
+            account_id: requester,
+            activation: None,
+        })
     }
 
     async fn verify_by_record(

@@ -199,6 +199,25 @@ pub struct Activation {
     pub deactivated: Vec<String>,
 }
 
+/// One uploaded photo of a review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewPhoto {
+    /// `front` or `back`.
+    pub side: String,
+    /// `jpeg`, `png` or `gif`, from the content.
+    pub format: String,
+    pub content: Vec<u8>,
+}
+
+/// What a staff review or a classmate's answer decided, and whose account it was about (so the
+/// student can be told).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub account_id: String,
+    /// The activation, when the decision verified the account.
+    pub activation: Option<Activation>,
+}
+
 /// A classmate-assist request as the classmate sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AssistRequest {
@@ -462,13 +481,16 @@ pub trait AccountStore: Send + Sync {
     /// Photo reviews waiting for staff, oldest first.
     async fn pending_reviews(&self, limit: i64) -> AccountResult<Vec<Review>>;
 
+    /// The photos of a review, for staff to look at: front first.
+    async fn review_photos(&self, review_id: &str) -> AccountResult<Vec<ReviewPhoto>>;
+
     /// A staff decision on a photo review; approval activates the account.
     async fn decide_review(
         &self,
         review_id: &str,
         staff: &str,
         decision: StaffDecision,
-    ) -> AccountResult<Option<Activation>>;
+    ) -> AccountResult<Decision>;
 
     /// Route 3: asks a classmate (mobile-bound) to confirm the student's identity.
     async fn request_classmate_assist(
@@ -488,7 +510,7 @@ pub trait AccountStore: Send + Sync {
         session: &Session,
         request_id: &str,
         confirm: bool,
-    ) -> AccountResult<Option<Activation>>;
+    ) -> AccountResult<Decision>;
 
     /// Route 4: student status or degree information checked against the registry (3 attempts
     /// per ID number).

@@ -93,10 +93,34 @@ pub struct ActionResult {
     pub outcome: &'static str,
     /// What the store said when it refused, spoken before the outcome's step.
     pub say: Option<Say>,
+    /// What the rest of the service must know (which account the user proved to own, whose
+    /// account a classmate just answered for).
+    pub event: Option<ActionEvent>,
+}
+
+/// News from an action for the core, beyond the dialog's own branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionEvent {
+    /// The user proved with the password that they own this account.
+    SignedIn { account_id: String },
+    /// A classmate answered the account's assist request.
+    AssistAnswered { account_id: String, confirmed: bool },
 }
 
 fn outcome(outcome: &'static str) -> Result<ActionResult, AccountError> {
-    Ok(ActionResult { outcome, say: None })
+    Ok(ActionResult {
+        outcome,
+        say: None,
+        event: None,
+    })
+}
+
+fn outcome_with(outcome: &'static str, event: ActionEvent) -> Result<ActionResult, AccountError> {
+    Ok(ActionResult {
+        outcome,
+        say: None,
+        event: Some(event),
+    })
 }
 
 /// A refusal the dialog branches on, explained with the store's message.
@@ -104,6 +128,7 @@ fn refused(outcome: &'static str, error: &AccountError) -> Result<ActionResult, 
     Ok(ActionResult {
         outcome,
         say: Some((error.message_id().to_string(), error.message_args())),
+        event: None,
     })
 }
 
@@ -251,7 +276,12 @@ pub async fn run(
                         "session".into(),
                         serde_json::to_string(&session).unwrap_or_default(),
                     );
-                    outcome("ok")
+                    outcome_with(
+                        "ok",
+                        ActionEvent::SignedIn {
+                            account_id: session.account_id,
+                        },
+                    )
                 }
                 Err(e @ AccountError::WrongCredentials) => refused("wrong", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),
@@ -372,7 +402,13 @@ pub async fn run(
                 .answer_assist_request(&session(slots)?, slot(slots, "request_id")?, confirm)
                 .await
             {
-                Ok(_) => outcome("done"),
+                Ok(decision) => outcome_with(
+                    "done",
+                    ActionEvent::AssistAnswered {
+                        account_id: decision.account_id,
+                        confirmed: confirm,
+                    },
+                ),
                 Err(e) if is_refusal(&e) => refused("gone", &e),
                 Err(e) => Err(e),
             }
@@ -413,12 +449,17 @@ pub async fn run(
                 Ok(account) => {
                     let username = slot(slots, "username")?.to_string();
                     let session = store.sign_in(&username, &password, "assistant").await?;
-                    slots.insert("account_id".into(), account.id);
+                    slots.insert("account_id".into(), account.id.clone());
                     slots.insert(
                         "session".into(),
                         serde_json::to_string(&session).unwrap_or_default(),
                     );
-                    outcome("ok")
+                    outcome_with(
+                        "ok",
+                        ActionEvent::SignedIn {
+                            account_id: account.id,
+                        },
+                    )
                 }
                 Err(e) if is_refusal(&e) => refused("refused", &e),
                 Err(e) => Err(e),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::actions::{self, Say, Slots};
+use super::actions::{self, ActionEvent, Say, Slots};
 use super::validators;
 use super::{Dialog, Dialogs, Step};
 use crate::accounts::{AccountError, AccountStore};
@@ -47,6 +47,8 @@ pub struct EngineContext<'a> {
     pub this_year: i32,
     /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
     pub answer: &'a (dyn Fn(&str) -> Option<BotMessage> + Sync),
+    /// What the turn's actions reported, for the core to act on after the turn.
+    pub events: std::sync::Mutex<Vec<ActionEvent>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +185,7 @@ impl EngineContext<'_> {
             buttons: Vec::new(),
             entry_id: None,
             expects_photo: false,
+            expects_secret: false,
         }
     }
 
@@ -238,6 +241,11 @@ impl EngineContext<'_> {
             }
             if let Some(action) = &step.action {
                 let result = actions::run(action, self.store, &mut state.slots).await?;
+                if let Some(event) = result.event
+                    && let Ok(mut events) = self.events.lock()
+                {
+                    events.push(event);
+                }
                 if let Some(said) = result.say {
                     messages.push(self.spoken(said, &state.slots));
                 }
@@ -275,6 +283,7 @@ impl EngineContext<'_> {
                 })
                 .collect();
             last.expects_photo = step.input.as_deref() == Some("photo");
+            last.expects_secret = step.asks_secret();
         }
     }
 

@@ -85,6 +85,12 @@ impl Step {
     pub fn waits(&self) -> bool {
         !self.buttons.is_empty() || self.input.is_some()
     }
+
+    /// Whether the step asks for a password: what the user types is never echoed, stored or
+    /// logged.
+    pub fn asks_secret(&self) -> bool {
+        self.input.as_deref() == Some("password")
+    }
 }
 
 /// All dialogs by name.
@@ -94,6 +100,13 @@ pub struct Dialogs {
 }
 
 impl Dialogs {
+    /// Whether a conversation at this dialog position is waiting for a password.
+    pub fn awaits_secret(&self, dialog: &str, step: &str) -> bool {
+        self.get(dialog)
+            .and_then(|d| d.steps.get(step))
+            .is_some_and(Step::asks_secret)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Dialog> {
         self.by_name.get(name)
     }

@@ -302,6 +302,105 @@ impl Database {
     }
 }
 
+/// Messages pushed to a conversation outside its turns, and the accounts conversations signed in to.
+impl Database {
+    /// Remembers that the conversation signed in to the account, so that news about the account
+    /// (a classmate's confirmation, a review decision) can reach the student there.
+    pub async fn link_account(
+        &self,
+        conversation_id: &str,
+        account_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO conversation_accounts (conversation_id, account_id, linked_at) \
+             VALUES ($1, $2, $3) \
+             ON CONFLICT (conversation_id, account_id) DO UPDATE SET linked_at = excluded.linked_at",
+        )
+        .bind(conversation_id)
+        .bind(account_id)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The conversations most recently signed in to the account, newest first, with their locale.
+    pub async fn conversations_of_account(
+        &self,
+        account_id: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.locale FROM conversation_accounts l \
+             JOIN conversations c ON c.id = l.conversation_id \
+             WHERE l.account_id = $1 ORDER BY l.linked_at DESC LIMIT $2",
+        )
+        .bind(account_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("locale")?)))
+            .collect()
+    }
+
+    /// Adds a bot message to the conversation outside its turns; returns its id.
+    pub async fn push_message(&self, conversation_id: &str, body: &str) -> Result<i64, StoreError> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (conversation_id, sender, body, outcome, created_at, pushed) \
+             VALUES ($1, 'bot', $2, 'pushed', $3, 1) RETURNING id",
+        )
+        .bind(conversation_id)
+        .bind(body)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(conversation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The newest pushed message's id (0 if none): where a new listener starts.
+    pub async fn last_pushed_id(&self) -> Result<i64, StoreError> {
+        let id: i64 =
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM messages WHERE pushed = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(id)
+    }
+
+    /// Pushed messages after `after_id`, oldest first: (id, conversation, body).
+    pub async fn pushed_since(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, conversation_id, body FROM messages \
+             WHERE pushed = 1 AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("id")?,
+                    row.try_get("conversation_id")?,
+                    row.try_get("body")?,
+                ))
+            })
+            .collect()
+    }
+}
+
 /// The web channel's access tokens and answer feedback.
 impl Database {
     /// Stores the hash of a conversation's access token.

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+pub mod server;
+
 use helpbot::config::Config;
 use helpbot::store::Database;
 

@@ -24,7 +24,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::{ApiError, AppState};
 use crate::core::{BotMessage, Input};
 use crate::locale::Locale;
-use crate::store::Sender;
+use crate::store::{Sender, StoredMessage};
 
 /// A typed message or a button press fits in this; anything larger is refused unread.
 const MESSAGE_BODY_LIMIT: usize = 16 * 1024;
@@ -315,10 +315,7 @@ async fn turn(
 ) -> Result<Json<Replies>, ApiError> {
     check_conversation(state, id, locale)?;
     match state.assistant.handle(id, input).await {
-        Ok(messages) => {
-            state.publish(id, &messages);
-            Ok(Json(Replies { messages }))
-        }
+        Ok(messages) => Ok(Json(Replies { messages })),
         Err(err) => {
             tracing::error!(%err, "turn failed");
             Err(error(
@@ -435,19 +432,47 @@ async fn history(
                 "internal-error",
             )
         })?;
-    let messages = stored
-        .into_iter()
-        .filter_map(|m| match m.sender {
-            // Button presses and uploads show as what they answered, not as user text.
-            Sender::User if m.body.starts_with("[button] ") || m.body.starts_with("[photo] ") => {
-                None
+    let photo_label = state
+        .assistant
+        .content()
+        .translations
+        .text(locale, "history-photo", &[]);
+    let messages = history_items(stored, &photo_label);
+    Ok(Json(History { locale, messages }))
+}
+
+/// The stored messages as the widget shows them. A button press shows as the label of the button
+/// (found on the latest bot message that offered it) and an upload as a photo marker, so a resumed
+/// conversation reads the way it did live.
+fn history_items(stored: Vec<StoredMessage>, photo_label: &str) -> Vec<HistoryItem> {
+    let mut items: Vec<HistoryItem> = Vec::with_capacity(stored.len());
+    for m in stored {
+        let item = match m.sender {
+            Sender::User => {
+                let text = if let Some(payload) = m.body.strip_prefix("[button] ") {
+                    items
+                        .iter()
+                        .rev()
+                        .filter_map(|item| item.message.as_ref())
+                        .find_map(|message| {
+                            message
+                                .buttons
+                                .iter()
+                                .find(|button| button.payload == payload)
+                                .map(|button| button.label.clone())
+                        })
+                } else if m.body.starts_with("[photo] ") {
+                    Some(photo_label.to_string())
+                } else {
+                    Some(m.body)
+                };
+                text.map(|text| HistoryItem {
+                    sender: Sender::User,
+                    text: Some(text),
+                    message: None,
+                    at: m.created_at,
+                })
             }
-            Sender::User => Some(HistoryItem {
-                sender: Sender::User,
-                text: Some(m.body),
-                message: None,
-                at: m.created_at,
-            }),
             Sender::Bot => serde_json::from_str(&m.body)
                 .ok()
                 .map(|message| HistoryItem {
@@ -456,9 +481,10 @@ async fn history(
                     message: Some(message),
                     at: m.created_at,
                 }),
-        })
-        .collect();
-    Ok(Json(History { locale, messages }))
+        };
+        items.extend(item);
+    }
+    items
 }
 
 async fn events(
@@ -470,7 +496,7 @@ async fn events(
     let locale = request_locale(&state, &headers);
     let token = bearer(&headers).map(String::from).or(query.token);
     authorize(&state, &id, token.as_deref(), locale).await?;
-    let receiver = state.subscribe(&id).ok_or_else(|| {
+    let receiver = state.assistant.subscribe(&id).ok_or_else(|| {
         error(
             &state,
             locale,
@@ -641,7 +667,59 @@ pub const WIDGET_TEXTS: &[&str] = &[
     "widget-thanks-feedback",
     "widget-upload",
     "widget-upload-send",
+    "widget-upload-rules",
+    "widget-photo-too-large",
     "widget-reconnecting",
     "widget-language",
     "widget-suggestions",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Button, ReplyKind};
+
+    fn stored(sender: Sender, body: String) -> StoredMessage {
+        StoredMessage {
+            id: 0,
+            sender,
+            body,
+            outcome: None,
+            entry_id: None,
+            created_at: 0,
+        }
+    }
+
+    fn offering(text: &str, buttons: &[(&str, &str)]) -> StoredMessage {
+        let message = BotMessage {
+            buttons: buttons
+                .iter()
+                .map(|(label, payload)| Button {
+                    label: (*label).to_string(),
+                    payload: (*payload).to_string(),
+                })
+                .collect(),
+            ..BotMessage::notice(ReplyKind::Dialog, text.to_string())
+        };
+        stored(Sender::Bot, serde_json::to_string(&message).expect("json"))
+    }
+
+    #[test]
+    fn history_shows_pressed_buttons_by_the_label_last_offered_and_photos_as_a_marker() {
+        let items = history_items(
+            vec![
+                offering("first", &[("Yes", "step:0"), ("No", "step:1")]),
+                stored(Sender::User, "[button] step:1".into()),
+                offering("second", &[("Upload", "step:0")]),
+                stored(Sender::User, "[button] step:0".into()),
+                stored(Sender::User, "[photo] 1234 bytes".into()),
+                stored(Sender::User, "[button] entry:unknown".into()),
+                stored(Sender::User, "typed".into()),
+            ],
+            "📷 Photo",
+        );
+        let user: Vec<_> = items.iter().filter_map(|i| i.text.as_deref()).collect();
+        assert_eq!(user, ["No", "Upload", "📷 Photo", "typed"]);
+        assert_eq!(items.len(), 6);
+    }
+}

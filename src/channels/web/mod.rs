@@ -6,22 +6,20 @@
 pub mod api;
 pub mod assets;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
-use tokio::sync::broadcast;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
-use crate::core::{Assistant, BotMessage};
+use crate::core::Assistant;
 use crate::locale::Locale;
 
 /// Shared by every request.
@@ -31,8 +29,6 @@ pub struct AppState {
     default_locale: Locale,
     per_ip: Arc<DefaultKeyedRateLimiter<String>>,
     per_conversation: Arc<DefaultKeyedRateLimiter<String>>,
-    /// Live subscribers of each conversation's replies.
-    streams: Arc<Mutex<HashMap<String, broadcast::Sender<BotMessage>>>>,
 }
 
 impl AppState {
@@ -46,31 +42,7 @@ impl AppState {
             per_conversation: Arc::new(RateLimiter::keyed(quota(
                 config.rate_limit_per_conversation,
             ))),
-            streams: Arc::new(Mutex::new(HashMap::new())),
         }
-    }
-
-    /// Sends messages to the conversation's live stream, if anyone listens.
-    fn publish(&self, conversation: &str, messages: &[BotMessage]) {
-        let Ok(streams) = self.streams.lock() else {
-            return;
-        };
-        if let Some(sender) = streams.get(conversation) {
-            for message in messages {
-                let _ = sender.send(message.clone());
-            }
-        }
-    }
-
-    fn subscribe(&self, conversation: &str) -> Option<broadcast::Receiver<BotMessage>> {
-        let mut streams = self.streams.lock().ok()?;
-        streams.retain(|_, sender| sender.receiver_count() > 0);
-        Some(
-            streams
-                .entry(conversation.to_string())
-                .or_insert_with(|| broadcast::channel(64).0)
-                .subscribe(),
-        )
     }
 }
 
@@ -168,14 +140,21 @@ pub async fn serve(
     allowed_origins: &[String],
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // News pushed to conversations by any process reaches this server's event streams.
+    let follower = state.assistant.follow_pushed_messages(PUSH_POLL_INTERVAL);
     let app = router(state, allowed_origins);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    follower.abort();
+    served
 }
+
+/// How often the server looks for messages pushed to conversations.
+const PUSH_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
