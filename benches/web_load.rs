@@ -13,7 +13,6 @@
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -41,7 +40,30 @@ impl Drop for Server {
     }
 }
 
+/// CPU time (user + system) a process has used.
+fn process_cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th and
+    // 13th of them, in clock ticks (100 per second on Linux).
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
+}
+
 impl Server {
+    fn cpu(&self) -> Duration {
+        process_cpu(self.child.id())
+    }
+
     fn memory(&self) -> (String, String) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
@@ -141,13 +163,9 @@ async fn start_conversation(client: &reqwest::Client, base: &str) -> Option<Conv
     })
 }
 
-/// Keeps the conversation's event stream open, counting the events that arrive.
-fn listen(
-    client: reqwest::Client,
-    base: String,
-    conversation: &Conversation,
-    events: Arc<AtomicU64>,
-) {
+/// Keeps the conversation's event stream open, as the widget does (it carries only messages
+/// pushed from elsewhere, so nothing arrives on it during the run).
+fn listen(client: reqwest::Client, base: String, conversation: &Conversation) {
     let url = format!(
         "{base}/api/v1/conversations/{}/events?token={}",
         conversation.id, conversation.token
@@ -157,20 +175,18 @@ fn listen(
             return;
         };
         let mut stream = response.bytes_stream();
-        while let Some(Ok(chunk)) = stream.next().await {
-            let count = chunk
-                .windows(6)
-                .filter(|w| w == b"data: " || w == b"data:{")
-                .count();
-            events.fetch_add(count as u64, Ordering::Relaxed);
-        }
+        while let Some(Ok(_)) = stream.next().await {}
     });
 }
 
 #[derive(Default)]
 struct Outcome {
     latencies: Vec<Duration>,
+    /// (second of the run the question was sent in, latency), to see when slow answers happen.
+    timeline: Vec<(u64, Duration)>,
     errors: usize,
+    /// When the last reply came in.
+    last_reply: Option<Instant>,
 }
 
 async fn send(
@@ -241,7 +257,12 @@ async fn run_load(
                 let question = &questions[next % questions.len()];
                 next += 1;
                 match send(&client, &base, conversation, question).await {
-                    Ok(latency) => outcome.latencies.push(latency),
+                    Ok(latency) => {
+                        outcome.latencies.push(latency);
+                        let second = (Instant::now() - latency - started).as_secs();
+                        outcome.timeline.push((second, latency));
+                        outcome.last_reply = Some(Instant::now());
+                    }
                     Err(()) => outcome.errors += 1,
                 }
             }
@@ -252,13 +273,25 @@ async fn run_load(
     for task in tasks {
         if let Ok(outcome) = task.await {
             total.latencies.extend(outcome.latencies);
+            total.timeline.extend(outcome.timeline);
             total.errors += outcome.errors;
+            total.last_reply = total.last_reply.max(outcome.last_reply);
         }
     }
-    (total, started.elapsed())
+    // From the first question to the last reply (not the idle wait for a tick after the end).
+    let elapsed = total
+        .last_reply
+        .map_or_else(|| started.elapsed(), |last| last - started);
+    (total, elapsed)
 }
 
-fn report(name: &str, mut outcome: Outcome, elapsed: Duration, server: &Server) {
+fn report(
+    name: &str,
+    mut outcome: Outcome,
+    elapsed: Duration,
+    server: &Server,
+    (cpu, generator_cpu): (Duration, Duration),
+) {
     outcome.latencies.sort();
     let answered = outcome.latencies.len();
     let (rss, peak) = server.memory();
@@ -276,7 +309,29 @@ fn report(name: &str, mut outcome: Outcome, elapsed: Duration, server: &Server) 
         ms(percentile(&outcome.latencies, 0.99)),
         ms(outcome.latencies.last().copied().unwrap_or_default()),
     );
+    let mut by_second: std::collections::BTreeMap<u64, Vec<Duration>> = Default::default();
+    for (second, latency) in &outcome.timeline {
+        by_second.entry(*second).or_default().push(*latency);
+    }
+    let p99s: Vec<String> = by_second
+        .values_mut()
+        .map(|l| {
+            l.sort();
+            format!("{:.0}", percentile(l, 0.99).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    println!("  p99 by second (ms)  {}", p99s.join(" "));
     println!("  server memory       VmRSS {rss}, peak VmHWM {peak}");
+    println!(
+        "  server CPU          {:.1} s = {:.2} cores, {:.3} ms per message",
+        cpu.as_secs_f64(),
+        cpu.as_secs_f64() / elapsed.as_secs_f64(),
+        cpu.as_secs_f64() * 1000.0 / answered.max(1) as f64
+    );
+    println!(
+        "  load generator CPU  {:.2} cores",
+        generator_cpu.as_secs_f64() / elapsed.as_secs_f64()
+    );
 }
 
 fn main() {
@@ -342,9 +397,8 @@ fn main() {
             conversations.len(),
             ms(opened.elapsed())
         );
-        let events = Arc::new(AtomicU64::new(0));
         for conversation in &conversations {
-            listen(client.clone(), server.base.clone(), conversation, events.clone());
+            listen(client.clone(), server.base.clone(), conversation);
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
         let (rss, _) = server.memory();
@@ -353,6 +407,7 @@ fn main() {
         let conversations = Arc::new(conversations);
         let questions = Arc::new(questions());
         let offered = conversations.len() as f64 / OPEN_LOOP_INTERVAL.as_secs_f64();
+        let cpu_before = (server.cpu(), process_cpu(std::process::id()));
         let (outcome, elapsed) = run_load(
             &client,
             &server.base,
@@ -367,7 +422,12 @@ fn main() {
             outcome,
             elapsed,
             &server,
+            (
+                server.cpu().saturating_sub(cpu_before.0),
+                process_cpu(std::process::id()).saturating_sub(cpu_before.1),
+            ),
         );
+        let cpu_before = (server.cpu(), process_cpu(std::process::id()));
         let (outcome, elapsed) = run_load(
             &client,
             &server.base,
@@ -382,12 +442,10 @@ fn main() {
             outcome,
             elapsed,
             &server,
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        println!(
-            "event stream          {} events received by the {} open streams",
-            events.load(Ordering::Relaxed),
-            conversations.len()
+            (
+                server.cpu().saturating_sub(cpu_before.0),
+                process_cpu(std::process::id()).saturating_sub(cpu_before.1),
+            ),
         );
     });
 }

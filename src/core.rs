@@ -176,8 +176,9 @@ impl Assistant {
         }
     }
 
-    /// Listens to the conversation's bot messages from now on: replies to its turns, and messages
-    /// pushed to it (once [`Assistant::follow_pushed_messages`] runs in this process).
+    /// Listens to the messages pushed to the conversation from now on, by any process, once
+    /// [`Assistant::follow_pushed_messages`] runs in this one. Replies to turns are not repeated
+    /// here: the channel that sent the input has them already.
     pub fn subscribe(
         &self,
         conversation_id: &str,
@@ -462,7 +463,6 @@ impl Assistant {
             self.db
                 .record_turn(conversation_id, locale.tag(), &state_json, &stored)
                 .await?;
-            self.delivery.publish(conversation_id, &reply.messages);
             // The turn itself is done and stored; news that could not be passed on is logged.
             if let Err(e) = self.after_turn(conversation_id, events).await {
                 tracing::warn!(error = %e, "after the turn");

@@ -1,10 +1,10 @@
-//! Live delivery of a conversation's bot messages to whoever watches it: the web channel's event
-//! streams now, Telegram later. A turn's replies are published as they are made. Messages that
-//! reach a conversation outside its turns (a classmate's confirmation, a photo review decision,
-//! later a human agent's reply) are stored first and then picked up from the database by
-//! [`follow_pushed`], so they reach the process holding the stream even when another process
-//! pushed them: `helpbot review` in a terminal, or another instance behind the load balancer.
-//! (On PostgreSQL, LISTEN/NOTIFY can later replace the polling.)
+//! Live delivery of the messages that reach a conversation outside its own turns (a classmate's
+//! confirmation, a photo review decision, later a human agent's reply) to whoever watches it: the
+//! web channel's event streams now, Telegram later. They are stored first and then picked up
+//! from the database by [`follow_pushed`], so they reach the process holding the stream even
+//! when another process pushed them: `helpbot review` in a terminal, or another instance behind
+//! the load balancer. (On PostgreSQL, LISTEN/NOTIFY can later replace the polling.) Replies to a
+//! turn go back to the channel that sent it, not through here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

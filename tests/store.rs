@@ -202,3 +202,79 @@ async fn pushed_messages_and_account_links_on_both_backends() {
         db.close().await;
     }
 }
+
+#[tokio::test]
+async fn concurrent_turns_are_committed_together_and_a_bad_one_fails_alone_on_both_backends() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        for n in 0..20 {
+            db.create_conversation(&format!("c-{n}"), "web", "zh-CN")
+                .await
+                .expect("create");
+        }
+        let mut tasks = Vec::new();
+        for turn in 0..60 {
+            let db = db.clone();
+            // Every conversation gets three turns; one writer targets a conversation that does
+            // not exist.
+            let conversation = if turn == 30 {
+                "missing".to_string()
+            } else {
+                format!("c-{}", turn % 20)
+            };
+            tasks.push(tokio::spawn(async move {
+                let body = format!("question {turn}");
+                let state = format!(r#"{{"turns":{turn}}}"#);
+                let result = db
+                    .record_turn(
+                        &conversation,
+                        "en",
+                        &state,
+                        &[
+                            NewMessage {
+                                sender: Sender::User,
+                                body: &body,
+                                outcome: None,
+                                entry_id: None,
+                            },
+                            NewMessage {
+                                sender: Sender::Bot,
+                                body: r#"{"text":"answer"}"#,
+                                outcome: Some("definite"),
+                                entry_id: Some("find-username"),
+                            },
+                        ],
+                    )
+                    .await;
+                (conversation, result.is_ok())
+            }));
+        }
+        let mut failed = Vec::new();
+        for task in tasks {
+            let (conversation, ok) = task.await.expect("task");
+            if !ok {
+                failed.push(conversation);
+            }
+        }
+        assert_eq!(failed, ["missing"], "{:?}", db.backend());
+        let mut stored = 0;
+        for n in 0..20 {
+            let messages = db.messages(&format!("c-{n}")).await.expect("messages");
+            stored += messages.len();
+            // User and bot messages stay paired and in order.
+            for pair in messages.chunks(2) {
+                assert_eq!(pair[0].sender, Sender::User);
+                assert_eq!(pair[1].sender, Sender::Bot);
+            }
+            let record = db
+                .conversation(&format!("c-{n}"))
+                .await
+                .expect("read")
+                .expect("exists");
+            assert_eq!(record.locale, "en");
+            assert!(record.state.starts_with(r#"{"turns":"#));
+        }
+        assert_eq!(stored, 59 * 2);
+        db.close().await;
+    }
+}

@@ -230,7 +230,7 @@ async fn rate_limits_answer_429_with_a_translated_message() {
 }
 
 #[tokio::test]
-async fn replies_arrive_on_the_event_stream() {
+async fn pushed_messages_arrive_on_the_event_stream_and_replies_stay_in_their_response() {
     let app = spawn_app().await;
     let (id, token, _) = app.start("en").await;
     let mut stream = app
@@ -243,20 +243,34 @@ async fn replies_arrive_on_the_event_stream() {
         .await
         .expect("request");
     assert_eq!(stream.status(), StatusCode::OK);
-    // Give the subscription a moment, then send.
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    app.send(&id, &token, json!({ "text": "I forgot my password" }))
+    let (_, reply) = app
+        .send(&id, &token, json!({ "text": "I forgot my password" }))
         .await;
+    assert!(texts(&reply).to_lowercase().contains("password"), "{reply}");
+    let news = serde_json::to_string(&helpbot::core::BotMessage::notice(
+        helpbot::core::ReplyKind::Notice,
+        "News from staff".into(),
+    ))
+    .expect("json");
+    app.assistant
+        .database()
+        .push_message(&id, &news)
+        .await
+        .expect("push");
     let mut received = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while !received.contains("event: message") && tokio::time::Instant::now() < deadline {
+    while !received.contains("News from staff") && tokio::time::Instant::now() < deadline {
         match tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await {
             Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
             _ => break,
         }
     }
     assert!(received.contains("event: message"), "{received}");
-    assert!(received.to_lowercase().contains("password"), "{received}");
+    assert!(received.contains("News from staff"), "{received}");
+    assert!(
+        !received.to_lowercase().contains("password"),
+        "the reply was repeated on the stream: {received}"
+    );
 }
 
 #[tokio::test]

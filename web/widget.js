@@ -140,8 +140,7 @@
     busy(true);
     return promise.then(function (data) {
       busy(false);
-      // With a live stream the same messages also arrive there; show them once.
-      if (!state.source || state.source.readyState !== 1) (data.messages || []).forEach(function (m) { showBot(m, true); });
+      (data.messages || []).forEach(function (m) { showBot(m, true); });
     }).catch(function (e) { busy(false); showNotice(e.message); });
   }
 

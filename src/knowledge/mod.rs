@@ -294,10 +294,13 @@ impl KnowledgeBase {
         let mut hits: Vec<Hit> = index_hits
             .iter()
             .map(|hit| {
-                let coverage = settings.query_share
-                    * self.coverage(&terms, hit.entry, settings.word_share)
-                    + (1.0 - settings.query_share)
+                let mut coverage =
+                    settings.query_share * self.coverage(&terms, hit.entry, settings.word_share);
+                // With the tuned default (query share 1) this part weighs nothing: skip it.
+                if settings.query_share < 1.0 {
+                    coverage += (1.0 - settings.query_share)
                         * self.phrasing_coverage(&terms, hit.entry, settings.word_share);
+                }
                 let relative = if top_score > 0.0 {
                     hit.score / top_score
                 } else {

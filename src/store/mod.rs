@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Row};
+use tokio::sync::mpsc;
+
+mod turns;
+
+/// Turns waiting to be written before callers wait to queue.
+const TURN_QUEUE: usize = 4096;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -38,6 +44,7 @@ pub enum Backend {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    turn_writer: mpsc::Sender<turns::PendingTurn>,
 }
 
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
@@ -110,7 +117,13 @@ impl Database {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        let (turn_writer, pending) = mpsc::channel(TURN_QUEUE);
+        tokio::spawn(turns::write_in_batches(pool.clone(), pending));
+        Ok(Self {
+            pool,
+            backend,
+            turn_writer,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -232,6 +245,7 @@ impl Database {
     }
 
     /// Saves a turn: the messages it produced and the conversation's new state, atomically.
+    /// Turns that arrive together are committed together (see `turns.rs`).
     pub async fn record_turn(
         &self,
         conversation_id: &str,
@@ -239,41 +253,18 @@ impl Database {
         state: &str,
         messages: &[NewMessage<'_>],
     ) -> Result<(), StoreError> {
-        let now = now_ms();
-        let mut tx = self.pool.begin().await?;
-        for message in messages {
-            sqlx::query(
-                "INSERT INTO messages (conversation_id, sender, body, outcome, entry_id, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(conversation_id)
-            .bind(message.sender.as_str())
-            .bind(message.body)
-            .bind(message.outcome)
-            .bind(message.entry_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let (turn, written) = turns::PendingTurn::new(conversation_id, locale, state, messages);
+        match self.turn_writer.send(turn).await {
+            Ok(()) => written
+                .await
+                .unwrap_or_else(|_| Err(StoreError::Malformed("the turn writer stopped".into()))),
+            // The writer is gone (its runtime ended): write directly.
+            Err(mpsc::error::SendError(turn)) => {
+                turns::write(&self.pool, std::slice::from_ref(&turn)).await
+            }
         }
-        let updated = sqlx::query(
-            "UPDATE conversations SET locale = $1, state = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(locale)
-        .bind(state)
-        .bind(now)
-        .bind(conversation_id)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Malformed(format!(
-                "conversation {conversation_id} does not exist"
-            )));
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
-    /// The transcript, oldest first.
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<StoredMessage>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, sender, body, outcome, entry_id, created_at FROM messages \
@@ -418,16 +409,18 @@ impl Database {
     }
 
     /// The stored token hash of a conversation (`None`: no such conversation or no token).
+    /// The conversation's token hash (if it has a token) and its locale, or `None` when there is
+    /// no such conversation.
     pub async fn access_token_hash(
         &self,
         conversation_id: &str,
-    ) -> Result<Option<String>, StoreError> {
-        let hash: Option<Option<String>> =
-            sqlx::query_scalar("SELECT access_token_hash FROM conversations WHERE id = $1")
+    ) -> Result<Option<(Option<String>, String)>, StoreError> {
+        let row: Option<(Option<String>, String)> =
+            sqlx::query_as("SELECT access_token_hash, locale FROM conversations WHERE id = $1")
                 .bind(conversation_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(hash.flatten())
+        Ok(row)
     }
 
     /// Records "useful / not useful" under an answer.

@@ -124,13 +124,28 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
-/// Checks the conversation's token; its locale on success.
+/// Checks the conversation's token; its locale on success. Token hashes never change, so a
+/// checked one is remembered with the locale and the database is not asked again (the locale is
+/// refreshed when this server changes it).
 async fn authorize(
     state: &AppState,
     id: &str,
     token: Option<&str>,
     locale: Locale,
 ) -> Result<Locale, ApiError> {
+    let presented = token.map(token_hash);
+    if let Some((hash, known_locale)) = state.known_token(id) {
+        return if presented.as_deref() == Some(hash.as_str()) {
+            Ok(known_locale)
+        } else {
+            Err(error(
+                state,
+                locale,
+                StatusCode::UNAUTHORIZED,
+                "api-wrong-token",
+            ))
+        };
+    }
     let stored = state
         .assistant
         .database()
@@ -144,7 +159,7 @@ async fn authorize(
                 "internal-error",
             )
         })?;
-    let Some(stored) = stored else {
+    let Some((Some(stored), conversation_locale)) = stored else {
         return Err(error(
             state,
             locale,
@@ -152,7 +167,7 @@ async fn authorize(
             "api-unknown-conversation",
         ));
     };
-    if token.map(token_hash).as_deref() != Some(stored.as_str()) {
+    if presented.as_deref() != Some(stored.as_str()) {
         return Err(error(
             state,
             locale,
@@ -160,16 +175,9 @@ async fn authorize(
             "api-wrong-token",
         ));
     }
-    let record = state
-        .assistant
-        .database()
-        .conversation(id)
-        .await
-        .ok()
-        .flatten();
-    Ok(record
-        .and_then(|r| Locale::negotiate(&r.locale))
-        .unwrap_or(locale))
+    let conversation_locale = Locale::negotiate(&conversation_locale).unwrap_or(locale);
+    state.remember_token(id, stored, conversation_locale);
+    Ok(conversation_locale)
 }
 
 fn limited(state: &AppState, locale: Locale, wait: Duration) -> ApiError {
@@ -418,7 +426,15 @@ async fn history(
 ) -> Result<Json<History>, ApiError> {
     let locale = request_locale(&state, &headers);
     check_ip(&state, &address, locale)?;
-    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let mut locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    // A resumed widget takes its language from here: read the conversation's own (a question
+    // in the other language may have switched it), not the remembered one.
+    if let Ok(Some(record)) = state.assistant.database().conversation(&id).await
+        && let Some(current) = Locale::negotiate(&record.locale)
+    {
+        locale = current;
+        state.remember_locale(&id, current);
+    }
     let stored = state
         .assistant
         .database()
@@ -588,6 +604,7 @@ async fn set_locale(
             "internal-error",
         )
     })?;
+    state.remember_locale(&id, new);
     Ok(StatusCode::NO_CONTENT)
 }
 

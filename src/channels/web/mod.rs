@@ -6,9 +6,10 @@
 pub mod api;
 pub mod assets;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
@@ -29,7 +30,12 @@ pub struct AppState {
     default_locale: Locale,
     per_ip: Arc<DefaultKeyedRateLimiter<String>>,
     per_conversation: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Checked token hashes and the conversation's locale, by conversation.
+    tokens: Arc<Mutex<HashMap<String, (String, Locale)>>>,
 }
+
+/// Conversations whose checked token is remembered; past this the memory starts afresh.
+const REMEMBERED_TOKENS: usize = 200_000;
 
 impl AppState {
     pub fn new(assistant: Assistant, config: &Config) -> Self {
@@ -42,6 +48,29 @@ impl AppState {
             per_conversation: Arc::new(RateLimiter::keyed(quota(
                 config.rate_limit_per_conversation,
             ))),
+            tokens: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn known_token(&self, conversation: &str) -> Option<(String, Locale)> {
+        self.tokens.lock().ok()?.get(conversation).cloned()
+    }
+
+    fn remember_token(&self, conversation: &str, hash: String, locale: Locale) {
+        if let Ok(mut tokens) = self.tokens.lock() {
+            if tokens.len() >= REMEMBERED_TOKENS {
+                tokens.clear();
+            }
+            tokens.insert(conversation.to_string(), (hash, locale));
+        }
+    }
+
+    /// Keeps the remembered locale in step when this server changes it.
+    fn remember_locale(&self, conversation: &str, locale: Locale) {
+        if let Ok(mut tokens) = self.tokens.lock()
+            && let Some(known) = tokens.get_mut(conversation)
+        {
+            known.1 = locale;
         }
     }
 }
