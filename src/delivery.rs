@@ -13,12 +13,12 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::core::BotMessage;
-use crate::store::Database;
+use crate::store::{Database, PushedMessage, now_ms};
 
 /// Messages a slow listener may fall behind by before it misses some (it reloads the history).
 const STREAM_BUFFER: usize = 64;
 /// Pushed messages read per poll.
-const POLL_BATCH: i64 = 500;
+const POLL_BATCH: i64 = 5_000;
 
 /// The live listeners of each conversation, in this process.
 #[derive(Default)]
@@ -64,33 +64,66 @@ impl Delivery {
 /// Publishes every message pushed from now on (by any process) to this process's listeners,
 /// checking the database every `every`. Runs until the task is dropped.
 pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, every: Duration) {
-    let mut last = loop {
-        match db.last_pushed_id().await {
-            Ok(id) => break id,
-            Err(e) => {
-                tracing::warn!(error = %e, "pushed messages: cannot read the start position");
-                tokio::time::sleep(every.max(Duration::from_secs(1))).await;
-            }
-        }
-    };
+    let mut window = PushWindow::starting_at(now_ms());
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let batch = match db.pushed_since(last, POLL_BATCH).await {
+        let since = window.since(now_ms());
+        let batch = match db.pushed_since(since, POLL_BATCH).await {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::warn!(error = %e, "pushed messages: poll failed");
                 continue;
             }
         };
-        for (id, conversation, body) in batch {
-            last = last.max(id);
-            match serde_json::from_str::<BotMessage>(&body) {
-                Ok(message) => delivery.publish(&conversation, &[message]),
-                Err(e) => tracing::warn!(id, error = %e, "pushed message is not a bot message"),
+        if batch.len() as i64 == POLL_BATCH {
+            tracing::warn!("pushed messages: a full batch in one poll; some wait for the next");
+        }
+        for pushed in batch {
+            if !window.first_sight(&pushed) {
+                continue;
+            }
+            match serde_json::from_str::<BotMessage>(&pushed.body) {
+                Ok(message) => delivery.publish(&pushed.conversation_id, &[message]),
+                Err(e) => {
+                    tracing::warn!(id = pushed.id, error = %e, "pushed message is not a bot message")
+                }
             }
         }
+    }
+}
+
+/// How far back each poll looks: commits that land late (PostgreSQL hands out ids before commit)
+/// and clocks of other instances a little behind are still caught.
+const LOOKBACK_MS: i64 = 10_000;
+
+/// The pushed messages already delivered within the look-back window.
+#[derive(Debug, Default)]
+struct PushWindow {
+    started: i64,
+    seen: HashMap<i64, i64>,
+}
+
+impl PushWindow {
+    fn starting_at(now: i64) -> Self {
+        Self {
+            started: now,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// Where the next poll starts; forgets what is older than that.
+    fn since(&mut self, now: i64) -> i64 {
+        // Never before this process started listening: older news is in the history already.
+        let since = (now - LOOKBACK_MS).max(self.started);
+        self.seen.retain(|_, created| *created >= since);
+        since
+    }
+
+    /// Whether this message is new to this process (and remembers it).
+    fn first_sight(&mut self, pushed: &PushedMessage) -> bool {
+        self.seen.insert(pushed.id, pushed.created_at).is_none()
     }
 }
 
@@ -98,6 +131,27 @@ pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, eve
 mod tests {
     use super::*;
     use crate::core::ReplyKind;
+
+    fn pushed(id: i64, created_at: i64) -> PushedMessage {
+        PushedMessage {
+            id,
+            conversation_id: "c".into(),
+            body: String::new(),
+            created_at,
+        }
+    }
+
+    #[test]
+    fn each_pushed_message_is_delivered_once_even_when_it_commits_late() {
+        let mut window = PushWindow::starting_at(100_000);
+        assert_eq!(window.since(100_500), 100_000);
+        assert!(window.first_sight(&pushed(7, 100_200)));
+        assert!(!window.first_sight(&pushed(7, 100_200)));
+        // Id 6 committed after 7 was seen: still delivered.
+        assert!(window.first_sight(&pushed(6, 100_100)));
+        assert_eq!(window.since(200_000), 190_000);
+        assert!(window.seen.is_empty());
+    }
 
     #[tokio::test]
     async fn listeners_hear_their_own_conversation_only() {

@@ -146,7 +146,6 @@ async fn pushed_messages_and_account_links_on_both_backends() {
                 .await
                 .expect("create");
         }
-        assert_eq!(db.last_pushed_id().await.expect("last"), 0);
         db.link_account("c-1", "account-a").await.expect("link");
         db.link_account("c-2", "account-a").await.expect("link");
         db.link_account("c-3", "account-b").await.expect("link");
@@ -174,7 +173,7 @@ async fn pushed_messages_and_account_links_on_both_backends() {
             1
         );
 
-        let start = db.last_pushed_id().await.expect("last");
+        let start = helpbot::store::now_ms();
         let first = db
             .push_message("c-2", r#"{"kind":"notice","text":"one"}"#)
             .await
@@ -188,12 +187,18 @@ async fn pushed_messages_and_account_links_on_both_backends() {
         assert_eq!(
             pushed
                 .iter()
-                .map(|(_, c, _)| c.as_str())
+                .map(|p| (p.id, p.conversation_id.as_str()))
                 .collect::<Vec<_>>(),
-            ["c-2", "c-3"]
+            [(first, "c-2"), (second, "c-3")]
         );
-        assert_eq!(db.pushed_since(first, 10).await.expect("since").len(), 1);
-        assert_eq!(db.last_pushed_id().await.expect("last"), second);
+        assert!(pushed.iter().all(|p| p.created_at >= start));
+        assert_eq!(db.pushed_since(start, 1).await.expect("limit").len(), 1);
+        assert!(
+            db.pushed_since(helpbot::store::now_ms() + 60_000, 10)
+                .await
+                .expect("future")
+                .is_empty()
+        );
         // Pushed messages are part of the transcript; ordinary turns are not "pushed".
         let transcript = db.messages("c-2").await.expect("messages");
         assert_eq!(transcript.len(), 1);

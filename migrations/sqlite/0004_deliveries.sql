@@ -14,4 +14,4 @@ CREATE INDEX conversation_accounts_by_account ON conversation_accounts (account_
 -- event streams.
 ALTER TABLE messages ADD COLUMN pushed INTEGER NOT NULL DEFAULT 0;
 
-CREATE INDEX messages_pushed ON messages (id) WHERE pushed = 1;
+CREATE INDEX messages_pushed ON messages (created_at) WHERE pushed = 1;

@@ -357,39 +357,42 @@ impl Database {
         Ok(id)
     }
 
-    /// The newest pushed message's id (0 if none): where a new listener starts.
-    pub async fn last_pushed_id(&self) -> Result<i64, StoreError> {
-        let id: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM messages WHERE pushed = 1")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(id)
-    }
-
-    /// Pushed messages after `after_id`, oldest first: (id, conversation, body).
+    /// Messages pushed since `since_ms` (by their timestamp), oldest first: (id, conversation,
+    /// body, created_at). Listeners poll a window and skip ids they have seen, because on
+    /// PostgreSQL a smaller id can commit after a larger one.
     pub async fn pushed_since(
         &self,
-        after_id: i64,
+        since_ms: i64,
         limit: i64,
-    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+    ) -> Result<Vec<PushedMessage>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, conversation_id, body FROM messages \
-             WHERE pushed = 1 AND id > $1 ORDER BY id LIMIT $2",
+            "SELECT id, conversation_id, body, created_at FROM messages \
+             WHERE pushed = 1 AND created_at >= $1 ORDER BY created_at, id LIMIT $2",
         )
-        .bind(after_id)
+        .bind(since_ms)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
             .map(|row| {
-                Ok((
-                    row.try_get("id")?,
-                    row.try_get("conversation_id")?,
-                    row.try_get("body")?,
-                ))
+                Ok(PushedMessage {
+                    id: row.try_get("id")?,
+                    conversation_id: row.try_get("conversation_id")?,
+                    body: row.try_get("body")?,
+                    created_at: row.try_get("created_at")?,
+                })
             })
             .collect()
     }
+}
+
+/// A message pushed to a conversation outside its turns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedMessage {
+    pub id: i64,
+    pub conversation_id: String,
+    pub body: String,
+    pub created_at: i64,
 }
 
 /// The web channel's access tokens and answer feedback.

@@ -91,8 +91,8 @@ pub(super) async fn write_in_batches(pool: AnyPool, mut turns: mpsc::Receiver<Pe
                 }
             }
             Err(e) => {
-                for turn in batch {
-                    let _ = turn.done.send(Err(StoreError::Malformed(e.to_string())));
+                if let Some(turn) = batch.pop() {
+                    let _ = turn.done.send(Err(e));
                 }
             }
         }
