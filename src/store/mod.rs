@@ -90,6 +90,9 @@ impl Database {
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            // A local SQLite connection does not go stale; pinging it before every query was a
+            // tenth of the server's time under load. A server connection may have been dropped.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
