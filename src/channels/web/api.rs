@@ -124,6 +124,19 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
+/// What every call on a conversation does first: the per-IP limit and the token check, with
+/// errors in the request's language. The conversation's locale on success.
+async fn admit(
+    state: &AppState,
+    address: &SocketAddr,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<Locale, ApiError> {
+    let locale = request_locale(state, headers);
+    check_ip(state, address, locale)?;
+    authorize(state, id, bearer(headers), locale).await
+}
+
 /// Checks the conversation's token; its locale on success. Token hashes never change, so a
 /// checked one is remembered with the locale and the database is not asked again (the locale is
 /// refreshed when this server changes it).
@@ -343,9 +356,7 @@ async fn send(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendRequest>,
 ) -> Result<Json<Replies>, ApiError> {
-    let locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
-    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let locale = admit(&state, &address, &id, &headers).await?;
     let input = match (body.text, body.button) {
         (Some(text), None) => Input::Text(text),
         (None, Some(button)) => Input::Button(button),
@@ -368,9 +379,7 @@ async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<Replies>, ApiError> {
-    let locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
-    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let locale = admit(&state, &address, &id, &headers).await?;
     let mut multipart = multipart
         .map_err(|_| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
     let refuse = |err: axum::extract::multipart::MultipartError| {
@@ -424,9 +433,7 @@ async fn history(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<History>, ApiError> {
-    let locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
-    let mut locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let mut locale = admit(&state, &address, &id, &headers).await?;
     // A resumed widget takes its language from here: read the conversation's own (a question
     // in the other language may have switched it), not the remembered one.
     if let Ok(Some(record)) = state.assistant.database().conversation(&id).await
@@ -545,9 +552,7 @@ async fn feedback(
     headers: HeaderMap,
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
-    let locale = authorize(&state, &id, bearer(&headers), locale).await?;
+    let locale = admit(&state, &address, &id, &headers).await?;
     if state
         .assistant
         .content()
@@ -591,9 +596,7 @@ async fn set_locale(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LocaleRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
-    let current = authorize(&state, &id, bearer(&headers), locale).await?;
+    let current = admit(&state, &address, &id, &headers).await?;
     let new = Locale::negotiate(&body.locale)
         .ok_or_else(|| error(&state, current, StatusCode::BAD_REQUEST, "api-malformed"))?;
     state.assistant.set_locale(&id, new).await.map_err(|_| {
