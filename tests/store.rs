@@ -283,3 +283,52 @@ async fn concurrent_turns_are_committed_together_and_a_bad_one_fails_alone_on_bo
         db.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_conversation_reads_back_its_newest_turn_while_others_write() {
+    for test_db in TestDb::both().await {
+        let db = test_db.connect().await;
+        for n in 0..8 {
+            db.create_conversation(&format!("r-{n}"), "web", "zh-CN")
+                .await
+                .expect("create");
+        }
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                let id = format!("r-{n}");
+                for turn in 1..=25 {
+                    let before = db.conversation(&id).await.expect("read").expect("exists");
+                    assert_eq!(
+                        before.state,
+                        format!(r#"{{"turns":{}}}"#, turn - 1).replace(r#"{"turns":0}"#, "{}")
+                    );
+                    let locale = if turn % 2 == 0 { "en" } else { "zh-CN" };
+                    db.record_turn(&id, locale, &format!(r#"{{"turns":{turn}}}"#), &[])
+                        .await
+                        .expect("record");
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.expect("every read saw the turn before it");
+        }
+        // A second handle on the same database (nothing in its memory) sees the same.
+        let fresh = test_db.connect().await;
+        for n in 0..8 {
+            let id = format!("r-{n}");
+            let remembered = db.conversation(&id).await.expect("read").expect("exists");
+            let stored = fresh
+                .conversation(&id)
+                .await
+                .expect("read")
+                .expect("exists");
+            assert_eq!(remembered, stored, "{:?}", db.backend());
+            assert_eq!(stored.state, r#"{"turns":25}"#);
+            assert_eq!(stored.locale, "zh-CN");
+        }
+        fresh.close().await;
+        db.close().await;
+    }
+}

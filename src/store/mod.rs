@@ -3,6 +3,7 @@
 //! both backends; nothing a user types reaches SQL except as a bound parameter.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,10 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, ConnectOptions, Row};
 use tokio::sync::mpsc;
 
+mod remembered;
 mod turns;
+
+use remembered::RememberedConversations;
 
 /// Turns waiting to be written before callers wait to queue.
 const TURN_QUEUE: usize = 4096;
@@ -45,6 +49,8 @@ pub struct Database {
     pool: AnyPool,
     backend: Backend,
     turn_writer: mpsc::Sender<turns::PendingTurn>,
+    /// Conversations kept in memory: only on SQLite (see `remembered.rs`).
+    remembered: Option<Arc<RememberedConversations>>,
 }
 
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
@@ -120,12 +126,18 @@ impl Database {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let remembered = (backend == Backend::Sqlite).then(Arc::default);
         let (turn_writer, pending) = mpsc::channel(TURN_QUEUE);
-        tokio::spawn(turns::write_in_batches(pool.clone(), pending));
+        tokio::spawn(turns::write_in_batches(
+            pool.clone(),
+            remembered.clone(),
+            pending,
+        ));
         Ok(Self {
             pool,
             backend,
             turn_writer,
+            remembered,
         })
     }
 
@@ -224,10 +236,35 @@ impl Database {
         .bind(now)
         .execute(&self.pool)
         .await?;
+        if let Some(remembered) = &self.remembered {
+            remembered.created(ConversationRecord {
+                id: id.to_string(),
+                channel: channel.to_string(),
+                locale: locale.to_string(),
+                state: "{}".to_string(),
+                created_at: now,
+                updated_at: now,
+            });
+        }
         Ok(())
     }
 
     pub async fn conversation(&self, id: &str) -> Result<Option<ConversationRecord>, StoreError> {
+        let ticket = match self.remembered.as_deref().map(|r| r.get(id)) {
+            Some(Ok(record)) => return Ok(Some(record)),
+            Some(Err(ticket)) => Some(ticket),
+            None => None,
+        };
+        let record = self.read_conversation(id).await?;
+        if let (Some(remembered), Some(ticket), Some(record)) =
+            (self.remembered.as_deref(), ticket, &record)
+        {
+            remembered.fill(ticket, record);
+        }
+        Ok(record)
+    }
+
+    async fn read_conversation(&self, id: &str) -> Result<Option<ConversationRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT id, channel, locale, state, created_at, updated_at FROM conversations WHERE id = $1",
         )
@@ -263,7 +300,12 @@ impl Database {
                 .unwrap_or_else(|_| Err(StoreError::Malformed("the turn writer stopped".into()))),
             // The writer is gone (its runtime ended): write directly.
             Err(mpsc::error::SendError(turn)) => {
-                turns::write(&self.pool, std::slice::from_ref(&turn)).await
+                turns::write(
+                    &self.pool,
+                    self.remembered.as_deref(),
+                    std::slice::from_ref(&turn),
+                )
+                .await
             }
         }
     }
@@ -357,6 +399,9 @@ impl Database {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        if let Some(remembered) = &self.remembered {
+            remembered.touched(conversation_id, now);
+        }
         Ok(id)
     }
 

@@ -6,10 +6,12 @@
 //! just the one turn.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sqlx::{AnyPool, AssertSqlSafe};
 use tokio::sync::{mpsc, oneshot};
 
+use super::remembered::RememberedConversations;
 use super::{NewMessage, StoreError, now_ms};
 
 /// Turns written in one transaction at most.
@@ -64,7 +66,12 @@ impl PendingTurn {
 }
 
 /// The batching task: runs until every sender is gone.
-pub(super) async fn write_in_batches(pool: AnyPool, mut turns: mpsc::Receiver<PendingTurn>) {
+pub(super) async fn write_in_batches(
+    pool: AnyPool,
+    remembered: Option<Arc<RememberedConversations>>,
+    mut turns: mpsc::Receiver<PendingTurn>,
+) {
+    let remembered = remembered.as_deref();
     while let Some(first) = turns.recv().await {
         let mut messages = first.messages.len();
         let mut batch = vec![first];
@@ -77,7 +84,7 @@ pub(super) async fn write_in_batches(pool: AnyPool, mut turns: mpsc::Receiver<Pe
                 Err(_) => break,
             }
         }
-        match write(&pool, &batch).await {
+        match write(&pool, remembered, &batch).await {
             Ok(()) => {
                 for turn in batch {
                     let _ = turn.done.send(Ok(()));
@@ -86,7 +93,7 @@ pub(super) async fn write_in_batches(pool: AnyPool, mut turns: mpsc::Receiver<Pe
             // One bad turn must not fail the others: write them one by one, so only it fails.
             Err(_) if batch.len() > 1 => {
                 for turn in batch {
-                    let result = write(&pool, std::slice::from_ref(&turn)).await;
+                    let result = write(&pool, remembered, std::slice::from_ref(&turn)).await;
                     let _ = turn.done.send(result);
                 }
             }
@@ -100,7 +107,11 @@ pub(super) async fn write_in_batches(pool: AnyPool, mut turns: mpsc::Receiver<Pe
 }
 
 /// Writes turns in one transaction: all their messages, then every conversation's newest state.
-pub(super) async fn write(pool: &AnyPool, batch: &[PendingTurn]) -> Result<(), StoreError> {
+pub(super) async fn write(
+    pool: &AnyPool,
+    remembered: Option<&RememberedConversations>,
+    batch: &[PendingTurn],
+) -> Result<(), StoreError> {
     let now = now_ms();
     let mut tx = pool.begin().await?;
     let messages: Vec<(&str, &OwnedMessage)> = batch
@@ -174,5 +185,13 @@ pub(super) async fn write(pool: &AnyPool, batch: &[PendingTurn]) -> Result<(), S
         )));
     }
     tx.commit().await?;
+    if let Some(remembered) = remembered {
+        remembered.committed(
+            newest
+                .iter()
+                .map(|(id, turn)| (*id, turn.locale.as_str(), turn.state.as_str())),
+            now,
+        );
+    }
     Ok(())
 }
