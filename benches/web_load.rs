@@ -30,7 +30,7 @@ fn repo() -> PathBuf {
 struct Server {
     child: Child,
     base: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -76,6 +76,13 @@ impl Server {
         };
         (field("VmRSS:"), field("VmHWM:"))
     }
+
+    /// Size of SQLite's write-ahead log, which checkpoints must keep bounded.
+    fn wal_size(&self) -> String {
+        std::fs::metadata(self.dir.path().join("helpbot.db-wal"))
+            .map(|m| format!("{:.1} MB", m.len() as f64 / 1e6))
+            .unwrap_or_else(|_| "none".to_string())
+    }
 }
 
 async fn start_server(client: &reqwest::Client) -> Server {
@@ -105,7 +112,7 @@ async fn start_server(client: &reqwest::Client) -> Server {
     let server = Server {
         child,
         base: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
+        dir,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -322,6 +329,7 @@ fn report(
         .collect();
     println!("  p99 by second (ms)  {}", p99s.join(" "));
     println!("  server memory       VmRSS {rss}, peak VmHWM {peak}");
+    println!("  SQLite WAL file     {}", server.wal_size());
     println!(
         "  server CPU          {:.1} s = {:.2} cores, {:.3} ms per message",
         cpu.as_secs_f64(),

@@ -332,3 +332,51 @@ async fn a_conversation_reads_back_its_newest_turn_while_others_write() {
         db.close().await;
     }
 }
+
+/// The database file itself, read as if there were no write-ahead log: what checkpoints copied.
+async fn messages_in_the_main_file(url: &str) -> Option<i64> {
+    use sqlx::Connection;
+    let mut conn = sqlx::AnyConnection::connect(&format!("{url}?mode=ro&immutable=1"))
+        .await
+        .ok()?;
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&mut conn)
+        .await
+        .ok();
+    conn.close().await.ok();
+    count
+}
+
+#[tokio::test]
+async fn sqlite_turns_reach_the_database_file_in_the_background() {
+    let test_db = TestDb::sqlite();
+    let db = test_db.connect().await;
+    db.create_conversation("w-1", "web", "zh-CN")
+        .await
+        .expect("create");
+    for turn in 0..10 {
+        db.record_turn(
+            "w-1",
+            "zh-CN",
+            "{}",
+            &[NewMessage {
+                sender: Sender::User,
+                body: &format!("question {turn}"),
+                outcome: None,
+                entry_id: None,
+            }],
+        )
+        .await
+        .expect("record");
+    }
+    // Ten small turns are far below the log size at which a commit checkpoints by itself, so
+    // only the background checkpoint can have copied them into the file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut copied = messages_in_the_main_file(test_db.url()).await;
+    while copied != Some(10) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        copied = messages_in_the_main_file(test_db.url()).await;
+    }
+    assert_eq!(copied, Some(10));
+    db.close().await;
+}

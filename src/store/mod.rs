@@ -9,9 +9,10 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, ConnectOptions, Row};
+use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions, Row};
 use tokio::sync::mpsc;
 
+mod checkpoint;
 mod remembered;
 mod turns;
 
@@ -116,6 +117,12 @@ impl Database {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
+                        sqlx::query(AssertSqlSafe(format!(
+                            "PRAGMA wal_autocheckpoint = {}",
+                            checkpoint::AUTOCHECKPOINT_PAGES
+                        )))
+                        .execute(&mut *conn)
+                        .await?;
                     }
                     Ok(())
                 })
@@ -126,7 +133,14 @@ impl Database {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let remembered = (backend == Backend::Sqlite).then(Arc::default);
+        let remembered: Option<Arc<RememberedConversations>> =
+            (backend == Backend::Sqlite).then(Arc::default);
+        if let Some(remembered) = &remembered {
+            tokio::spawn(checkpoint::checkpoint_in_background(
+                pool.clone(),
+                Arc::downgrade(remembered),
+            ));
+        }
         let (turn_writer, pending) = mpsc::channel(TURN_QUEUE);
         tokio::spawn(turns::write_in_batches(
             pool.clone(),

@@ -53,6 +53,11 @@ impl Default for RememberedConversations {
 }
 
 impl RememberedConversations {
+    /// Commits of conversations so far (the background checkpoint watches it).
+    pub(super) fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
+    }
+
     /// The remembered record, or a ticket to hand back with what the database returns.
     pub(super) fn get(&self, id: &str) -> Result<ConversationRecord, ReadTicket> {
         // Taken before looking, so a commit that lands in between makes the fill stand down.
