@@ -17,7 +17,7 @@ use sqlx::AnyPool;
 use super::remembered::RememberedConversations;
 
 /// Log size, in pages, at which a commit checkpoints by itself (SQLite's default is 1,000).
-pub(super) const AUTOCHECKPOINT_PAGES: u32 = 8_000;
+pub(super) const AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 8000";
 /// How often the background looks for new commits to copy.
 const EVERY: Duration = Duration::from_millis(250);
 

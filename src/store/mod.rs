@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, AssertSqlSafe, ConnectOptions, Row};
+use sqlx::{AnyPool, ConnectOptions, Row};
 use tokio::sync::mpsc;
 
 mod checkpoint;
@@ -17,6 +17,9 @@ mod remembered;
 mod turns;
 
 use remembered::RememberedConversations;
+
+/// The state a conversation starts with (no dialog, no turns).
+const NEW_STATE: &str = "{}";
 
 /// Turns waiting to be written before callers wait to queue.
 const TURN_QUEUE: usize = 4096;
@@ -117,12 +120,9 @@ impl Database {
                         sqlx::query("PRAGMA synchronous = NORMAL")
                             .execute(&mut *conn)
                             .await?;
-                        sqlx::query(AssertSqlSafe(format!(
-                            "PRAGMA wal_autocheckpoint = {}",
-                            checkpoint::AUTOCHECKPOINT_PAGES
-                        )))
-                        .execute(&mut *conn)
-                        .await?;
+                        sqlx::query(checkpoint::AUTOCHECKPOINT)
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -241,11 +241,12 @@ impl Database {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO conversations (id, channel, locale, state, created_at, updated_at) \
-             VALUES ($1, $2, $3, '{}', $4, $5)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(channel)
         .bind(locale)
+        .bind(NEW_STATE)
         .bind(now)
         .bind(now)
         .execute(&self.pool)
@@ -255,7 +256,7 @@ impl Database {
                 id: id.to_string(),
                 channel: channel.to_string(),
                 locale: locale.to_string(),
-                state: "{}".to_string(),
+                state: NEW_STATE.to_string(),
                 created_at: now,
                 updated_at: now,
             });

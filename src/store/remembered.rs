@@ -10,8 +10,8 @@
 //! instances serve the same conversations, always reads the table.
 //!
 //! A read that missed fills the memory only if no commit touched that conversation after the read
-//! began: every commit gets a number, and a conversation written while it was not remembered
-//! leaves a marker with that number. Without this, a read that started before a commit and
+//! began: every commit of turns gets a number, and a conversation written while it was not
+//! remembered leaves a marker with that number. Without this, a read that started before a commit and
 //! finished after it could remember the old state for good.
 
 use std::num::NonZeroUsize;
@@ -25,12 +25,13 @@ use super::ConversationRecord;
 /// Conversations remembered at most; the least recently used are forgotten first.
 const CAPACITY: NonZeroUsize = NonZeroUsize::new(20_000).expect("not zero");
 
+/// What is known of one conversation.
 #[derive(Debug)]
-struct Remembered {
-    /// The commit that last changed this conversation, as far as this memory knows.
-    commit: u64,
-    /// None: written while it was not remembered (a marker).
-    record: Option<ConversationRecord>,
+enum Remembered {
+    /// Its record, kept in step with every commit.
+    Record(ConversationRecord),
+    /// Not remembered when this commit wrote it: a read that began earlier must not fill.
+    WrittenAt(u64),
 }
 
 /// What a read saw of the commit count before it asked the database.
@@ -53,7 +54,7 @@ impl Default for RememberedConversations {
 }
 
 impl RememberedConversations {
-    /// Commits of conversations so far (the background checkpoint watches it).
+    /// Commits of turns so far (the background checkpoint watches it).
     pub(super) fn commits(&self) -> u64 {
         self.commits.load(Ordering::Acquire)
     }
@@ -61,15 +62,9 @@ impl RememberedConversations {
     /// The remembered record, or a ticket to hand back with what the database returns.
     pub(super) fn get(&self, id: &str) -> Result<ConversationRecord, ReadTicket> {
         // Taken before looking, so a commit that lands in between makes the fill stand down.
-        let ticket = ReadTicket(self.commits.load(Ordering::Acquire));
-        let Ok(mut entries) = self.entries.lock() else {
-            return Err(ticket);
-        };
-        match entries.get(id) {
-            Some(Remembered {
-                record: Some(record),
-                ..
-            }) => Ok(record.clone()),
+        let ticket = ReadTicket(self.commits());
+        match self.entries.lock().ok().as_mut().and_then(|e| e.get(id)) {
+            Some(Remembered::Record(record)) => Ok(record.clone()),
             _ => Err(ticket),
         }
     }
@@ -79,35 +74,21 @@ impl RememberedConversations {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
-        match entries.get_mut(&record.id) {
-            None => {
-                entries.put(
-                    record.id.clone(),
-                    Remembered {
-                        commit: ticket.0,
-                        record: Some(record.clone()),
-                    },
-                );
-            }
-            Some(marker @ Remembered { record: None, .. }) if marker.commit <= ticket.0 => {
-                marker.record = Some(record.clone());
-            }
-            // Either the read may be older than a commit, or a fresher record is already here.
-            Some(_) => {}
+        let stale = match entries.peek(&record.id) {
+            None => false,
+            Some(Remembered::WrittenAt(commit)) => *commit > ticket.0,
+            // A record here is kept in step already.
+            Some(Remembered::Record(_)) => true,
+        };
+        if !stale {
+            entries.put(record.id.clone(), Remembered::Record(record.clone()));
         }
     }
 
     /// A conversation that was just created.
     pub(super) fn created(&self, record: ConversationRecord) {
-        let commit = self.commits.fetch_add(1, Ordering::AcqRel) + 1;
         if let Ok(mut entries) = self.entries.lock() {
-            entries.put(
-                record.id.clone(),
-                Remembered {
-                    commit,
-                    record: Some(record),
-                },
-            );
+            entries.put(record.id.clone(), Remembered::Record(record));
         }
     }
 
@@ -124,24 +105,13 @@ impl RememberedConversations {
         };
         for (id, locale, state) in changes {
             match entries.get_mut(id) {
-                Some(Remembered {
-                    commit: last,
-                    record: Some(record),
-                }) => {
-                    *last = commit;
+                Some(Remembered::Record(record)) => {
                     locale.clone_into(&mut record.locale);
                     state.clone_into(&mut record.state);
                     record.updated_at = at;
                 }
-                Some(marker) => marker.commit = commit,
-                None => {
-                    entries.put(
-                        id.to_string(),
-                        Remembered {
-                            commit,
-                            record: None,
-                        },
-                    );
+                _ => {
+                    entries.put(id.to_string(), Remembered::WrittenAt(commit));
                 }
             }
         }
@@ -150,10 +120,7 @@ impl RememberedConversations {
     /// A message was pushed into the conversation: only its update time changed.
     pub(super) fn touched(&self, id: &str, at: i64) {
         if let Ok(mut entries) = self.entries.lock()
-            && let Some(Remembered {
-                record: Some(record),
-                ..
-            }) = entries.peek_mut(id)
+            && let Some(Remembered::Record(record)) = entries.peek_mut(id)
         {
             record.updated_at = at;
         }
