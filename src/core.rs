@@ -7,12 +7,12 @@ use chrono::{Datelike, FixedOffset, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
-use crate::accounts::{AccountError, AccountStore, Decision, StaffDecision};
+use crate::accounts::{AccountError, AccountStore, Decision, Requester, StaffDecision};
 use crate::config::Config;
 use crate::content::Content;
 use crate::delivery::Delivery;
 use crate::dialog::actions::ActionEvent;
-use crate::dialog::engine::{DialogState, EngineContext};
+use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::i18n::Args;
 use crate::knowledge::{Entry, Link, Outcome};
 use crate::locale::Locale;
@@ -403,27 +403,60 @@ impl Assistant {
         conversation_id: &str,
         input: Input,
     ) -> Result<Vec<BotMessage>, CoreError> {
+        self.handle_from(conversation_id, input, None).await
+    }
+
+    /// Like [`Assistant::handle`], for a client at a known address (an IP), which limits that
+    /// protect account owners count as well as the conversation.
+    pub async fn handle_from(
+        &self,
+        conversation_id: &str,
+        input: Input,
+        origin: Option<String>,
+    ) -> Result<Vec<BotMessage>, CoreError> {
         let span = tracing::info_span!("turn", conversation = %conversation_id);
         async move {
+            // Turns of one conversation run one after another, in any process: each starts
+            // from the state the previous one stored.
+            let lock = self.db.lock_turn(conversation_id).await?;
+            let (messages, events) = self.locked_turn(conversation_id, input, origin).await?;
+            lock.release().await;
+            // The turn itself is done and stored; news that could not be passed on is logged.
+            if let Err(e) = self.after_turn(conversation_id, events).await {
+                tracing::warn!(error = %e, "after the turn");
+            }
+            Ok(messages)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn locked_turn(
+        &self,
+        conversation_id: &str,
+        input: Input,
+        origin: Option<String>,
+    ) -> Result<(Vec<BotMessage>, Vec<ActionEvent>), CoreError> {
+        {
             let record = self
                 .db
                 .conversation(conversation_id)
                 .await?
                 .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
+            let requester =
+                Requester::new(record.channel.clone(), conversation_id).from_origin(origin);
             let mut locale =
                 Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
             let mut state: ConversationState =
                 serde_json::from_str(&record.state).unwrap_or_default();
             state.turns += 1;
-            let secret = matches!(input, Input::Text(_))
-                && state.dialog.as_ref().is_some_and(|position| {
-                    self.content
-                        .dialogs
-                        .awaits_secret(&position.dialog, &position.step)
-                });
+            let secret = match &input {
+                Input::Text(text) => self.is_secret(text, state.dialog.as_ref()),
+                _ => false,
+            };
             let mut events = Vec::new();
             let reply = self
-                .turn(&mut state, &input, &mut locale, &mut events)
+                .turn(&mut state, &input, &mut locale, &requester, &mut events)
                 .await?;
             let shown_input = if secret {
                 SECRET_PLACEHOLDER.to_string()
@@ -463,14 +496,28 @@ impl Assistant {
             self.db
                 .record_turn(conversation_id, locale.tag(), &state_json, &stored)
                 .await?;
-            // The turn itself is done and stored; news that could not be passed on is logged.
-            if let Err(e) = self.after_turn(conversation_id, events).await {
-                tracing::warn!(error = %e, "after the turn");
-            }
-            Ok(reply.messages)
+            Ok((reply.messages, events))
         }
-        .instrument(span)
-        .await
+    }
+
+    /// Whether typed text is a secret that is neither stored nor logged as typed: anything at a
+    /// password or code step, and text that looks like a password or a code where none was
+    /// asked for (unless it is the value the waiting step asks for, such as a username).
+    fn is_secret(&self, text: &str, position: Option<&DialogState>) -> bool {
+        let dialogs = &self.content.dialogs;
+        let waiting = position.and_then(|p| dialogs.get(&p.dialog)?.steps.get(&p.step));
+        if waiting.is_some_and(crate::dialog::Step::takes_secret) {
+            return true;
+        }
+        if !looks_like_secret(text) {
+            return false;
+        }
+        let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
+        !waiting
+            .and_then(|step| step.input.as_deref())
+            .is_some_and(|validator| {
+                crate::dialog::validators::validate(validator, text, this_year).is_ok()
+            })
     }
 
     /// One turn: a dialog in progress or started by a button takes the input; otherwise the
@@ -480,6 +527,7 @@ impl Assistant {
         state: &mut ConversationState,
         input: &Input,
         locale: &mut Locale,
+        requester: &Requester,
         events: &mut Vec<ActionEvent>,
     ) -> Result<Reply, CoreError> {
         // Outside a dialog, a question clearly written in the other language switches the
@@ -502,6 +550,7 @@ impl Assistant {
             dialogs: &self.content.dialogs,
             translations: &self.content.translations,
             store: self.accounts.as_ref(),
+            requester,
             locale,
             this_year,
             answer: &answer,
@@ -515,11 +564,29 @@ impl Assistant {
             if self.content.dialogs.get(name).is_none() {
                 return Ok(self.invalid(locale, "button-unknown", &[]));
             }
-            Some(engine.start(name, Default::default()).await?)
+            Some(engine.start(name, Default::default()).await)
         } else if let Some(dialog) = state.dialog.take() {
-            Some(engine.handle(dialog, input).await?)
+            Some(engine.handle(dialog, input).await)
         } else {
             None
+        };
+        let turn = match turn.transpose() {
+            Ok(turn) => turn,
+            // The account store failed: the caller tells the user the service is unavailable.
+            Err(EngineError::Accounts(error)) => return Err(error.into()),
+            // A dialog that cannot go on (it passed `check`, so this is a bug or content that
+            // changed under a conversation): the dialog ends with a message, the chat goes on.
+            Err(error) => {
+                tracing::error!(%error, "dialog failed");
+                return Ok(Reply {
+                    messages: vec![BotMessage::notice(
+                        ReplyKind::Notice,
+                        self.text(locale, "dialog-failed", &[]),
+                    )],
+                    outcome: "dialog-failed",
+                    entry_id: None,
+                });
+            }
         };
         if let Ok(mut reported) = engine.events.lock() {
             events.append(&mut reported);
@@ -780,6 +847,31 @@ fn is_human_request(text: &str) -> bool {
     )
 }
 
+/// Text that is probably a password or an SMS code: 4–8 digits alone, or one word of 6–64
+/// ASCII characters mixing letters with digits or symbols (not an e-mail address or a link).
+fn looks_like_secret(text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() || text.chars().any(char::is_whitespace) || !text.is_ascii() {
+        return false;
+    }
+    let length = text.len();
+    if text.chars().all(|c| c.is_ascii_digit()) {
+        return (4..=8).contains(&length);
+    }
+    if !(6..=64).contains(&length)
+        || text.contains('@')
+        || text.contains("://")
+        || text.starts_with("www.")
+        || crate::accounts::identity::IdNumber::parse(text).is_ok()
+    {
+        return false;
+    }
+    let letters = text.chars().any(|c| c.is_ascii_alphabetic());
+    let digits = text.chars().any(|c| c.is_ascii_digit());
+    let symbols = text.chars().any(|c| c.is_ascii_punctuation());
+    letters && (digits || symbols)
+}
+
 /// Control characters other than line breaks and tabs mean a binary paste, not a question.
 fn looks_binary(text: &str) -> bool {
     text.chars()
@@ -806,6 +898,32 @@ mod tests {
         assert_eq!(written_language("forgot my password"), Some(Locale::En));
         assert_eq!(written_language("APP"), None);
         assert_eq!(written_language("13812345678"), None);
+    }
+
+    #[test]
+    fn passwords_and_codes_are_recognised_and_words_are_not() {
+        for secret in [
+            "Demo-pass-2024",
+            "abc12345",
+            "720693",
+            "P@ssw0rd!",
+            "lisi2024",
+        ] {
+            assert!(looks_like_secret(secret), "{secret}");
+        }
+        for text in [
+            "忘记用户名",
+            "forgot my password",
+            "12",
+            "13800000001",
+            "120104199102052530",
+            "11010519491231002X",
+            "zhang@example.com",
+            "help",
+            "APP",
+        ] {
+            assert!(!looks_like_secret(text), "{text}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use helpbot::accounts::notify::{Channel, OutboxNotifier, latest};
 use helpbot::accounts::photo::PhotoError;
 use helpbot::accounts::{
     AccountError, AccountState, AccountStore, CodePurpose, NewAccount, PhotoSide, RecordClaim,
-    RegistrationState, ReviewStatus, StaffDecision,
+    RegistrationState, Requester, ReviewStatus, StaffDecision,
 };
 use helpbot::store::Database;
 
@@ -35,6 +35,11 @@ async fn world(test_db: &TestDb) -> World {
         clock.clone(),
     ));
     World { store, clock, db }
+}
+
+/// Who asks: a conversation of the test channel.
+fn who(conversation: &str) -> Requester {
+    Requester::new("test", conversation)
 }
 
 /// A valid ID number, different for each `seq`.
@@ -94,7 +99,10 @@ async fn registration_follows_the_duplicate_id_rules() {
         let w = world(&test_db).await;
         let id = id_number(1);
         assert_eq!(
-            w.store.registration_state(&id).await.expect("state"),
+            w.store
+                .registration_state(&id, &who("t"))
+                .await
+                .expect("state"),
             RegistrationState::Free
         );
         let first = w
@@ -105,7 +113,10 @@ async fn registration_follows_the_duplicate_id_rules() {
         assert_eq!(first.state, AccountState::Active);
         assert_eq!(first.masked_username, "z******n");
         assert_eq!(
-            w.store.registration_state(&id).await.expect("state"),
+            w.store
+                .registration_state(&id, &who("t"))
+                .await
+                .expect("state"),
             RegistrationState::Registered
         );
 
@@ -129,7 +140,10 @@ async fn registration_follows_the_duplicate_id_rules() {
             .expect("re-registers");
         assert_eq!(second.state, AccountState::PendingVerification);
         assert_eq!(
-            w.store.registration_state(&id).await.expect("state"),
+            w.store
+                .registration_state(&id, &who("t"))
+                .await
+                .expect("state"),
             RegistrationState::PendingReview
         );
 
@@ -238,44 +252,56 @@ async fn a_username_is_revealed_only_after_the_code_to_the_bound_mobile() {
             .register(form("hanmeimei", "韩梅梅", &id, 20, false))
             .await
             .expect("registers");
-        let hostile = w.store.find_accounts("x' OR '1'='1", &id).await;
+        let hostile = w.store.find_accounts("x' OR '1'='1", &id, &who("t")).await;
         assert!(
             matches!(hostile, Err(AccountError::NoMatchingAccount)),
             "{hostile:?}"
         );
-        let found = w.store.find_accounts("韩梅梅", &id).await.expect("found");
+        let found = w
+            .store
+            .find_accounts("韩梅梅", &id, &who("t"))
+            .await
+            .expect("found");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].masked_username, "h*******i");
         assert_eq!(found[0].masked_mobile.as_deref(), Some("138****0020"));
 
         let ticket = w
             .store
-            .send_code(&found[0].id, CodePurpose::FindUsername, Channel::Sms)
+            .send_code(
+                &found[0].id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &who("t"),
+            )
             .await
             .expect("sent");
         assert_eq!(ticket.masked_destination, "138****0020");
         assert_eq!(ticket.expires_at, T0 + DAY_MS);
         let code = last_code(&w.db).await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        let refused = w.store.reveal_username(&ticket.id, wrong).await;
+        let refused = w.store.reveal_username(wrong, &who("t")).await;
         assert!(
             matches!(refused, Err(AccountError::CodeWrong { remaining: 4 })),
             "{refused:?}"
         );
-        // A reset-password ticket is not a find-username ticket.
-        let other = w
-            .store
-            .reset_password(&ticket.id, &code, "newpass123")
-            .await;
+        // A find-username code is not a reset-password code.
+        let other = w.store.verify_reset_code(&code, &who("t")).await;
         assert!(matches!(other, Err(AccountError::CodeUnknown)), "{other:?}");
+        // Nor can another conversation type it: the code belongs to the one it was sent for.
+        let elsewhere = w.store.reveal_username(&code, &who("another tab")).await;
+        assert!(
+            matches!(elsewhere, Err(AccountError::CodeUnknown)),
+            "{elsewhere:?}"
+        );
         assert_eq!(
             w.store
-                .reveal_username(&ticket.id, &code)
+                .reveal_username(&code, &who("t"))
                 .await
                 .expect("revealed"),
             "hanmeimei"
         );
-        let reused = w.store.reveal_username(&ticket.id, &code).await;
+        let reused = w.store.reveal_username(&code, &who("t")).await;
         assert!(matches!(reused, Err(AccountError::CodeDead)), "{reused:?}");
         db_close(w).await;
     }
@@ -290,38 +316,46 @@ async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
             .register(form("liming", "黎明", &id_number(11), 30, false))
             .await
             .expect("registers");
-        let ticket = w
-            .store
-            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
+        w.store
+            .send_code(
+                &account.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &who("t"),
+            )
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
         w.clock.advance(DAY_MS);
         assert!(matches!(
-            w.store.reveal_username(&ticket.id, &code).await,
+            w.store.reveal_username(&code, &who("t")).await,
             Err(AccountError::CodeExpired)
         ));
 
-        let ticket = w
-            .store
-            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
+        w.store
+            .send_code(
+                &account.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &who("t"),
+            )
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         for remaining in (1..=4).rev() {
-            let result = w.store.reveal_username(&ticket.id, wrong).await;
+            let result = w.store.reveal_username(wrong, &who("t")).await;
             assert!(
                 matches!(result, Err(AccountError::CodeWrong { remaining: r }) if r == remaining),
                 "{result:?}"
             );
         }
         assert!(matches!(
-            w.store.reveal_username(&ticket.id, wrong).await,
+            w.store.reveal_username(wrong, &who("t")).await,
             Err(AccountError::CodeDead)
         ));
         assert!(matches!(
-            w.store.reveal_username(&ticket.id, &code).await,
+            w.store.reveal_username(&code, &who("t")).await,
             Err(AccountError::CodeDead)
         ));
         db_close(w).await;
@@ -338,13 +372,23 @@ async fn codes_have_a_resend_interval_and_a_daily_cap() {
             .await
             .expect("registers");
         w.store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Sms,
+                &who("t"),
+            )
             .await
             .expect("first");
         w.clock.advance(30_000);
         let too_soon = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Sms,
+                &who("t"),
+            )
             .await;
         assert!(
             matches!(
@@ -356,17 +400,28 @@ async fn codes_have_a_resend_interval_and_a_daily_cap() {
             "{too_soon:?}"
         );
         // Every 3 minutes stays under 操作过于频繁 (5 in 10 minutes); the 11th of the day is refused.
+        // (From a new conversation each time: one conversation may ask for 3 in 10 minutes.)
         for sent in 2..=10 {
             w.clock.advance(3 * MINUTE_MS);
             w.store
-                .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
+                .send_code(
+                    &account.id,
+                    CodePurpose::ResetPassword,
+                    Channel::Sms,
+                    &who(&format!("t{sent}")),
+                )
                 .await
                 .unwrap_or_else(|e| panic!("code {sent}: {e}"));
         }
         w.clock.advance(3 * MINUTE_MS);
         let capped = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Sms,
+                &who("t11"),
+            )
             .await;
         assert!(
             matches!(capped, Err(AccountError::CodeDailyCap)),
@@ -385,16 +440,23 @@ async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_tim
             .register(form("lily", "莉莉", &id_number(13), 50, false))
             .await
             .expect("registers");
-        for _ in 0..5 {
+        // Only asking from several conversations and addresses reaches the account's limit.
+        for n in 0..5 {
+            let from = who(&format!("c{n}")).from_origin(Some(format!("10.0.0.{n}")));
             w.store
-                .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
+                .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms, &from)
                 .await
                 .expect("sent");
             w.clock.advance(61_000);
         }
         let locked = w
             .store
-            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
+            .send_code(
+                &account.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &who("c5"),
+            )
             .await;
         assert!(
             matches!(locked, Err(AccountError::TooFrequent { retry_after_ms }) if retry_after_ms == 2 * HOUR_MS),
@@ -420,7 +482,12 @@ async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_tim
             None
         );
         w.store
-            .send_code(&account.id, CodePurpose::FindUsername, Channel::Sms)
+            .send_code(
+                &account.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &who("c6"),
+            )
             .await
             .expect("unlocked");
         db_close(w).await;
@@ -438,37 +505,60 @@ async fn a_password_reset_ends_old_sessions_and_is_logged() {
             .expect("registers");
         let session = w
             .store
-            .sign_in("jimgreen", PASSWORD, "test")
+            .sign_in("jimgreen", PASSWORD, &who("t"))
             .await
             .expect("signs in");
         assert!(matches!(
-            w.store.sign_in("jimgreen", "wrong-pass1", "test").await,
+            w.store.sign_in("jimgreen", "wrong-pass1", &who("t")).await,
             Err(AccountError::WrongCredentials)
         ));
-        let ticket = w
-            .store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Sms)
+        w.store
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Sms,
+                &who("t"),
+            )
             .await
             .expect("sent");
         let code = last_code(&w.db).await;
-        let weak = w.store.reset_password(&ticket.id, &code, "short1").await;
+        let early = w.store.reset_password("Better-pass-9", &who("t")).await;
+        assert!(
+            matches!(early, Err(AccountError::CodeUnknown)),
+            "no password before the code is verified: {early:?}"
+        );
+        w.store
+            .verify_reset_code(&code, &who("t"))
+            .await
+            .expect("code verified");
+        let elsewhere = w.store.reset_password("Better-pass-9", &who("other")).await;
+        assert!(
+            matches!(elsewhere, Err(AccountError::CodeUnknown)),
+            "a verified code serves only its conversation: {elsewhere:?}"
+        );
+        let weak = w.store.reset_password("short1", &who("t")).await;
         assert!(
             matches!(weak, Err(AccountError::WeakPassword(_))),
             "{weak:?}"
         );
-        // The weak attempt did not spend the code.
+        // The weak attempt did not spend the verified code.
         w.store
-            .reset_password(&ticket.id, &code, "Better-pass-9")
+            .reset_password("Better-pass-9", &who("t"))
             .await
             .expect("reset");
+        let again = w.store.reset_password("Another-pass-9", &who("t")).await;
+        assert!(
+            matches!(again, Err(AccountError::CodeUnknown)),
+            "one verified code sets one password: {again:?}"
+        );
         assert!(!w.store.session_valid(&session).await.expect("session"));
         assert!(matches!(
-            w.store.sign_in("jimgreen", PASSWORD, "test").await,
+            w.store.sign_in("jimgreen", PASSWORD, &who("t")).await,
             Err(AccountError::WrongCredentials)
         ));
         let new_session = w
             .store
-            .sign_in("jimgreen", "Better-pass-9", "test")
+            .sign_in("jimgreen", "Better-pass-9", &who("t"))
             .await
             .expect("new password");
         let log = w.store.account_log(&new_session, 10).await.expect("log");
@@ -621,13 +711,13 @@ async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
         ));
         assert_eq!(
             w.store
-                .registration_state(&id_number(20))
+                .registration_state(&id_number(20), &who("t"))
                 .await
                 .expect("state"),
             RegistrationState::Registered
         );
         assert!(matches!(
-            w.store.sign_in("old20", PASSWORD, "test").await,
+            w.store.sign_in("old20", PASSWORD, &who("t")).await,
             Err(AccountError::AccountDeactivated)
         ));
         db_close(w).await;
@@ -719,7 +809,7 @@ async fn a_classmate_confirms_from_their_own_session() {
             .expect("sent");
         let session = w
             .store
-            .sign_in("classmate", PASSWORD, "test")
+            .sign_in("classmate", PASSWORD, &who("t"))
             .await
             .expect("classmate signs in");
         let inbox = w.store.assist_requests(&session).await.expect("inbox");
@@ -735,7 +825,7 @@ async fn a_classmate_confirms_from_their_own_session() {
         let _ = stranger;
         let other_session = w
             .store
-            .sign_in("stranger", PASSWORD, "test")
+            .sign_in("stranger", PASSWORD, &who("t"))
             .await
             .expect("signs in");
         assert!(matches!(
@@ -799,7 +889,7 @@ async fn classmate_requests_need_a_bound_classmate_and_are_capped_at_five_a_day(
             .expect("bind");
         let session = w
             .store
-            .sign_in("helper", PASSWORD, "test")
+            .sign_in("helper", PASSWORD, &who("t"))
             .await
             .expect("signs in");
         for sent in 1..=5 {
@@ -845,7 +935,7 @@ fn records_csv(id: &IdNumber) -> String {
 }
 
 #[tokio::test]
-async fn the_student_record_route_gives_three_attempts_per_id_number() {
+async fn the_student_record_route_gives_three_attempts_per_account() {
     for test_db in TestDb::both().await {
         let w = world(&test_db).await;
         let (old, new) = duplicate_case(&w, 50).await;
@@ -875,7 +965,7 @@ async fn the_student_record_route_gives_three_attempts_per_id_number() {
             graduation_year: 2019,
             level: "硕士研究生".into(),
         };
-        let exhausted = w.store.verify_by_record(&new, right).await;
+        let exhausted = w.store.verify_by_record(&new, right.clone()).await;
         assert!(
             matches!(exhausted, Err(AccountError::RecordAttemptsExhausted)),
             "{exhausted:?}"
@@ -884,6 +974,36 @@ async fn the_student_record_route_gives_three_attempts_per_id_number() {
             w.store.account(&old).await.expect("old").state,
             AccountState::Active
         );
+        // The attempts were this account's: once it is settled another way (staff approve its
+        // photos), a later re-registration of the same ID number has its own three.
+        w.store
+            .submit_photos(&new, &png(640, 480, false), &png(640, 480, false))
+            .await
+            .expect("photos");
+        let review = w.store.pending_reviews(10).await.expect("reviews")[0]
+            .id
+            .clone();
+        w.store
+            .decide_review(&review, "staff", StaffDecision::Approve)
+            .await
+            .expect("approved");
+        let later = w
+            .store
+            .register(form("later50", "李雷", &id_number(50), 509, true))
+            .await
+            .expect("re-registers");
+        let first_try = w.store.verify_by_record(&later.id, wrong).await;
+        assert!(
+            matches!(
+                first_try,
+                Err(AccountError::RecordMismatch { remaining: 2 })
+            ),
+            "{first_try:?}"
+        );
+        w.store
+            .verify_by_record(&later.id, right)
+            .await
+            .expect("verified with its own attempts");
         db_close(w).await;
     }
 }
@@ -981,12 +1101,13 @@ async fn parallel_code_requests_cannot_exceed_the_interval() {
             .await
             .expect("registers");
         let tasks: Vec<_> = (0..8)
-            .map(|_| {
+            .map(|n| {
                 let store = w.store.clone();
                 let id = account.id.clone();
+                let from = who(&format!("t{n}"));
                 tokio::spawn(async move {
                     store
-                        .send_code(&id, CodePurpose::FindUsername, Channel::Sms)
+                        .send_code(&id, CodePurpose::FindUsername, Channel::Sms, &from)
                         .await
                 })
             })
@@ -1016,20 +1137,20 @@ async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
         let state = |id: &str| IdNumber::parse(id).expect("valid");
         assert_eq!(
             store
-                .registration_state(&state("120104199102052530"))
+                .registration_state(&state("120104199102052530"), &who("t"))
                 .await
                 .expect("state"),
             RegistrationState::Registered
         );
         assert_eq!(
             store
-                .registration_state(&state("11010519491231002X"))
+                .registration_state(&state("11010519491231002X"), &who("t"))
                 .await
                 .expect("state"),
             RegistrationState::PendingReview
         );
         let zhaolei = store
-            .sign_in("zhaolei", DEMO_PASSWORD, "test")
+            .sign_in("zhaolei", DEMO_PASSWORD, &who("t"))
             .await
             .expect("signs in");
         assert!(
@@ -1040,7 +1161,7 @@ async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
                 .is_some()
         );
         let wangfang = store
-            .sign_in("wangfang", DEMO_PASSWORD, "test")
+            .sign_in("wangfang", DEMO_PASSWORD, &who("t"))
             .await
             .expect("signs in");
         assert!(
@@ -1051,7 +1172,7 @@ async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
                 .mobile_bound
         );
         let pending = store
-            .sign_in("lisi2024", DEMO_PASSWORD, "test")
+            .sign_in("lisi2024", DEMO_PASSWORD, &who("t"))
             .await
             .expect("signs in");
         let activation = store
@@ -1104,7 +1225,12 @@ async fn codes_go_to_the_activated_email_too() {
         let account = w.store.register(with_email).await.expect("registers");
         let not_activated = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Email)
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Email,
+                &who("t"),
+            )
             .await;
         assert!(
             matches!(not_activated, Err(AccountError::NoBoundEmail)),
@@ -1117,7 +1243,12 @@ async fn codes_go_to_the_activated_email_too() {
             .expect("activate e-mail");
         let ticket = w
             .store
-            .send_code(&account.id, CodePurpose::ResetPassword, Channel::Email)
+            .send_code(
+                &account.id,
+                CodePurpose::ResetPassword,
+                Channel::Email,
+                &who("t"),
+            )
             .await
             .expect("mailed");
         assert_eq!(ticket.masked_destination, "m***@example.com");
@@ -1128,7 +1259,11 @@ async fn codes_go_to_the_activated_email_too() {
         );
         let code = last_code(&w.db).await;
         w.store
-            .reset_password(&ticket.id, &code, "Mail-pass-77")
+            .verify_reset_code(&code, &who("t"))
+            .await
+            .expect("code verified");
+        w.store
+            .reset_password("Mail-pass-77", &who("t"))
             .await
             .expect("reset by mailed code");
         db_close(w).await;
@@ -1185,6 +1320,251 @@ async fn another_route_settles_a_waiting_photo_review_and_parallel_submissions_s
             ReviewStatus::Approved
         );
         assert!(w.store.pending_reviews(10).await.expect("queue").is_empty());
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_locks_themselves_out_before_the_owner() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let id = id_number(80);
+        let owner = w
+            .store
+            .register(form("owner80", "王五", &id, 800, false))
+            .await
+            .expect("registers");
+        let stranger = who("stranger").from_origin(Some("203.0.113.9".into()));
+
+        // Wrong passwords: the stranger's conversation is locked at the sixth, the account is not.
+        for _ in 0..5 {
+            let wrong = w.store.sign_in("owner80", "guess-1234", &stranger).await;
+            assert!(
+                matches!(wrong, Err(AccountError::WrongCredentials)),
+                "{wrong:?}"
+            );
+        }
+        let sixth = w.store.sign_in("owner80", "guess-1234", &stranger).await;
+        assert!(
+            matches!(sixth, Err(AccountError::TooFrequent { .. })),
+            "{sixth:?}"
+        );
+        let locked = w.store.sign_in("owner80", PASSWORD, &stranger).await;
+        assert!(
+            matches!(locked, Err(AccountError::TooFrequent { .. })),
+            "even the right password waits in the locked conversation: {locked:?}"
+        );
+        // From the same address, new conversations reach the address's limit, not the account's.
+        for n in 0..4 {
+            let next = who(&format!("stranger-{n}")).from_origin(Some("203.0.113.9".into()));
+            for _ in 0..5 {
+                let _ = w.store.sign_in("owner80", "guess-1234", &next).await;
+            }
+        }
+        let from_address = who("stranger-new").from_origin(Some("203.0.113.9".into()));
+        assert!(matches!(
+            w.store.sign_in("owner80", PASSWORD, &from_address).await,
+            Err(AccountError::TooFrequent { .. })
+        ));
+        let owner_side = who("owner").from_origin(Some("198.51.100.7".into()));
+        w.store
+            .sign_in("owner80", PASSWORD, &owner_side)
+            .await
+            .expect("the owner still signs in");
+        assert_eq!(
+            w.store
+                .session_of(&owner_side)
+                .await
+                .expect("session")
+                .map(|s| s.account_id),
+            Some(owner.id.clone())
+        );
+        assert_eq!(w.store.session_of(&stranger).await.expect("none"), None);
+
+        // Wrong names: five look-ups lock the stranger's conversation; the owner still finds.
+        for _ in 0..5 {
+            let wrong = w.store.find_accounts("李四", &id, &stranger).await;
+            assert!(
+                matches!(wrong, Err(AccountError::NoMatchingAccount)),
+                "{wrong:?}"
+            );
+        }
+        assert!(matches!(
+            w.store.find_accounts("王五", &id, &stranger).await,
+            Err(AccountError::TooFrequent { .. })
+        ));
+        let found = w
+            .store
+            .find_accounts("王五", &id, &owner_side)
+            .await
+            .expect("the owner still finds the account");
+        assert_eq!(found[0].id, owner.id);
+
+        // Codes: a conversation may ask for three; the account is not locked by them.
+        for n in 0..3 {
+            w.clock.advance(61_000);
+            w.store
+                .send_code(
+                    &owner.id,
+                    CodePurpose::FindUsername,
+                    Channel::Sms,
+                    &stranger,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("code {n}: {e}"));
+        }
+        w.clock.advance(61_000);
+        let fourth = w
+            .store
+            .send_code(
+                &owner.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &stranger,
+            )
+            .await;
+        assert!(
+            matches!(fourth, Err(AccountError::LookupsTooFrequent { .. })),
+            "{fourth:?}"
+        );
+        assert_eq!(
+            w.store.operation_locked_for(&owner.id).await.expect("lock"),
+            None
+        );
+        w.store
+            .send_code(
+                &owner.id,
+                CodePurpose::FindUsername,
+                Channel::Sms,
+                &owner_side,
+            )
+            .await
+            .expect("the owner still gets a code");
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn registration_state_look_ups_are_limited_per_conversation_and_address() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let id = id_number(81);
+        let prober = who("prober").from_origin(Some("203.0.113.10".into()));
+        for _ in 0..10 {
+            w.store
+                .registration_state(&id, &prober)
+                .await
+                .expect("answered");
+        }
+        let refused = w.store.registration_state(&id, &prober).await;
+        assert!(
+            matches!(refused, Err(AccountError::LookupsTooFrequent { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(
+            refused.map_err(|e| e.message_id()).err(),
+            Some("account-lookups-too-frequent")
+        );
+        // New conversations from the same address reach the address's limit.
+        let mut answered = 10;
+        for n in 0..10 {
+            let next = who(&format!("prober-{n}")).from_origin(Some("203.0.113.10".into()));
+            for _ in 0..10 {
+                if w.store.registration_state(&id, &next).await.is_ok() {
+                    answered += 1;
+                }
+            }
+        }
+        assert_eq!(answered, 60, "60 look-ups in 10 minutes from one address");
+        w.store
+            .registration_state(&id, &who("someone else"))
+            .await
+            .expect("others are not affected");
+        w.clock.advance(10 * MINUTE_MS + 1);
+        w.store
+            .registration_state(&id, &prober)
+            .await
+            .expect("the window passed");
+        db_close(w).await;
+    }
+}
+
+#[tokio::test]
+async fn registering_with_a_mobile_needs_a_code_sent_to_it_in_the_same_conversation() {
+    for test_db in TestDb::both().await {
+        let w = world(&test_db).await;
+        let id = id_number(82);
+        w.store
+            .register(form("first82", "赵六", &id, 820, false))
+            .await
+            .expect("first account");
+        let student = who("student");
+        let unproven = w
+            .store
+            .register_with_verified_mobile(form("again82", "赵六", &id, 821, true), &student)
+            .await;
+        assert!(
+            matches!(unproven, Err(AccountError::MobileNotVerified)),
+            "{unproven:?}"
+        );
+        assert_eq!(
+            w.store
+                .registration_state(&id, &student)
+                .await
+                .expect("state"),
+            RegistrationState::Registered,
+            "nothing changed without proof"
+        );
+        let sent = w
+            .store
+            .send_registration_code(&mobile(821), &student)
+            .await
+            .expect("sent");
+        assert_eq!(sent.masked_destination, "138****0821");
+        let code = last_code(&w.db).await;
+        // The code proves this mobile in this conversation only.
+        let elsewhere = w
+            .store
+            .verify_registration_code(&mobile(821), &code, &who("another tab"))
+            .await;
+        assert!(
+            matches!(elsewhere, Err(AccountError::CodeUnknown)),
+            "{elsewhere:?}"
+        );
+        let other_mobile = w
+            .store
+            .verify_registration_code(&mobile(822), &code, &student)
+            .await;
+        assert!(
+            matches!(other_mobile, Err(AccountError::CodeUnknown)),
+            "{other_mobile:?}"
+        );
+        w.store
+            .verify_registration_code(&mobile(821), &code, &student)
+            .await
+            .expect("verified");
+        let with_other_mobile = w
+            .store
+            .register_with_verified_mobile(form("again82", "赵六", &id, 822, true), &student)
+            .await;
+        assert!(
+            matches!(with_other_mobile, Err(AccountError::MobileNotVerified)),
+            "only the proven mobile is bound: {with_other_mobile:?}"
+        );
+        let account = w
+            .store
+            .register_with_verified_mobile(form("again82", "赵六", &id, 821, true), &student)
+            .await
+            .expect("registered");
+        assert_eq!(account.state, AccountState::PendingVerification);
+        let reused = w
+            .store
+            .register_with_verified_mobile(form("third82", "赵六", &id, 821, true), &student)
+            .await;
+        assert!(
+            matches!(reused, Err(AccountError::MobileNotVerified)),
+            "a code registers one account: {reused:?}"
+        );
         db_close(w).await;
     }
 }

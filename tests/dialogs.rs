@@ -5,10 +5,16 @@
 mod common;
 
 use common::{TestDb, config, png};
+use helpbot::accounts::Requester;
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
 use helpbot::accounts::notify::latest;
 use helpbot::core::{Assistant, BotMessage, Input};
 use helpbot::locale::Locale;
+
+/// Who asks: a conversation of the test channel.
+fn who(conversation: &str) -> Requester {
+    Requester::new("test", conversation)
+}
 
 struct Chat {
     assistant: Assistant,
@@ -128,7 +134,7 @@ async fn already_registered_never_registered_record_route_deactivates_the_old_ac
         assert!(text.contains("核验通过") && text.contains("l**i"), "{text}");
         let store = assistant.accounts();
         assert!(matches!(
-            store.sign_in("lisi", DEMO_PASSWORD, "test").await,
+            store.sign_in("lisi", DEMO_PASSWORD, &who("t")).await,
             Err(helpbot::accounts::AccountError::AccountDeactivated)
         ));
         // The password typed in the dialog is nowhere in the stored conversation.
@@ -269,7 +275,7 @@ async fn find_username_then_reset_password_with_codes() {
         assert!(all_text(&done).contains(done_text), "{}", all_text(&done));
         assistant
             .accounts()
-            .sign_in("zhangsan", "New-pass-2026", "test")
+            .sign_in("zhangsan", "New-pass-2026", &who("t"))
             .await
             .expect("new password works");
     }
@@ -383,7 +389,7 @@ async fn the_classmate_two_party_flow() {
     );
     let session = assistant
         .accounts()
-        .sign_in("lisi2024", DEMO_PASSWORD, "test")
+        .sign_in("lisi2024", DEMO_PASSWORD, &who("t"))
         .await
         .expect("signs in");
     assert_eq!(
@@ -432,17 +438,27 @@ async fn photos_are_uploaded_in_the_chat_and_the_review_status_is_shown() {
         "{}",
         all_text(&not_a_photo)
     );
+    // Each photo is checked as it arrives: a bad one is refused at once and asked for again.
     let text_file = chat
         .photo(b"this is a text file renamed to .jpg".to_vec())
         .await;
-    assert!(all_text(&text_file).contains("背面"));
-    let rejected = chat.photo(png(300, 300, false)).await;
     assert!(
-        all_text(&rejected).contains("不是图片"),
+        all_text(&text_file).contains("不是图片"),
         "{}",
-        all_text(&rejected)
+        all_text(&text_file)
     );
-    chat.photo(png(300, 300, false)).await;
+    assert!(
+        all_text(&text_file).contains("正面"),
+        "{}",
+        all_text(&text_file)
+    );
+    assert!(
+        !all_text(&text_file).contains("背面"),
+        "{}",
+        all_text(&text_file)
+    );
+    let front = chat.photo(png(300, 300, false)).await;
+    assert!(all_text(&front).contains("背面"), "{}", all_text(&front));
     let submitted = chat.photo(png(320, 240, false)).await;
     assert!(
         all_text(&submitted).contains("待审核"),
@@ -482,8 +498,36 @@ async fn photos_are_uploaded_in_the_chat_and_the_review_status_is_shown() {
             "{news:?}"
         );
     }
+    // Still signed in in this conversation: after a rejection the photos are asked for again.
     let again = chat.press("dialog:verify-by-photo").await;
-    assert!(all_text(&again).contains("用户名"), "{}", all_text(&again));
+    assert!(all_text(&again).contains("300 KB"), "{}", all_text(&again));
+    assert!(again.last().is_some_and(|m| m.expects_photo));
+}
+
+#[tokio::test]
+async fn a_waiting_review_is_said_before_anything_is_uploaded() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let first = Chat::open(&assistant, Locale::ZhCn).await;
+    first.press("dialog:verify-by-photo").await;
+    first.say("lisi2024").await;
+    first.say(DEMO_PASSWORD).await;
+    first.photo(png(300, 300, false)).await;
+    first.photo(png(320, 240, false)).await;
+
+    let second = Chat::open(&assistant, Locale::ZhCn).await;
+    second.press("dialog:verify-by-photo").await;
+    second.say("lisi2024").await;
+    let told = second.say(DEMO_PASSWORD).await;
+    assert!(
+        all_text(&told).contains("正在等待客服审核"),
+        "{}",
+        all_text(&told)
+    );
+    assert!(
+        !told.iter().any(|m| m.expects_photo),
+        "no upload is asked for"
+    );
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ code-daily-cap = Today's codes for this number are used up. Please try again tom
 code-wrong = Wrong code; { $remaining } tries left.
 code-expired = The code has expired. Please ask for a new one.
 code-dead = This code no longer works. Please ask for a new one.
-code-unknown = This code is not valid. Please ask for a new one.
+code-unknown = There is no valid code in this conversation (a code requested on another page cannot be used here). Please ask for a new one.
 account-wrong-credentials = Wrong username or password.
 account-deactivated = This account has been deactivated and cannot be used.
 account-session-expired = Your sign-in has expired. Please sign in again.
@@ -41,3 +41,8 @@ assist-daily-limit = At most 5 assist requests a day. Please try again in { $hou
 assist-request-not-found = This assist request does not exist or was already answered.
 record-mismatch = The student record does not match; { $remaining } attempts left. Please check the school name, student or certificate number, year and level.
 record-attempts-exhausted = The 3 record checks for this ID number are used up. Please choose another verification route.
+account-lookups-too-frequent = Too many look-ups. Please try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}.
+account-mobile-not-verified = This mobile number has not been verified with an SMS code yet. Please verify it first.

@@ -82,3 +82,5 @@ notice-review-approved = Good news: your ID photos were approved and your accoun
 notice-review-rejected = Your photos were not approved. Reason: { $reason }. Please take them again with that in mind and upload them, or verify your identity another way.
 notice-assist-confirmed = Good news: your classmate confirmed your identity and your account is now active; you can sign in and use it. Other accounts with the same ID number have been deactivated.
 notice-assist-declined = The classmate you asked did not confirm your identity. You can ask another classmate, or verify your identity another way.
+dialog-lost-place = Sorry, this step is missing something from earlier (perhaps you continued on another page, or your sign-in expired), so let's start this part again from the beginning.
+dialog-failed = Sorry, something went wrong with this step and it has ended. You can start again or just ask your question.

@@ -19,7 +19,7 @@ use super::records::{RecordKind, find_records};
 use super::{
     AccountError, AccountResult, AccountState, AccountStore, AccountSummary, Activation,
     AssistRequest, CodePurpose, CodeTicket, Decision, LogEntry, NewAccount, PhotoSide, RecordClaim,
-    RegistrationState, Review, ReviewPhoto, ReviewStatus, Session, StaffDecision,
+    RegistrationState, Requester, Review, ReviewPhoto, ReviewStatus, Session, StaffDecision,
 };
 use crate::knowledge::analyzer::basic_normalize;
 use crate::store::{Database, StoreError};
@@ -69,20 +69,51 @@ pub const CODE_LIMITS: [Limit; 2] = [
 ];
 /// 操作过于频繁: more sensitive operations than this in 10 minutes lock them for 2 hours.
 pub const SENSITIVE_LIMIT: Limit = Limit::locking(5, 10 * MINUTE_MS, 2 * HOUR_MS);
-/// Wrong passwords before signing in is locked.
-pub const SIGN_IN_FAILURE_LIMIT: Limit = Limit::locking(10, 10 * MINUTE_MS, 2 * HOUR_MS);
+
+// Limits on who asks. Each is below the limit on the account (or ID number) it protects, so a
+// stranger working from one conversation or one address is locked out before the owner is.
+
+/// Codes a conversation may have sent in 10 minutes.
+pub const CODE_SENDS_PER_CONVERSATION: Limit = Limit::per_window(3, 10 * MINUTE_MS);
+/// Codes one address may have sent in 10 minutes (below [`SENSITIVE_LIMIT`]).
+pub const CODE_SENDS_PER_ORIGIN: Limit = Limit::per_window(4, 10 * MINUTE_MS);
+/// Name + ID number look-ups (找回用户名): five from a conversation lock it for 2 hours.
+pub const FIND_PER_CONVERSATION: Limit = Limit::locking(5, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// Name + ID number look-ups from one address (a school's network shares one).
+pub const FIND_PER_ORIGIN: Limit = Limit::locking(20, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// Wrong names for one ID number from anywhere: the per-ID ceiling a stranger cannot reach
+/// cheaply, which locks finding that ID number's accounts for 2 hours.
+pub const FIND_FAILURES_PER_ID: Limit = Limit::locking(30, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// Registration-state look-ups (what the form shows for an ID number).
+pub const STATE_LOOKUPS_PER_CONVERSATION: Limit = Limit::per_window(10, 10 * MINUTE_MS);
+pub const STATE_LOOKUPS_PER_ORIGIN: Limit = Limit::per_window(60, 10 * MINUTE_MS);
+/// Wrong passwords from one conversation before it may not sign in for 2 hours.
+pub const SIGN_IN_FAILURES_PER_CONVERSATION: Limit = Limit::locking(5, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// Wrong passwords from one address before it may not sign in for 2 hours.
+pub const SIGN_IN_FAILURES_PER_ORIGIN: Limit = Limit::locking(20, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// Wrong passwords for one account from anywhere before signing in to it is locked: only a
+/// stranger with many addresses reaches it.
+pub const SIGN_IN_FAILURE_LIMIT: Limit = Limit::locking(30, 10 * MINUTE_MS, 2 * HOUR_MS);
+/// How long a conversation stays signed in.
+pub const SIGN_IN_VALIDITY_MS: i64 = 2 * HOUR_MS;
+/// How long a verified reset or registration code may still be used for its one change.
+pub const VERIFIED_CODE_USE_MS: i64 = 30 * MINUTE_MS;
 /// Photo uploads: 3 a day, 5 in total.
 pub const PHOTO_LIMITS: [Limit; 2] = [Limit::per_window(3, DAY_MS), Limit::in_total(5)];
 /// Classmate-assist requests: 5 a day.
 pub const ASSIST_LIMIT: Limit = Limit::per_window(5, DAY_MS);
-/// Student record checks: 3 per ID number.
+/// Student record checks: 3 per account that tries.
 pub const RECORD_ATTEMPTS: i64 = 3;
+/// Student record checks per ID number, by all its accounts together.
+pub const RECORD_ATTEMPTS_PER_ID: u32 = 10;
 
 /// The operation that 操作过于频繁 locks.
 pub const OP_SENSITIVE: &str = "sensitive";
 const OP_SIGN_IN: &str = "sign-in-failure";
 const OP_CODE: &str = "code";
 const OP_FIND: &str = "find-accounts";
+const OP_FIND_FAILURE: &str = "find-accounts-failure";
+const OP_STATE_LOOKUP: &str = "registration-state";
 const OP_PHOTO: &str = "photo-upload";
 const OP_ASSIST: &str = "classmate-assist";
 const OP_RECORD: &str = "record-check";
@@ -184,6 +215,10 @@ fn valid_username(username: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+fn new_code() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000))
+}
+
 fn code_hash(ticket_id: &str, code: &str) -> String {
     let digest = Sha256::digest(format!("{ticket_id}:{code}").as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -208,6 +243,63 @@ enum Decided<'a> {
     Assist { id: &'a str, classmate: &'a str },
     /// A route decided on the spot (student record).
     OnTheSpot { route: &'a str },
+}
+
+/// The two tables of codes: codes to an account's bound mobile or e-mail, and codes to a mobile
+/// typed on the registration form. Both are checked the same way.
+#[derive(Debug, Clone, Copy)]
+enum CodeTable {
+    Account,
+    Registration,
+}
+
+impl CodeTable {
+    fn select(self) -> &'static str {
+        match self {
+            CodeTable::Account => "SELECT code_hash, expires_at, used_at FROM codes WHERE id = $1",
+            CodeTable::Registration => {
+                "SELECT code_hash, expires_at, used_at FROM registration_codes WHERE id = $1"
+            }
+        }
+    }
+
+    fn count_try(self) -> &'static str {
+        match self {
+            CodeTable::Account => {
+                "UPDATE codes SET attempts = attempts + 1 \
+                 WHERE id = $1 AND attempts < $2 AND used_at IS NULL"
+            }
+            CodeTable::Registration => {
+                "UPDATE registration_codes SET attempts = attempts + 1 \
+                 WHERE id = $1 AND attempts < $2 AND used_at IS NULL"
+            }
+        }
+    }
+
+    fn mark_used(self) -> &'static str {
+        match self {
+            CodeTable::Account => "UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL",
+            CodeTable::Registration => {
+                "UPDATE registration_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL"
+            }
+        }
+    }
+
+    fn attempts(self) -> &'static str {
+        match self {
+            CodeTable::Account => "SELECT attempts FROM codes WHERE id = $1",
+            CodeTable::Registration => "SELECT attempts FROM registration_codes WHERE id = $1",
+        }
+    }
+}
+
+/// The rate-limit subjects of who asks: the conversation, and the address when known.
+fn requester_subjects(who: &Requester) -> Vec<String> {
+    let mut subjects = vec![format!("conversation:{}", who.conversation)];
+    if let Some(origin) = &who.origin {
+        subjects.push(format!("origin:{origin}"));
+    }
+    subjects
 }
 
 impl EmbeddedAccountStore {
@@ -280,6 +372,94 @@ impl EmbeddedAccountStore {
         Ok(())
     }
 
+    /// Counts an operation for who asks, conversation first, then address. A locking limit
+    /// refuses as 操作过于频繁; a plain one as too many look-ups.
+    async fn count_requester(
+        &self,
+        who: &Requester,
+        operation: &str,
+        per_conversation: Limit,
+        per_origin: Limit,
+    ) -> AccountResult<()> {
+        let now = self.now();
+        for (subject, limit) in requester_subjects(who)
+            .into_iter()
+            .zip([per_conversation, per_origin])
+        {
+            if let Verdict::Refused { retry_after_ms, .. } =
+                limits::try_count(&self.db, &subject, operation, limit, now).await?
+            {
+                let retry_after_ms =
+                    retry_after_ms.unwrap_or(limit.lock_ms.unwrap_or(limit.window_ms));
+                return Err(if limit.lock_ms.is_some() {
+                    AccountError::TooFrequent { retry_after_ms }
+                } else {
+                    AccountError::LookupsTooFrequent { retry_after_ms }
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The limits on sending a code to a destination: per conversation and address first, then
+    /// the destination's resend interval and daily cap.
+    async fn limit_code_to(
+        &self,
+        destination: &str,
+        who: &Requester,
+        now: i64,
+    ) -> AccountResult<()> {
+        self.count_requester(
+            who,
+            OP_CODE,
+            CODE_SENDS_PER_CONVERSATION,
+            CODE_SENDS_PER_ORIGIN,
+        )
+        .await?;
+        match limits::try_count_all(&self.db, destination, OP_CODE, &CODE_LIMITS, now).await? {
+            Verdict::Allowed => Ok(()),
+            Verdict::Refused {
+                limit: 0,
+                retry_after_ms,
+                ..
+            } => Err(AccountError::ResendTooSoon {
+                retry_after_ms: retry_after_ms.unwrap_or(MINUTE_MS),
+            }),
+            Verdict::Refused { .. } => Err(AccountError::CodeDailyCap),
+        }
+    }
+
+    /// Sends a code as the account service would word it.
+    async fn deliver_code(&self, via: Channel, destination: &str, code: &str) -> AccountResult<()> {
+        self.notifier
+            .send(&Notification {
+                channel: via,
+                destination: destination.to_string(),
+                subject: (via == Channel::Email).then(|| EMAIL_SUBJECT.to_string()),
+                body: match via {
+                    Channel::Sms => SMS_TEMPLATE,
+                    Channel::Email => EMAIL_TEMPLATE,
+                }
+                .replace("{code}", code),
+            })
+            .await
+            .map_err(|e| StoreError::Malformed(format!("notifier: {e}")))?;
+        Ok(())
+    }
+
+    /// Refuses as 操作过于频繁 while who asks is locked out of an operation.
+    async fn requester_unlocked(&self, who: &Requester, operation: &str) -> AccountResult<()> {
+        let now = self.now();
+        for subject in requester_subjects(who) {
+            if let Some(until) = limits::locked_until(&self.db, &subject, operation, now).await? {
+                return Err(AccountError::TooFrequent {
+                    retry_after_ms: until - now,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Counts a sensitive operation on an account; refused as 操作过于频繁 when over the limit.
     async fn count_sensitive(
         &self,
@@ -295,25 +475,51 @@ impl EmbeddedAccountStore {
         }
     }
 
-    /// Checks a code of a ticket; the account it was sent for on success.
-    async fn verify_code(
-        &self,
-        ticket_id: &str,
-        code: &str,
-        purpose: CodePurpose,
-    ) -> AccountResult<String> {
-        let row: Option<(String, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT account_id, purpose, code_hash, attempts, expires_at, used_at FROM codes WHERE id = $1",
+    /// The newest code of a purpose sent for `who` (`CodeUnknown` when none was).
+    async fn latest_code(&self, who: &Requester, purpose: CodePurpose) -> AccountResult<String> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM codes WHERE holder = $1 AND purpose = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
         )
-        .bind(ticket_id)
+        .bind(&who.conversation)
+        .bind(purpose.as_str())
         .fetch_optional(self.db.pool())
         .await?;
-        let Some((account_id, stored_purpose, stored_hash, _, expires_at, used_at)) = row else {
+        id.ok_or(AccountError::CodeUnknown)
+    }
+
+    /// Checks the code `who` typed against the newest code of a purpose sent for them; the
+    /// account it was sent for on success.
+    async fn verify_code_of(
+        &self,
+        who: &Requester,
+        purpose: CodePurpose,
+        code: &str,
+    ) -> AccountResult<String> {
+        let ticket = self.latest_code(who, purpose).await?;
+        self.verify_code(CodeTable::Account, &ticket, code).await?;
+        let account_id: Option<String> =
+            sqlx::query_scalar("SELECT account_id FROM codes WHERE id = $1")
+                .bind(&ticket)
+                .fetch_optional(self.db.pool())
+                .await?;
+        account_id.ok_or(AccountError::CodeUnknown)
+    }
+
+    /// Checks a code of a ticket in one of the code tables (tries counted, used once).
+    async fn verify_code(
+        &self,
+        table: CodeTable,
+        ticket_id: &str,
+        code: &str,
+    ) -> AccountResult<()> {
+        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(table.select())
+            .bind(ticket_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        let Some((stored_hash, expires_at, used_at)) = row else {
             return Err(AccountError::CodeUnknown);
         };
-        if stored_purpose != purpose.as_str() {
-            return Err(AccountError::CodeUnknown);
-        }
         if used_at.is_some() {
             return Err(AccountError::CodeDead);
         }
@@ -321,31 +527,28 @@ impl EmbeddedAccountStore {
             return Err(AccountError::CodeExpired);
         }
         // Counting the try first and atomically: parallel guesses cannot exceed the tries.
-        let counted = sqlx::query(
-            "UPDATE codes SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 AND used_at IS NULL",
-        )
-        .bind(ticket_id)
-        .bind(CODE_TRIES)
-        .execute(self.db.pool())
-        .await?;
+        let counted = sqlx::query(table.count_try())
+            .bind(ticket_id)
+            .bind(CODE_TRIES)
+            .execute(self.db.pool())
+            .await?;
         if counted.rows_affected() == 0 {
             return Err(AccountError::CodeDead);
         }
         let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let typed = basic_normalize(&typed);
         if code_hash(ticket_id, &typed) == stored_hash {
-            let used =
-                sqlx::query("UPDATE codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                    .bind(self.now())
-                    .bind(ticket_id)
-                    .execute(self.db.pool())
-                    .await?;
+            let used = sqlx::query(table.mark_used())
+                .bind(self.now())
+                .bind(ticket_id)
+                .execute(self.db.pool())
+                .await?;
             if used.rows_affected() == 1 {
-                return Ok(account_id);
+                return Ok(());
             }
             return Err(AccountError::CodeDead);
         }
-        let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM codes WHERE id = $1")
+        let attempts: i64 = sqlx::query_scalar(table.attempts())
             .bind(ticket_id)
             .fetch_one(self.db.pool())
             .await?;
@@ -505,47 +708,8 @@ impl EmbeddedAccountStore {
         Ok(account)
     }
 
-    fn review_from(row: (String, String, String, Option<String>, i64, Option<i64>)) -> Review {
-        let (id, account_id, status, reason, created_at, decided_at) = row;
-        let status = match status.as_str() {
-            "approved" => ReviewStatus::Approved,
-            "rejected" => ReviewStatus::Rejected {
-                reason: reason.unwrap_or_default(),
-            },
-            _ => ReviewStatus::Pending,
-        };
-        Review {
-            id,
-            account_id,
-            status,
-            created_at,
-            decided_at,
-        }
-    }
-}
-
-async fn mark_decided(
-    tx: &mut Transaction<'static, Any>,
-    sql: &'static str,
-    now: i64,
-    by: &str,
-    id: &str,
-) -> AccountResult<()> {
-    let marked = sqlx::query(sql)
-        .bind(now)
-        .bind(by)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    if marked.rows_affected() != 1 {
-        return Err(AccountError::ReviewAlreadyDecided);
-    }
-    Ok(())
-}
-
-#[async_trait]
-impl AccountStore for EmbeddedAccountStore {
-    async fn registration_state(&self, id_number: &IdNumber) -> AccountResult<RegistrationState> {
+    /// What the registration form shows for an ID number (no limit: for the store's own use).
+    async fn id_number_state(&self, id_number: &IdNumber) -> AccountResult<RegistrationState> {
         let state: Option<String> =
             sqlx::query_scalar("SELECT state FROM id_number_states WHERE id_number = $1")
                 .bind(id_number.as_str())
@@ -567,7 +731,7 @@ impl AccountStore for EmbeddedAccountStore {
         })
     }
 
-    async fn register(&self, form: NewAccount) -> AccountResult<AccountSummary> {
+    async fn register_account(&self, form: NewAccount) -> AccountResult<AccountSummary> {
         let username = form.username.trim().to_string();
         if !valid_username(&username) {
             return Err(AccountError::InvalidUsername);
@@ -577,7 +741,7 @@ impl AccountStore for EmbeddedAccountStore {
             return Err(AccountError::InvalidName);
         }
         password::check_strength(&form.password, &username).map_err(AccountError::WeakPassword)?;
-        let state = match self.registration_state(&form.id_number).await? {
+        let state = match self.id_number_state(&form.id_number).await? {
             RegistrationState::PendingReview => return Err(AccountError::IdPendingReview),
             RegistrationState::Registered if !form.reregister => {
                 return Err(AccountError::IdAlreadyRegistered);
@@ -637,27 +801,157 @@ impl AccountStore for EmbeddedAccountStore {
         self.account(&id).await
     }
 
+    fn review_from(row: (String, String, String, Option<String>, i64, Option<i64>)) -> Review {
+        let (id, account_id, status, reason, created_at, decided_at) = row;
+        let status = match status.as_str() {
+            "approved" => ReviewStatus::Approved,
+            "rejected" => ReviewStatus::Rejected {
+                reason: reason.unwrap_or_default(),
+            },
+            _ => ReviewStatus::Pending,
+        };
+        Review {
+            id,
+            account_id,
+            status,
+            created_at,
+            decided_at,
+        }
+    }
+}
+
+async fn mark_decided(
+    tx: &mut Transaction<'static, Any>,
+    sql: &'static str,
+    now: i64,
+    by: &str,
+    id: &str,
+) -> AccountResult<()> {
+    let marked = sqlx::query(sql)
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    if marked.rows_affected() != 1 {
+        return Err(AccountError::ReviewAlreadyDecided);
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl AccountStore for EmbeddedAccountStore {
+    async fn registration_state(
+        &self,
+        id_number: &IdNumber,
+        who: &Requester,
+    ) -> AccountResult<RegistrationState> {
+        self.count_requester(
+            who,
+            OP_STATE_LOOKUP,
+            STATE_LOOKUPS_PER_CONVERSATION,
+            STATE_LOOKUPS_PER_ORIGIN,
+        )
+        .await?;
+        self.id_number_state(id_number).await
+    }
+
+    async fn send_registration_code(
+        &self,
+        mobile: &Mobile,
+        who: &Requester,
+    ) -> AccountResult<CodeTicket> {
+        let now = self.now();
+        self.limit_code_to(mobile.as_str(), who, now).await?;
+        let code = new_code();
+        let ticket = uuid::Uuid::new_v4().to_string();
+        let expires_at = now + CODE_VALIDITY_MS;
+        sqlx::query(
+            "INSERT INTO registration_codes (id, holder, mobile, code_hash, attempts, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5, $6)",
+        )
+        .bind(&ticket)
+        .bind(&who.conversation)
+        .bind(mobile.as_str())
+        .bind(code_hash(&ticket, &code))
+        .bind(expires_at)
+        .bind(now)
+        .execute(self.db.pool())
+        .await?;
+        self.deliver_code(Channel::Sms, mobile.as_str(), &code)
+            .await?;
+        Ok(CodeTicket {
+            masked_destination: mobile.masked(),
+            expires_at,
+        })
+    }
+
+    async fn verify_registration_code(
+        &self,
+        mobile: &Mobile,
+        code: &str,
+        who: &Requester,
+    ) -> AccountResult<()> {
+        let ticket: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM registration_codes WHERE holder = $1 AND mobile = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(&who.conversation)
+        .bind(mobile.as_str())
+        .fetch_optional(self.db.pool())
+        .await?;
+        let ticket = ticket.ok_or(AccountError::CodeUnknown)?;
+        self.verify_code(CodeTable::Registration, &ticket, code)
+            .await
+    }
+
+    async fn register_with_verified_mobile(
+        &self,
+        form: NewAccount,
+        who: &Requester,
+    ) -> AccountResult<AccountSummary> {
+        let verified: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM registration_codes WHERE holder = $1 AND mobile = $2 \
+             AND used_at IS NOT NULL AND used_at > $3 AND spent_at IS NULL \
+             ORDER BY used_at DESC LIMIT 1",
+        )
+        .bind(&who.conversation)
+        .bind(form.mobile.as_str())
+        .bind(self.now() - VERIFIED_CODE_USE_MS)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let verified = verified.ok_or(AccountError::MobileNotVerified)?;
+        let account = self.register(form).await?;
+        sqlx::query("UPDATE registration_codes SET spent_at = $1 WHERE id = $2")
+            .bind(self.now())
+            .bind(&verified)
+            .execute(self.db.pool())
+            .await?;
+        Ok(account)
+    }
+
+    async fn register(&self, form: NewAccount) -> AccountResult<AccountSummary> {
+        self.register_account(form).await
+    }
+
     async fn sign_in(
         &self,
         username: &str,
         password: &str,
-        channel: &str,
+        who: &Requester,
     ) -> AccountResult<Session> {
+        self.requester_unlocked(who, OP_SIGN_IN).await?;
         let account = self
             .account_by("username", username.trim())
             .await?
             .ok_or(AccountError::WrongCredentials)?;
         let now = self.now();
-        if limits::locked_until(&self.db, &account.id, OP_SIGN_IN, now)
-            .await?
-            .is_some()
-        {
+        if let Some(until) = limits::locked_until(&self.db, &account.id, OP_SIGN_IN, now).await? {
             return Err(AccountError::TooFrequent {
-                retry_after_ms: limits::locked_until(&self.db, &account.id, OP_SIGN_IN, now)
-                    .await?
-                    .map_or(0, |until| until - now),
+                retry_after_ms: until - now,
             });
         }
+        let channel = who.channel.as_str();
         if account.state == AccountState::Deactivated {
             self.log_event(&account.id, "sign-in", channel, false)
                 .await?;
@@ -666,16 +960,55 @@ impl AccountStore for EmbeddedAccountStore {
         if !password::verify(password, &account.password_hash) {
             self.log_event(&account.id, "sign-in", channel, false)
                 .await?;
+            // Who asks is counted (and locked) first: from one conversation or one address, a
+            // stranger is stopped before the owner's account is locked.
+            self.count_requester(
+                who,
+                OP_SIGN_IN,
+                SIGN_IN_FAILURES_PER_CONVERSATION,
+                SIGN_IN_FAILURES_PER_ORIGIN,
+            )
+            .await?;
             self.count_sensitive(&account.id, OP_SIGN_IN, SIGN_IN_FAILURE_LIMIT)
                 .await?;
             return Err(AccountError::WrongCredentials);
         }
         self.log_event(&account.id, "sign-in", channel, true)
             .await?;
+        sqlx::query(
+            "INSERT INTO conversation_sign_ins (holder, account_id, epoch, signed_in_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (holder) DO UPDATE SET account_id = $2, epoch = $3, signed_in_at = $4, \
+             expires_at = $5",
+        )
+        .bind(&who.conversation)
+        .bind(&account.id)
+        .bind(account.session_epoch)
+        .bind(now)
+        .bind(now + SIGN_IN_VALIDITY_MS)
+        .execute(self.db.pool())
+        .await?;
         Ok(Session {
             account_id: account.id,
             epoch: account.session_epoch,
         })
+    }
+
+    async fn session_of(&self, who: &Requester) -> AccountResult<Option<Session>> {
+        let row: Option<(String, i64, i64)> = sqlx::query_as(
+            "SELECT account_id, epoch, expires_at FROM conversation_sign_ins WHERE holder = $1",
+        )
+        .bind(&who.conversation)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let Some((account_id, epoch, expires_at)) = row else {
+            return Ok(None);
+        };
+        if expires_at <= self.now() {
+            return Ok(None);
+        }
+        let session = Session { account_id, epoch };
+        Ok(self.session_valid(&session).await?.then_some(session))
     }
 
     async fn session_valid(&self, session: &Session) -> AccountResult<bool> {
@@ -711,8 +1044,17 @@ impl AccountStore for EmbeddedAccountStore {
         &self,
         real_name: &str,
         id_number: &IdNumber,
+        who: &Requester,
     ) -> AccountResult<Vec<AccountSummary>> {
-        self.count_sensitive(id_number.as_str(), OP_FIND, SENSITIVE_LIMIT)
+        let now = self.now();
+        if let Some(until) =
+            limits::locked_until(&self.db, id_number.as_str(), OP_FIND_FAILURE, now).await?
+        {
+            return Err(AccountError::TooFrequent {
+                retry_after_ms: until - now,
+            });
+        }
+        self.count_requester(who, OP_FIND, FIND_PER_CONVERSATION, FIND_PER_ORIGIN)
             .await?;
         let rows: Vec<AccountTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id_number = $1 AND real_name = $2 \
@@ -727,6 +1069,10 @@ impl AccountStore for EmbeddedAccountStore {
             .map(|row| AccountRow::from_tuple(row).map(|a| a.summary()))
             .collect::<Result<_, _>>()?;
         if accounts.is_empty() {
+            // A wrong name: also counted for the ID number, whose ceiling only many
+            // conversations and addresses together reach.
+            self.count_sensitive(id_number.as_str(), OP_FIND_FAILURE, FIND_FAILURES_PER_ID)
+                .await?;
             return Err(AccountError::NoMatchingAccount);
         }
         Ok(accounts)
@@ -737,6 +1083,7 @@ impl AccountStore for EmbeddedAccountStore {
         account_id: &str,
         purpose: CodePurpose,
         via: Channel,
+        who: &Requester,
     ) -> AccountResult<CodeTicket> {
         let account = self.account_row(account_id).await?;
         if account.state == AccountState::Deactivated {
@@ -758,27 +1105,15 @@ impl AccountStore for EmbeddedAccountStore {
                 retry_after_ms: until - now,
             });
         }
-        match limits::try_count_all(&self.db, &destination, OP_CODE, &CODE_LIMITS, now).await? {
-            Verdict::Allowed => {}
-            Verdict::Refused {
-                limit: 0,
-                retry_after_ms,
-                ..
-            } => {
-                return Err(AccountError::ResendTooSoon {
-                    retry_after_ms: retry_after_ms.unwrap_or(MINUTE_MS),
-                });
-            }
-            Verdict::Refused { .. } => return Err(AccountError::CodeDailyCap),
-        }
+        self.limit_code_to(&destination, who, now).await?;
         self.count_sensitive(&account.id, OP_SENSITIVE, SENSITIVE_LIMIT)
             .await?;
-        let code = format!("{:06}", rand::rng().random_range(0..1_000_000));
+        let code = new_code();
         let ticket = uuid::Uuid::new_v4().to_string();
         let expires_at = now + CODE_VALIDITY_MS;
         sqlx::query(
-            "INSERT INTO codes (id, account_id, channel, purpose, code_hash, attempts, expires_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
+            "INSERT INTO codes (id, account_id, channel, purpose, code_hash, attempts, expires_at, \
+             created_at, holder) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)",
         )
         .bind(&ticket)
         .bind(&account.id)
@@ -787,31 +1122,19 @@ impl AccountStore for EmbeddedAccountStore {
         .bind(code_hash(&ticket, &code))
         .bind(expires_at)
         .bind(now)
+        .bind(&who.conversation)
         .execute(self.db.pool())
         .await?;
-        self.notifier
-            .send(&Notification {
-                channel: via,
-                destination: destination.clone(),
-                subject: (via == Channel::Email).then(|| EMAIL_SUBJECT.to_string()),
-                body: match via {
-                    Channel::Sms => SMS_TEMPLATE,
-                    Channel::Email => EMAIL_TEMPLATE,
-                }
-                .replace("{code}", &code),
-            })
-            .await
-            .map_err(|e| StoreError::Malformed(format!("notifier: {e}")))?;
+        self.deliver_code(via, &destination, &code).await?;
         Ok(CodeTicket {
-            id: ticket,
             masked_destination: crate::pii::mask(&destination).into_owned(),
             expires_at,
         })
     }
 
-    async fn reveal_username(&self, ticket_id: &str, code: &str) -> AccountResult<String> {
+    async fn reveal_username(&self, code: &str, who: &Requester) -> AccountResult<String> {
         let account_id = self
-            .verify_code(ticket_id, code, CodePurpose::FindUsername)
+            .verify_code_of(who, CodePurpose::FindUsername, code)
             .await?;
         let account = self.account_row(&account_id).await?;
         self.log_event(&account.id, "find-username", "code", true)
@@ -819,25 +1142,37 @@ impl AccountStore for EmbeddedAccountStore {
         Ok(account.username)
     }
 
-    async fn reset_password(
-        &self,
-        ticket_id: &str,
-        code: &str,
-        new_password: &str,
-    ) -> AccountResult<()> {
-        let account_id: Option<String> =
-            sqlx::query_scalar("SELECT account_id FROM codes WHERE id = $1")
-                .bind(ticket_id)
-                .fetch_optional(self.db.pool())
-                .await?;
-        let account = self
-            .account_row(&account_id.ok_or(AccountError::CodeUnknown)?)
-            .await?;
-        // A weak password is refused before the code is spent.
+    async fn verify_reset_code(&self, code: &str, who: &Requester) -> AccountResult<()> {
+        self.verify_code_of(who, CodePurpose::ResetPassword, code)
+            .await
+            .map(|_| ())
+    }
+
+    async fn reset_password(&self, new_password: &str, who: &Requester) -> AccountResult<()> {
+        let verified: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, account_id FROM codes WHERE holder = $1 AND purpose = $2 \
+             AND used_at IS NOT NULL AND used_at > $3 AND spent_at IS NULL \
+             ORDER BY used_at DESC LIMIT 1",
+        )
+        .bind(&who.conversation)
+        .bind(CodePurpose::ResetPassword.as_str())
+        .bind(self.now() - VERIFIED_CODE_USE_MS)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let (ticket, account_id) = verified.ok_or(AccountError::CodeUnknown)?;
+        let account = self.account_row(&account_id).await?;
+        // A weak password is refused before the verified code is spent.
         password::check_strength(new_password, &account.username)
             .map_err(AccountError::WeakPassword)?;
-        self.verify_code(ticket_id, code, CodePurpose::ResetPassword)
-            .await?;
+        let spent =
+            sqlx::query("UPDATE codes SET spent_at = $1 WHERE id = $2 AND spent_at IS NULL")
+                .bind(self.now())
+                .bind(&ticket)
+                .execute(self.db.pool())
+                .await?;
+        if spent.rows_affected() != 1 {
+            return Err(AccountError::CodeDead);
+        }
         let hash = password::hash(new_password)
             .map_err(|e| StoreError::Malformed(format!("password hashing: {e}")))?;
         sqlx::query(
@@ -1188,17 +1523,18 @@ impl AccountStore for EmbeddedAccountStore {
     ) -> AccountResult<Activation> {
         let account = self.pending_account(account_id).await?;
         let now = self.now();
-        match limits::try_count(
-            &self.db,
-            &account.id_number,
-            OP_RECORD,
-            Limit::in_total(RECORD_ATTEMPTS as u32),
-            now,
-        )
-        .await?
-        {
-            Verdict::Allowed => {}
-            Verdict::Refused { .. } => return Err(AccountError::RecordAttemptsExhausted),
+        // Counted per account that tries, then against the ID number's ceiling: another
+        // account of the same ID number cannot use up this one's attempts.
+        let id_subject = format!("id:{}", account.id_number);
+        for (subject, limit) in [
+            (account.id.as_str(), Limit::in_total(RECORD_ATTEMPTS as u32)),
+            (id_subject.as_str(), Limit::in_total(RECORD_ATTEMPTS_PER_ID)),
+        ] {
+            if let Verdict::Refused { .. } =
+                limits::try_count(&self.db, subject, OP_RECORD, limit, now).await?
+            {
+                return Err(AccountError::RecordAttemptsExhausted);
+            }
         }
         let (kind, school, number, year, level) = match &claim {
             RecordClaim::Current {
@@ -1249,7 +1585,7 @@ impl AccountStore for EmbeddedAccountStore {
         .bind(now)
         .execute(self.db.pool())
         .await?;
-        let used = limits::count_since(&self.db, &account.id_number, OP_RECORD, i64::MIN).await?;
+        let used = limits::count_since(&self.db, &account.id, OP_RECORD, i64::MIN).await?;
         Err(AccountError::RecordMismatch {
             remaining: (RECORD_ATTEMPTS - used).max(0),
         })

@@ -104,12 +104,39 @@ impl CodePurpose {
     }
 }
 
-/// A code on its way: the ticket id is what the user's conversation keeps to check it later.
+/// A code on its way. It is bound to the conversation that asked for it: only that conversation
+/// can type it, so nothing about it needs to be kept in the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeTicket {
-    pub id: String,
     pub masked_destination: String,
     pub expires_at: i64,
+}
+
+/// Who asks the store to act: the conversation, the channel it came through and, when the
+/// channel knows it, the client's address. Proof (codes, sign-ins) is bound to the
+/// conversation, and limits that protect an owner from strangers are counted here first, so
+/// that a stranger locks themselves out before they can lock the owner out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requester {
+    pub channel: String,
+    pub conversation: String,
+    pub origin: Option<String>,
+}
+
+impl Requester {
+    pub fn new(channel: impl Into<String>, conversation: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            conversation: conversation.into(),
+            origin: None,
+        }
+    }
+
+    /// The same requester seen from a client address (an IP).
+    pub fn from_origin(mut self, origin: Option<String>) -> Self {
+        self.origin = origin;
+        self
+    }
 }
 
 /// A signed-in user. Invalid once the password is reset.
@@ -308,6 +335,10 @@ pub enum AccountError {
     RecordMismatch { remaining: i64 },
     #[error("no record-check attempts left for this ID number")]
     RecordAttemptsExhausted,
+    #[error("too many look-ups from this conversation or address, retry in {retry_after_ms} ms")]
+    LookupsTooFrequent { retry_after_ms: i64 },
+    #[error("the mobile number was not verified with a code in this conversation")]
+    MobileNotVerified,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -361,6 +392,8 @@ impl AccountError {
             AccountError::RequestNotFound => "assist-request-not-found",
             AccountError::RecordMismatch { .. } => "record-mismatch",
             AccountError::RecordAttemptsExhausted => "record-attempts-exhausted",
+            AccountError::LookupsTooFrequent { .. } => "account-lookups-too-frequent",
+            AccountError::MobileNotVerified => "account-mobile-not-verified",
             AccountError::Store(_) => "internal-error",
         }
     }
@@ -371,7 +404,8 @@ impl AccountError {
     pub fn message_args(&self) -> Vec<(&'static str, fluent_bundle::FluentValue<'static>)> {
         let minutes = |ms: i64| ((ms + MINUTE - 1) / MINUTE).max(1);
         match self {
-            AccountError::TooFrequent { retry_after_ms } => {
+            AccountError::TooFrequent { retry_after_ms }
+            | AccountError::LookupsTooFrequent { retry_after_ms } => {
                 vec![("minutes", minutes(*retry_after_ms).into())]
             }
             AccountError::ResendTooSoon { retry_after_ms } => {
@@ -416,20 +450,53 @@ pub type AccountResult<T> = Result<T, AccountError>;
 /// rules (`shared/spec/account-rules.md`) itself; callers never check them first.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    /// The ID number's state as the registration form would show it.
-    async fn registration_state(&self, id_number: &IdNumber) -> AccountResult<RegistrationState>;
+    /// The ID number's state as the registration form would show it (look-ups are limited per
+    /// conversation and per address).
+    async fn registration_state(
+        &self,
+        id_number: &IdNumber,
+        who: &Requester,
+    ) -> AccountResult<RegistrationState>;
 
-    /// Registers an account. With `reregister` and an ID number already registered, the new
-    /// account waits for verification; refused while the ID number is 重复待审核.
+    /// Registers an account whose mobile the caller has proven by other means (demo data,
+    /// staff). With `reregister` and an ID number already registered, the new account waits for
+    /// verification; refused while the ID number is 重复待审核.
     async fn register(&self, form: NewAccount) -> AccountResult<AccountSummary>;
 
-    /// Signs in (written to the login log either way).
+    /// Sends a registration code to a mobile typed on the registration form, bound to `who`.
+    async fn send_registration_code(
+        &self,
+        mobile: &Mobile,
+        who: &Requester,
+    ) -> AccountResult<CodeTicket>;
+
+    /// Checks the registration code `who` typed for that mobile.
+    async fn verify_registration_code(
+        &self,
+        mobile: &Mobile,
+        code: &str,
+        who: &Requester,
+    ) -> AccountResult<()>;
+
+    /// Registers like [`AccountStore::register`], only with a mobile that `who` verified with
+    /// a registration code (the code is spent); refused with `MobileNotVerified` otherwise.
+    async fn register_with_verified_mobile(
+        &self,
+        form: NewAccount,
+        who: &Requester,
+    ) -> AccountResult<AccountSummary>;
+
+    /// Signs `who` in (written to the login log either way). Wrong passwords are counted for
+    /// the conversation and the address before the account, so a stranger is locked out first.
     async fn sign_in(
         &self,
         username: &str,
         password: &str,
-        channel: &str,
+        who: &Requester,
     ) -> AccountResult<Session>;
+
+    /// The account `who` signed in to, while that sign-in is valid.
+    async fn session_of(&self, who: &Requester) -> AccountResult<Option<Session>>;
 
     /// Whether a session is still valid (a password reset ends older sessions).
     async fn session_valid(&self, session: &Session) -> AccountResult<bool>;
@@ -437,32 +504,33 @@ pub trait AccountStore: Send + Sync {
     /// The owner's login log, newest first.
     async fn account_log(&self, session: &Session, limit: i64) -> AccountResult<Vec<LogEntry>>;
 
-    /// The accounts registered with this name and ID number, masked.
+    /// The accounts registered with this name and ID number, masked. Look-ups are limited per
+    /// conversation and per address; wrong names also count towards a per-ID-number ceiling.
     async fn find_accounts(
         &self,
         real_name: &str,
         id_number: &IdNumber,
+        who: &Requester,
     ) -> AccountResult<Vec<AccountSummary>>;
 
     /// Sends a code to the account's bound mobile or activated e-mail (resend interval, daily
-    /// cap, valid 1 day).
+    /// cap, valid 1 day), bound to `who`.
     async fn send_code(
         &self,
         account_id: &str,
         purpose: CodePurpose,
         via: notify::Channel,
+        who: &Requester,
     ) -> AccountResult<CodeTicket>;
 
-    /// The username, once the find-username code sent to the bound mobile is verified.
-    async fn reveal_username(&self, ticket_id: &str, code: &str) -> AccountResult<String>;
+    /// The username, once the find-username code sent to `who` is verified.
+    async fn reveal_username(&self, code: &str, who: &Requester) -> AccountResult<String>;
 
-    /// Sets a new password after the reset code is verified; older sessions end.
-    async fn reset_password(
-        &self,
-        ticket_id: &str,
-        code: &str,
-        new_password: &str,
-    ) -> AccountResult<()>;
+    /// Checks the reset code sent to `who`; once verified, `who` may set one new password.
+    async fn verify_reset_code(&self, code: &str, who: &Requester) -> AccountResult<()>;
+
+    /// Sets a new password with the reset code `who` verified; older sessions end.
+    async fn reset_password(&self, new_password: &str, who: &Requester) -> AccountResult<()>;
 
     /// When a locked operation (操作过于频繁) unlocks for the account, in ms from now.
     async fn operation_locked_for(&self, account_id: &str) -> AccountResult<Option<i64>>;
@@ -513,7 +581,7 @@ pub trait AccountStore: Send + Sync {
     ) -> AccountResult<Decision>;
 
     /// Route 4: student status or degree information checked against the registry (3 attempts
-    /// per ID number).
+    /// per account, and a ceiling per ID number).
     async fn verify_by_record(
         &self,
         account_id: &str,

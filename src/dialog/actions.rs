@@ -1,6 +1,8 @@
 //! The actions a dialog step may call: thin calls to the [`AccountStore`], each with the
 //! outcomes a dialog file branches on. An action reads and writes the conversation's slots; what
-//! the store refused is said to the user with the store's own message.
+//! the store refused is said to the user with the store's own message. Proof never lives in the
+//! slots: codes and sign-ins are bound to the conversation by the store, and every action on an
+//! account asks the store which account this conversation signed in to.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +11,8 @@ use fluent_bundle::FluentValue;
 use crate::accounts::identity::{IdNumber, Mobile};
 use crate::accounts::notify::Channel;
 use crate::accounts::{
-    AccountError, AccountStore, CodePurpose, RecordClaim, RegistrationState, ReviewStatus, Session,
+    AccountError, AccountStore, CodePurpose, CodeTicket, RecordClaim, RegistrationState, Requester,
+    ReviewStatus, Session,
 };
 
 /// A conversation's collected values.
@@ -19,7 +22,7 @@ pub type Slots = BTreeMap<String, String>;
 const ACTIONS: &[(&str, &[&str])] = &[
     (
         "registration-state",
-        &["free", "registered", "pending-review"],
+        &["free", "registered", "pending-review", "refused"],
     ),
     (
         "find-accounts",
@@ -28,7 +31,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("send-find-username-code", &["sent", "too-soon", "refused"]),
     ("send-reset-code", &["sent", "too-soon", "refused"]),
     ("reveal-username", &["ok", "wrong-code", "new-code"]),
-    ("reset-password", &["ok", "wrong-code", "new-code", "weak"]),
+    ("check-reset-code", &["ok", "wrong-code", "new-code"]),
+    ("reset-password", &["ok", "new-code", "weak"]),
+    ("send-registration-code", &["sent", "too-soon", "refused"]),
+    ("check-registration-code", &["ok", "wrong-code", "new-code"]),
     ("sign-in", &["ok", "wrong", "refused"]),
     (
         "verify-record-current",
@@ -50,31 +56,13 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("lock-status", &["locked", "free"]),
     ("signed-in", &["yes", "no"]),
     ("has-account", &["yes", "no"]),
-    ("register-again", &["ok", "refused"]),
+    ("register-again", &["ok", "refused", "unverified"]),
 ];
 
 /// Action names dialog files may use.
-pub const NAMES: &[&str] = &[
-    "registration-state",
-    "find-accounts",
-    "send-find-username-code",
-    "send-reset-code",
-    "reveal-username",
-    "reset-password",
-    "sign-in",
-    "verify-record-current",
-    "verify-record-graduate",
-    "submit-photos",
-    "review-status",
-    "request-assist",
-    "first-assist-request",
-    "confirm-assist",
-    "decline-assist",
-    "lock-status",
-    "signed-in",
-    "has-account",
-    "register-again",
-];
+pub fn names() -> impl Iterator<Item = &'static str> {
+    ACTIONS.iter().map(|(name, _)| *name)
+}
 
 /// The outcomes of an action (`None` for an unknown action).
 pub fn outcomes(action: &str) -> Option<&'static [&'static str]> {
@@ -107,7 +95,22 @@ pub enum ActionEvent {
     AssistAnswered { account_id: String, confirmed: bool },
 }
 
-fn outcome(outcome: &'static str) -> Result<ActionResult, AccountError> {
+/// Why an action could not run. A missing slot or a missing sign-in means the conversation
+/// reached the step another way than the dialog file intends (a stale button, another tab, an
+/// expired sign-in): the engine takes the user back to a sensible point, it is not a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("dialog slot `{0}` is empty or not valid")]
+    MissingSlot(String),
+    #[error("the conversation is not signed in")]
+    NotSignedIn,
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+type ActionOutcome = Result<ActionResult, ActionError>;
+
+fn outcome(outcome: &'static str) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: None,
@@ -115,7 +118,7 @@ fn outcome(outcome: &'static str) -> Result<ActionResult, AccountError> {
     })
 }
 
-fn outcome_with(outcome: &'static str, event: ActionEvent) -> Result<ActionResult, AccountError> {
+fn outcome_with(outcome: &'static str, event: ActionEvent) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: None,
@@ -124,7 +127,7 @@ fn outcome_with(outcome: &'static str, event: ActionEvent) -> Result<ActionResul
 }
 
 /// A refusal the dialog branches on, explained with the store's message.
-fn refused(outcome: &'static str, error: &AccountError) -> Result<ActionResult, AccountError> {
+fn refused(outcome: &'static str, error: &AccountError) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: Some((error.message_id().to_string(), error.message_args())),
@@ -133,29 +136,24 @@ fn refused(outcome: &'static str, error: &AccountError) -> Result<ActionResult, 
 }
 
 /// A slot the dialog file promised to fill before this action.
-fn slot<'a>(slots: &'a Slots, name: &str) -> Result<&'a str, AccountError> {
+fn slot<'a>(slots: &'a Slots, name: &str) -> Result<&'a str, ActionError> {
     slots
         .get(name)
         .map(String::as_str)
-        .ok_or(AccountError::Store(crate::store::StoreError::Malformed(
-            format!("dialog slot `{name}` is empty"),
-        )))
+        .ok_or_else(|| ActionError::MissingSlot(name.to_string()))
 }
 
 fn parse_slot<T, E>(
     slots: &Slots,
     name: &str,
     parse: impl Fn(&str) -> Result<T, E>,
-) -> Result<T, AccountError> {
-    parse(slot(slots, name)?).map_err(|_| {
-        AccountError::Store(crate::store::StoreError::Malformed(format!(
-            "dialog slot `{name}`"
-        )))
-    })
+) -> Result<T, ActionError> {
+    parse(slot(slots, name)?).map_err(|_| ActionError::MissingSlot(name.to_string()))
 }
 
-fn session(slots: &Slots) -> Result<Session, AccountError> {
-    parse_slot(slots, "session", |v| serde_json::from_str::<Session>(v))
+/// The account this conversation proved it owns by signing in, still valid.
+async fn signed_in(store: &dyn AccountStore, who: &Requester) -> Result<Session, ActionError> {
+    store.session_of(who).await?.ok_or(ActionError::NotSignedIn)
 }
 
 /// Whether an error is the store refusing (said to the user) rather than a failure.
@@ -163,48 +161,65 @@ fn is_refusal(error: &AccountError) -> bool {
     !matches!(error, AccountError::Store(_))
 }
 
-/// Runs an action. `Err` only for failures of the store itself.
+/// A code check's outcome: right, wrong (tries left), or a new code is needed (none was sent in
+/// this conversation, or it expired or died).
+fn code_checked(result: Result<(), AccountError>) -> ActionOutcome {
+    match result {
+        Ok(()) => outcome("ok"),
+        Err(e @ AccountError::CodeWrong { .. }) => refused("wrong-code", &e),
+        Err(e) if is_refusal(&e) => refused("new-code", &e),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A code send's outcome.
+fn code_sent(result: Result<CodeTicket, AccountError>, slots: &mut Slots) -> ActionOutcome {
+    match result {
+        Ok(ticket) => {
+            slots.insert("masked_mobile".into(), ticket.masked_destination);
+            outcome("sent")
+        }
+        Err(e @ AccountError::ResendTooSoon { .. }) => refused("too-soon", &e),
+        Err(e) if is_refusal(&e) => refused("refused", &e),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs an action for `who`. `Err` for failures of the store, and for a step reached without
+/// what it needs (see [`ActionError`]).
 pub async fn run(
     action: &str,
     store: &dyn AccountStore,
     slots: &mut Slots,
-) -> Result<ActionResult, AccountError> {
+    who: &Requester,
+) -> ActionOutcome {
     match action {
         "registration-state" => {
             let id = parse_slot(slots, "id_number", IdNumber::parse)?;
-            outcome(match store.registration_state(&id).await? {
-                RegistrationState::Free => "free",
-                RegistrationState::Registered => "registered",
-                RegistrationState::PendingReview => "pending-review",
-            })
+            match store.registration_state(&id, who).await {
+                Ok(RegistrationState::Free) => outcome("free"),
+                Ok(RegistrationState::Registered) => outcome("registered"),
+                Ok(RegistrationState::PendingReview) => outcome("pending-review"),
+                Err(e) if is_refusal(&e) => refused("refused", &e),
+                Err(e) => Err(e.into()),
+            }
         }
         "find-accounts" => {
             let id = parse_slot(slots, "id_number", IdNumber::parse)?;
-            match store.find_accounts(slot(slots, "real_name")?, &id).await {
-                Ok(accounts) => {
-                    slots.insert(
-                        "usernames".into(),
-                        accounts
-                            .iter()
-                            .map(|a| a.masked_username.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                    );
-                    match accounts.iter().find(|a| a.mobile_bound) {
-                        Some(account) => {
-                            slots.insert("account_id".into(), account.id.clone());
-                            slots.insert(
-                                "masked_mobile".into(),
-                                account.masked_mobile.clone().unwrap_or_default(),
-                            );
-                            outcome("found")
-                        }
-                        None => outcome("no-mobile"),
+            match store
+                .find_accounts(slot(slots, "real_name")?, &id, who)
+                .await
+            {
+                Ok(accounts) => match accounts.iter().find(|a| a.mobile_bound) {
+                    Some(account) => {
+                        slots.insert("account_id".into(), account.id.clone());
+                        outcome("found")
                     }
-                }
+                    None => outcome("no-mobile"),
+                },
                 Err(AccountError::NoMatchingAccount) => outcome("no-match"),
-                Err(e @ AccountError::TooFrequent { .. }) => refused("too-frequent", &e),
-                Err(e) => Err(e),
+                Err(e) if is_refusal(&e) => refused("too-frequent", &e),
+                Err(e) => Err(e.into()),
             }
         }
         "send-find-username-code" | "send-reset-code" => {
@@ -213,69 +228,50 @@ pub async fn run(
             } else {
                 CodePurpose::FindUsername
             };
-            match store
-                .send_code(slot(slots, "account_id")?, purpose, Channel::Sms)
-                .await
-            {
-                Ok(ticket) => {
-                    slots.insert("ticket".into(), ticket.id);
-                    slots.insert("masked_mobile".into(), ticket.masked_destination);
-                    outcome("sent")
-                }
-                Err(e @ AccountError::ResendTooSoon { .. }) => refused("too-soon", &e),
-                Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
-            }
+            let sent = store
+                .send_code(slot(slots, "account_id")?, purpose, Channel::Sms, who)
+                .await;
+            code_sent(sent, slots)
         }
-        "reveal-username" => match store
-            .reveal_username(slot(slots, "ticket")?, slot(slots, "code")?)
-            .await
-        {
+        "reveal-username" => match store.reveal_username(slot(slots, "code")?, who).await {
             Ok(username) => {
                 slots.insert("username".into(), username);
                 outcome("ok")
             }
-            Err(e @ AccountError::CodeWrong { .. }) => refused("wrong-code", &e),
-            Err(e) if is_refusal(&e) => refused("new-code", &e),
-            Err(e) => Err(e),
+            Err(e) => code_checked(Err(e)),
         },
+        "check-reset-code" => {
+            code_checked(store.verify_reset_code(slot(slots, "code")?, who).await)
+        }
         "reset-password" => match store
-            .reset_password(
-                slot(slots, "ticket")?,
-                slot(slots, "code")?,
-                slot(slots, "new_password")?,
-            )
+            .reset_password(slot(slots, "new_password")?, who)
             .await
         {
-            Ok(()) => {
-                slots.remove("new_password");
-                outcome("ok")
-            }
-            Err(e @ AccountError::WeakPassword(_)) => {
-                slots.remove("new_password");
-                refused("weak", &e)
-            }
-            Err(e @ AccountError::CodeWrong { .. }) => refused("wrong-code", &e),
+            Ok(()) => outcome("ok"),
+            Err(e @ AccountError::WeakPassword(_)) => refused("weak", &e),
             Err(e) if is_refusal(&e) => refused("new-code", &e),
-            Err(e) => Err(e),
+            Err(e) => Err(e.into()),
         },
+        "send-registration-code" => {
+            let mobile = parse_slot(slots, "mobile", Mobile::parse)?;
+            let sent = store.send_registration_code(&mobile, who).await;
+            code_sent(sent, slots)
+        }
+        "check-registration-code" => {
+            let mobile = parse_slot(slots, "mobile", Mobile::parse)?;
+            code_checked(
+                store
+                    .verify_registration_code(&mobile, slot(slots, "code")?, who)
+                    .await,
+            )
+        }
         "sign-in" => {
             let result = store
-                .sign_in(
-                    slot(slots, "username")?,
-                    slot(slots, "password")?,
-                    "assistant",
-                )
+                .sign_in(slot(slots, "username")?, slot(slots, "password")?, who)
                 .await;
-            // The password is never kept in the conversation.
-            slots.remove("password");
             match result {
                 Ok(session) => {
                     slots.insert("account_id".into(), session.account_id.clone());
-                    slots.insert(
-                        "session".into(),
-                        serde_json::to_string(&session).unwrap_or_default(),
-                    );
                     outcome_with(
                         "ok",
                         ActionEvent::SignedIn {
@@ -285,7 +281,7 @@ pub async fn run(
                 }
                 Err(e @ AccountError::WrongCredentials) => refused("wrong", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
         "verify-record-current" | "verify-record-graduate" => {
@@ -308,10 +304,8 @@ pub async fn run(
                     level,
                 }
             };
-            match store
-                .verify_by_record(slot(slots, "account_id")?, claim)
-                .await
-            {
+            let account = signed_in(store, who).await?;
+            match store.verify_by_record(&account.account_id, claim).await {
                 Ok(activation) => {
                     slots.insert("deactivated".into(), activation.deactivated.join("、"));
                     slots.insert(
@@ -324,47 +318,53 @@ pub async fn run(
                     refused("mismatch", &e)
                 }
                 Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
         "submit-photos" => {
-            let decode = |name: &str| -> Result<Vec<u8>, AccountError> {
+            let decode = |name: &str| -> Result<Vec<u8>, ActionError> {
                 use base64::Engine;
                 parse_slot(slots, name, |v| {
                     base64::engine::general_purpose::STANDARD.decode(v)
                 })
             };
             let (front, back) = (decode("photo_front")?, decode("photo_back")?);
-            let result = store
-                .submit_photos(slot(slots, "account_id")?, &front, &back)
-                .await;
             slots.remove("photo_front");
             slots.remove("photo_back");
-            match result {
+            let account = signed_in(store, who).await?;
+            match store
+                .submit_photos(&account.account_id, &front, &back)
+                .await
+            {
                 Ok(_) => outcome("submitted"),
                 Err(e @ AccountError::Photo { .. }) => refused("invalid-photo", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
-        "review-status" => match store.review_status(slot(slots, "account_id")?).await? {
-            None => outcome("none"),
-            Some(review) => match review.status {
-                ReviewStatus::Pending => outcome("pending"),
-                ReviewStatus::Approved => outcome("approved"),
-                ReviewStatus::Rejected { reason } => {
-                    slots.insert("reason".into(), reason);
-                    outcome("rejected")
-                }
-            },
-        },
+        "review-status" => {
+            let account = signed_in(store, who).await?;
+            match store.review_status(&account.account_id).await? {
+                None => outcome("none"),
+                Some(review) => match review.status {
+                    ReviewStatus::Pending => outcome("pending"),
+                    ReviewStatus::Approved => outcome("approved"),
+                    ReviewStatus::Rejected { reason } => {
+                        slots.insert("reason".into(), reason);
+                        outcome("rejected")
+                    }
+                },
+            }
+        }
         "request-assist" => {
             let classmate_mobile = parse_slot(slots, "classmate_mobile", Mobile::parse)?;
             let own_mobile = parse_slot(slots, "own_mobile", Mobile::parse)?;
+            let classmate_name = slot(slots, "classmate_name")?;
+            let account = signed_in(store, who).await?;
             match store
                 .request_classmate_assist(
-                    slot(slots, "account_id")?,
-                    slot(slots, "classmate_name")?,
+                    &account.account_id,
+                    classmate_name,
                     &classmate_mobile,
                     &own_mobile,
                 )
@@ -378,11 +378,11 @@ pub async fn run(
                     | AccountError::OwnMobileMismatch),
                 ) => refused("invalid", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
         "first-assist-request" => {
-            let requests = store.assist_requests(&session(slots)?).await?;
+            let requests = store.assist_requests(&signed_in(store, who).await?).await?;
             match requests.first() {
                 Some(request) => {
                     slots.insert("request_id".into(), request.id.clone());
@@ -398,8 +398,9 @@ pub async fn run(
         }
         "confirm-assist" | "decline-assist" => {
             let confirm = action == "confirm-assist";
+            let session = signed_in(store, who).await?;
             match store
-                .answer_assist_request(&session(slots)?, slot(slots, "request_id")?, confirm)
+                .answer_assist_request(&session, slot(slots, "request_id")?, confirm)
                 .await
             {
                 Ok(decision) => outcome_with(
@@ -410,22 +411,25 @@ pub async fn run(
                     },
                 ),
                 Err(e) if is_refusal(&e) => refused("gone", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
-        "lock-status" => match store
-            .operation_locked_for(slot(slots, "account_id")?)
-            .await?
-        {
-            Some(ms) => {
-                slots.insert("minutes".into(), ((ms + 59_999) / 60_000).to_string());
-                outcome("locked")
+        "lock-status" => {
+            let account = signed_in(store, who).await?;
+            match store.operation_locked_for(&account.account_id).await? {
+                Some(ms) => {
+                    slots.insert("minutes".into(), ((ms + 59_999) / 60_000).to_string());
+                    outcome("locked")
+                }
+                None => outcome("free"),
             }
-            None => outcome("free"),
-        },
-        "signed-in" => match session(slots) {
-            Ok(session) if store.session_valid(&session).await? => outcome("yes"),
-            _ => outcome("no"),
+        }
+        "signed-in" => match store.session_of(who).await? {
+            Some(session) => {
+                slots.insert("account_id".into(), session.account_id);
+                outcome("yes")
+            }
+            None => outcome("no"),
         },
         "has-account" => outcome(if slots.contains_key("account_id") {
             "yes"
@@ -442,18 +446,11 @@ pub async fn run(
                 email: None,
                 reregister: true,
             };
-            let password = form.password.clone();
-            let registered = store.register(form).await;
-            slots.remove("new_password");
-            match registered {
+            let (username, password) = (form.username.clone(), form.password.clone());
+            match store.register_with_verified_mobile(form, who).await {
                 Ok(account) => {
-                    let username = slot(slots, "username")?.to_string();
-                    let session = store.sign_in(&username, &password, "assistant").await?;
+                    store.sign_in(&username, &password, who).await?;
                     slots.insert("account_id".into(), account.id.clone());
-                    slots.insert(
-                        "session".into(),
-                        serde_json::to_string(&session).unwrap_or_default(),
-                    );
                     outcome_with(
                         "ok",
                         ActionEvent::SignedIn {
@@ -461,12 +458,13 @@ pub async fn run(
                         },
                     )
                 }
+                Err(e @ AccountError::MobileNotVerified) => refused("unverified", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),
-                Err(e) => Err(e),
+                Err(e) => Err(e.into()),
             }
         }
-        other => Err(AccountError::Store(crate::store::StoreError::Malformed(
-            format!("unknown action `{other}`"),
+        other => Err(ActionError::Account(AccountError::Store(
+            crate::store::StoreError::Malformed(format!("unknown action `{other}`")),
         ))),
     }
 }

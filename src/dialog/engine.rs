@@ -5,10 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::actions::{self, ActionEvent, Say, Slots};
+use super::actions::{self, ActionError, ActionEvent, Say, Slots};
 use super::validators;
 use super::{Dialog, Dialogs, Step};
-use crate::accounts::{AccountError, AccountStore};
+use crate::accounts::{AccountError, AccountStore, PhotoSide, Requester};
 use crate::core::{BotMessage, Button, Input, ReplyKind};
 use crate::i18n::Translations;
 use crate::knowledge::analyzer::basic_normalize;
@@ -43,6 +43,8 @@ pub struct EngineContext<'a> {
     pub dialogs: &'a Dialogs,
     pub translations: &'a Translations,
     pub store: &'a dyn AccountStore,
+    /// The conversation (and address) the turn is for: the store binds proof to it.
+    pub requester: &'a Requester,
     pub locale: Locale,
     pub this_year: i32,
     /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
@@ -124,15 +126,8 @@ fn looks_like_question(text: &str) -> bool {
     MARKERS.iter().any(|m| text.contains(m)) || text.chars().count() > 15
 }
 
-/// Slots that never appear in a message.
-const SECRET_SLOTS: &[&str] = &[
-    "password",
-    "new_password",
-    "session",
-    "ticket",
-    "code",
-    "account_id",
-];
+/// Slots that never appear in a message (besides every slot a secret step fills).
+const UNSPOKEN_SLOTS: &[&str] = &["password", "new_password", "code", "account_id"];
 
 impl EngineContext<'_> {
     fn dialog(&self, name: &str) -> Result<&Dialog, EngineError> {
@@ -159,7 +154,9 @@ impl EngineContext<'_> {
         let masked: Vec<(String, String)> = slots
             .iter()
             .filter(|(name, _)| {
-                !SECRET_SLOTS.contains(&name.as_str()) && !name.starts_with("photo")
+                !UNSPOKEN_SLOTS.contains(&name.as_str())
+                    && !self.dialogs.is_secret_slot(name)
+                    && !name.starts_with("photo")
             })
             .map(|(name, value)| (name.clone(), crate::pii::mask(value).into_owned()))
             .collect();
@@ -191,6 +188,23 @@ impl EngineContext<'_> {
 
     /// Starts a dialog.
     pub async fn start(&self, name: &str, slots: Slots) -> Result<DialogTurn, EngineError> {
+        self.begin(name, slots)
+            .await
+            .map(|turn| self.forget_secrets(turn))
+    }
+
+    /// What the turn leaves behind keeps no secret: a password or code typed this turn was
+    /// used by the action it was asked for, and is gone before the state is stored.
+    fn forget_secrets(&self, mut turn: DialogTurn) -> DialogTurn {
+        if let Some(state) = &mut turn.state {
+            state
+                .slots
+                .retain(|name, _| !self.dialogs.is_secret_slot(name));
+        }
+        turn
+    }
+
+    async fn begin(&self, name: &str, slots: Slots) -> Result<DialogTurn, EngineError> {
         let dialog = self.dialog(name)?;
         let state = DialogState {
             dialog: name.to_string(),
@@ -218,6 +232,7 @@ impl EngineContext<'_> {
         messages: &mut Vec<BotMessage>,
     ) -> Result<(Option<DialogState>, bool), EngineError> {
         let mut step_name = step_name.to_string();
+        let mut restarted = false;
         for _ in 0..MAX_HOPS {
             let dialog = self.dialog(&state.dialog)?;
             let step = self.step(dialog, &step_name)?.clone();
@@ -240,7 +255,36 @@ impl EngineContext<'_> {
                 continue;
             }
             if let Some(action) = &step.action {
-                let result = actions::run(action, self.store, &mut state.slots).await?;
+                let result = match actions::run(
+                    action,
+                    self.store,
+                    &mut state.slots,
+                    self.requester,
+                )
+                .await
+                {
+                    Ok(result) => result,
+                    Err(ActionError::Account(error)) => return Err(error.into()),
+                    // Reached without what the step needs (another tab, an expired
+                    // sign-in, a stale button): back to the start of this dialog, once.
+                    Err(missing) => {
+                        tracing::info!(
+                            dialog = %state.dialog,
+                            step = %step_name,
+                            reason = %missing,
+                            "dialog restarted: step reached without its inputs"
+                        );
+                        messages.push(self.notice("dialog-lost-place", &Slots::new()));
+                        if restarted {
+                            return Ok((None, false));
+                        }
+                        restarted = true;
+                        state.slots.clear();
+                        state.history.clear();
+                        step_name = dialog.start.clone();
+                        continue;
+                    }
+                };
                 if let Some(event) = result.event
                     && let Ok(mut events) = self.events.lock()
                 {
@@ -305,6 +349,16 @@ impl EngineContext<'_> {
     /// Handles the user's input at the waiting step.
     pub async fn handle(
         &self,
+        state: DialogState,
+        input: &Input,
+    ) -> Result<DialogTurn, EngineError> {
+        self.interpret(state, input)
+            .await
+            .map(|turn| self.forget_secrets(turn))
+    }
+
+    async fn interpret(
+        &self,
         mut state: DialogState,
         input: &Input,
     ) -> Result<DialogTurn, EngineError> {
@@ -352,7 +406,7 @@ impl EngineContext<'_> {
             if let Some(button) = chosen {
                 state.history.push(state.step.clone());
                 if let Some(other) = &button.dialog {
-                    let turn = self.start(other, std::mem::take(&mut state.slots)).await?;
+                    let turn = self.begin(other, std::mem::take(&mut state.slots)).await?;
                     return Ok(turn);
                 }
                 let next = button.next.clone().unwrap_or_default();
@@ -404,10 +458,25 @@ impl EngineContext<'_> {
             return Ok(self.aside(state, answer, messages));
         }
         let value = match (input, validator) {
-            (Input::Photo(bytes), "photo") => {
-                use base64::Engine;
-                Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
-            }
+            // Each photo is checked as it arrives, so a bad one is asked for again at once.
+            (Input::Photo(bytes), "photo") => match crate::accounts::photo::check_photo(bytes) {
+                Ok(_) => {
+                    use base64::Engine;
+                    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
+                }
+                Err(error) => {
+                    let side = if slot.contains("back") {
+                        PhotoSide::Back
+                    } else {
+                        PhotoSide::Front
+                    };
+                    let refusal = AccountError::Photo { side, error };
+                    Err(validators::Invalid {
+                        message_id: refusal.message_id(),
+                        args: refusal.message_args(),
+                    })
+                }
+            },
             (Input::Photo(_), _) => Err(validators::Invalid {
                 message_id: "input-not-text",
                 args: Vec::new(),
@@ -528,7 +597,7 @@ impl EngineContext<'_> {
             Command::Restart => {
                 messages.push(self.notice("dialog-restarted", &state.slots));
                 let name = state.dialog.clone();
-                let mut turn = self.start(&name, Slots::new()).await?;
+                let mut turn = self.begin(&name, Slots::new()).await?;
                 messages.append(&mut turn.messages);
                 Ok(DialogTurn {
                     messages,

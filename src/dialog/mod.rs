@@ -86,10 +86,15 @@ impl Step {
         !self.buttons.is_empty() || self.input.is_some()
     }
 
-    /// Whether the step asks for a password: what the user types is never echoed, stored or
-    /// logged.
+    /// Whether the step asks for a password: channels hide what the user types.
     pub fn asks_secret(&self) -> bool {
         self.input.as_deref() == Some("password")
+    }
+
+    /// Whether what the user types here is a secret (a password or an SMS code): it is never
+    /// stored, logged or kept in the conversation after the turn.
+    pub fn takes_secret(&self) -> bool {
+        matches!(self.input.as_deref(), Some("password" | "code"))
     }
 }
 
@@ -100,11 +105,22 @@ pub struct Dialogs {
 }
 
 impl Dialogs {
-    /// Whether a conversation at this dialog position is waiting for a password.
+    /// Whether a conversation at this dialog position is waiting for a password or a code.
     pub fn awaits_secret(&self, dialog: &str, step: &str) -> bool {
         self.get(dialog)
             .and_then(|d| d.steps.get(step))
-            .is_some_and(Step::asks_secret)
+            .is_some_and(Step::takes_secret)
+    }
+
+    /// Whether a slot holds a secret in some dialog (a password or code step fills it): such a
+    /// slot is dropped at the end of every turn.
+    pub fn is_secret_slot(&self, slot: &str) -> bool {
+        self.by_name.values().any(|dialog| {
+            dialog
+                .steps
+                .values()
+                .any(|step| step.takes_secret() && step.slot.as_deref() == Some(slot))
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&Dialog> {
@@ -272,7 +288,7 @@ fn check_dialog(
                     step_line(text, name, Some("action")),
                     format!(
                         "unknown action `{action}` (known: {})",
-                        actions::NAMES.join(", ")
+                        actions::names().collect::<Vec<_>>().join(", ")
                     ),
                 ),
                 Some(outcomes) => {

@@ -14,7 +14,10 @@ use tokio::sync::mpsc;
 
 mod checkpoint;
 mod remembered;
+mod turn_lock;
 mod turns;
+
+pub use turn_lock::TurnLock;
 
 use remembered::RememberedConversations;
 
@@ -55,6 +58,8 @@ pub struct Database {
     turn_writer: mpsc::Sender<turns::PendingTurn>,
     /// Conversations kept in memory: only on SQLite (see `remembered.rs`).
     remembered: Option<Arc<RememberedConversations>>,
+    /// Conversations whose turn runs in this process (see `turn_lock.rs`).
+    turn_locks: Arc<turn_lock::LocalTurnLocks>,
 }
 
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
@@ -152,6 +157,7 @@ impl Database {
             backend,
             turn_writer,
             remembered,
+            turn_locks: Arc::default(),
         })
     }
 
