@@ -349,6 +349,11 @@ impl Assistant {
         Ok((id, welcome))
     }
 
+    /// What a user is told when their turn could not be handled (it was not stored).
+    pub fn apology(&self, locale: Locale) -> BotMessage {
+        BotMessage::notice(ReplyKind::Notice, self.text(locale, "internal-error", &[]))
+    }
+
     /// Switches a conversation's language (the next replies use it).
     pub async fn set_locale(&self, conversation_id: &str, locale: Locale) -> Result<(), CoreError> {
         let record = self

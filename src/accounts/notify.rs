@@ -90,7 +90,6 @@ impl Notifier for OutboxNotifier {
                 to = %pii::mask(&notification.destination),
                 "notification written to the outbox"
             );
-            tracing::debug!(body = %notification.body, "outbox message (dev sink)");
             Ok(())
         })
     }

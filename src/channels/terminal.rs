@@ -115,9 +115,18 @@ pub async fn run(
             Err(err) if err.kind() == std::io::ErrorKind::InvalidData => "\u{fffd}".to_string(),
             Err(_) => break,
         };
-        let messages = assistant
+        // A turn that failed (the database is unreachable, say) is apologised for and the chat
+        // goes on: the user may try again or ask something else.
+        let messages = match assistant
             .handle(&conversation, interpret_line(&line, &buttons))
-            .await?;
+            .await
+        {
+            Ok(messages) => messages,
+            Err(error) => {
+                tracing::error!(%error, "turn failed");
+                vec![assistant.apology(locale)]
+            }
+        };
         for message in &messages {
             print_message(out, format, message).ok();
         }

@@ -103,7 +103,14 @@ pub fn validate(validator: &str, input: &str, this_year: i32) -> Result<String, 
                 Err(Invalid::new("input-code"))
             }
         }
-        "name" => text_between(input, 1, 30, "input-name"),
+        // A name has no digits: a password typed here by mistake is refused, not kept.
+        "name" => text_between(input, 1, 30, "input-name").and_then(|name| {
+            if name.chars().any(|c| c.is_ascii_digit()) {
+                Err(Invalid::new("input-name"))
+            } else {
+                Ok(name)
+            }
+        }),
         "school" => text_between(input, 2, 50, "input-school"),
         "level" => text_between(input, 1, 20, "input-level"),
         "number" => {
@@ -118,7 +125,18 @@ pub fn validate(validator: &str, input: &str, this_year: i32) -> Result<String, 
                 Err(Invalid::new("input-number"))
             }
         }
-        "username" => text_between(input, 1, 40, "input-username"),
+        // Usernames are letters, digits and underscores (an e-mail or mobile may sign in too):
+        // a password typed here by mistake is refused, not kept.
+        "username" => text_between(input, 2, 40, "input-username").and_then(|username| {
+            if username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@'))
+            {
+                Ok(username)
+            } else {
+                Err(Invalid::new("input-username"))
+            }
+        }),
         "password" => {
             let value = input.trim_end_matches(['\r', '\n']);
             if (1..=64).contains(&value.chars().count()) {
@@ -169,6 +187,19 @@ mod tests {
             Err("input-school")
         );
         assert_eq!(validate("number", "A12 345", 2026), Ok("a12345".into()));
+        assert_eq!(
+            validate("username", " lisi2024 ", 2026),
+            Ok("lisi2024".into())
+        );
+        assert_eq!(
+            validate("username", "Demo-pass-2024", 2026).map_err(|e| e.message_id),
+            Err("input-username")
+        );
+        assert_eq!(validate("name", "李四", 2026), Ok("李四".into()));
+        assert_eq!(
+            validate("name", "Abc12345", 2026).map_err(|e| e.message_id),
+            Err("input-name")
+        );
         assert_eq!(
             validate("photo", "hello", 2026).map_err(|e| e.message_id),
             Err("input-photo-expected")
