@@ -703,3 +703,106 @@ async fn too_frequent_tells_how_long_the_lock_lasts_and_sms_troubleshooting_hand
         all_text(&last)
     );
 }
+
+#[tokio::test]
+async fn registering_in_the_chat_creates_nothing_until_the_mobile_is_proven() {
+    for test_db in TestDb::both().await {
+        let assistant = demo(&test_db).await;
+        let chat = Chat::open(&assistant, Locale::ZhCn).await;
+        chat.press("dialog:duplicate-id").await;
+        chat.press("dlg:0").await; // 证件号码已被注册
+        chat.press("dlg:1").await; // never registered
+        chat.press("dlg:0").await; // confirm the warning
+        chat.press("dlg:0").await; // register here
+        chat.say("张三").await;
+        chat.say("120104199102052530").await;
+        let asked = all_text(&chat.say("13900000088").await);
+        assert!(asked.contains("139****0088"), "{asked}");
+        let code = code(&assistant).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = all_text(&chat.say(wrong).await);
+        assert!(refused.contains("不正确"), "{refused}");
+
+        // Nothing was created yet: the ID number still shows 已被注册 to anyone.
+        let state = assistant
+            .accounts()
+            .registration_state(
+                &helpbot::accounts::identity::IdNumber::parse("120104199102052530").expect("id"),
+                &who("someone"),
+            )
+            .await
+            .expect("state");
+        assert_eq!(state, helpbot::accounts::RegistrationState::Registered);
+
+        // Another conversation cannot use this conversation's code.
+        let other = Chat::open(&assistant, Locale::ZhCn).await;
+        other.press("dialog:duplicate-id").await;
+        other.press("dlg:0").await;
+        other.press("dlg:1").await;
+        other.press("dlg:0").await;
+        other.press("dlg:0").await;
+        other.say("张三").await;
+        other.say("120104199102052530").await;
+        let too_soon = all_text(&other.say("13900000088").await);
+        assert!(too_soon.contains("秒"), "{too_soon}");
+        other.press("dlg:1").await; // "I have the code"
+        let not_here = all_text(&other.say(&code).await);
+        assert!(
+            not_here.contains("这次对话中没有可用的校验码"),
+            "{not_here}"
+        );
+
+        let username_step = all_text(&chat.say(&code).await);
+        assert!(username_step.contains("用户名"), "{username_step}");
+        chat.say("zhangsan2026").await;
+        let registered = all_text(&chat.say("Register-pass-51").await);
+        assert!(registered.contains("核验"), "{registered}");
+        let state = assistant
+            .accounts()
+            .registration_state(
+                &helpbot::accounts::identity::IdNumber::parse("120104199102052530").expect("id"),
+                &who("someone"),
+            )
+            .await
+            .expect("state");
+        assert_eq!(state, helpbot::accounts::RegistrationState::PendingReview);
+        assistant.database().close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_code_step_reached_without_a_code_in_this_conversation_leads_somewhere() {
+    for test_db in TestDb::both().await {
+        let assistant = demo(&test_db).await;
+        // Another tab sent the code a moment ago.
+        let tab = Chat::open(&assistant, Locale::ZhCn).await;
+        tab.press("dialog:find-username").await;
+        tab.say("张三").await;
+        tab.say("120104199102052530").await;
+        let code = code(&assistant).await;
+
+        let chat = Chat::open(&assistant, Locale::ZhCn).await;
+        chat.press("dialog:find-username").await;
+        chat.say("张三").await;
+        let wait = chat.say("120104199102052530").await;
+        assert!(all_text(&wait).contains("重新发送"), "{}", all_text(&wait));
+        chat.press("dlg:1").await; // 我已收到校验码
+        for _ in 0..3 {
+            let answered = all_text(&chat.say(&code).await);
+            assert!(
+                answered.contains("这次对话中没有可用的校验码"),
+                "{answered}"
+            );
+            // A way forward every time: send again or type a code.
+            assert!(
+                answered.contains("重新发送") || answered.contains("校验码"),
+                "{answered}"
+            );
+            chat.press("dlg:1").await;
+        }
+        // The other tab's code still works where it was sent.
+        let revealed = all_text(&tab.say(&code).await);
+        assert!(revealed.contains("zhangsan"), "{revealed}");
+        assistant.database().close().await;
+    }
+}

@@ -409,24 +409,40 @@ impl EmbeddedAccountStore {
         who: &Requester,
         now: i64,
     ) -> AccountResult<()> {
+        // Who asks is checked first but counted only for a code that is really sent: asking
+        // again too soon costs nothing.
+        for (subject, limit) in requester_subjects(who)
+            .into_iter()
+            .zip([CODE_SENDS_PER_CONVERSATION, CODE_SENDS_PER_ORIGIN])
+        {
+            let since = now.saturating_sub(limit.window_ms);
+            let sent = limits::count_since(&self.db, &subject, OP_CODE, since).await?;
+            if sent >= i64::from(limit.max) {
+                return Err(AccountError::LookupsTooFrequent {
+                    retry_after_ms: limit.window_ms,
+                });
+            }
+        }
+        match limits::try_count_all(&self.db, destination, OP_CODE, &CODE_LIMITS, now).await? {
+            Verdict::Allowed => {}
+            Verdict::Refused {
+                limit: 0,
+                retry_after_ms,
+                ..
+            } => {
+                return Err(AccountError::ResendTooSoon {
+                    retry_after_ms: retry_after_ms.unwrap_or(MINUTE_MS),
+                });
+            }
+            Verdict::Refused { .. } => return Err(AccountError::CodeDailyCap),
+        }
         self.count_requester(
             who,
             OP_CODE,
             CODE_SENDS_PER_CONVERSATION,
             CODE_SENDS_PER_ORIGIN,
         )
-        .await?;
-        match limits::try_count_all(&self.db, destination, OP_CODE, &CODE_LIMITS, now).await? {
-            Verdict::Allowed => Ok(()),
-            Verdict::Refused {
-                limit: 0,
-                retry_after_ms,
-                ..
-            } => Err(AccountError::ResendTooSoon {
-                retry_after_ms: retry_after_ms.unwrap_or(MINUTE_MS),
-            }),
-            Verdict::Refused { .. } => Err(AccountError::CodeDailyCap),
-        }
+        .await
     }
 
     /// Sends a code as the account service would word it.
