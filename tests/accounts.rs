@@ -67,13 +67,7 @@ fn form(username: &str, name: &str, id: &IdNumber, phone: u32, reregister: bool)
 
 /// The code of the latest SMS in the outbox.
 async fn last_code(db: &Database) -> String {
-    let body = latest(db, 1).await.expect("outbox")[0].body.clone();
-    let digits: Vec<char> = body.chars().collect();
-    digits
-        .windows(6)
-        .find(|w| w.iter().all(char::is_ascii_digit))
-        .map(|w| w.iter().collect())
-        .expect("a 6-digit code")
+    common::code_in(&latest(db, 1).await.expect("outbox")[0].body)
 }
 
 /// An old active account and a re-registered one pending verification, on one ID number.

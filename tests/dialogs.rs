@@ -85,15 +85,7 @@ fn labels(messages: &[BotMessage]) -> Vec<String> {
 
 /// The last SMS code in the outbox.
 async fn code(assistant: &Assistant) -> String {
-    let body = latest(assistant.database(), 1).await.expect("outbox")[0]
-        .body
-        .clone();
-    let chars: Vec<char> = body.chars().collect();
-    chars
-        .windows(6)
-        .find(|w| w.iter().all(char::is_ascii_digit))
-        .map(|w| w.iter().collect())
-        .expect("code")
+    common::code_in(&latest(assistant.database(), 1).await.expect("outbox")[0].body)
 }
 
 #[tokio::test]
@@ -704,46 +696,50 @@ async fn too_frequent_tells_how_long_the_lock_lasts_and_sms_troubleshooting_hand
     );
 }
 
+/// Walks the duplicate-ID dialog to the registration form and gives name, ID number and
+/// mobile; what the bot said last.
+async fn fill_registration_form(chat: &Chat, mobile: &str) -> String {
+    chat.press("dialog:duplicate-id").await;
+    chat.press("dlg:0").await; // 证件号码已被注册
+    chat.press("dlg:1").await; // never registered
+    chat.press("dlg:0").await; // confirm the warning
+    chat.press("dlg:0").await; // register here
+    chat.say("张三").await;
+    chat.say("120104199102052530").await;
+    all_text(&chat.say(mobile).await)
+}
+
+/// What the registration form shows for 张三's ID number now.
+async fn zhangsan_state(assistant: &Assistant) -> helpbot::accounts::RegistrationState {
+    let id = helpbot::accounts::identity::IdNumber::parse("120104199102052530").expect("id");
+    assistant
+        .accounts()
+        .registration_state(&id, &who("someone"))
+        .await
+        .expect("state")
+}
+
 #[tokio::test]
 async fn registering_in_the_chat_creates_nothing_until_the_mobile_is_proven() {
+    use helpbot::accounts::RegistrationState;
     for test_db in TestDb::both().await {
         let assistant = demo(&test_db).await;
         let chat = Chat::open(&assistant, Locale::ZhCn).await;
-        chat.press("dialog:duplicate-id").await;
-        chat.press("dlg:0").await; // 证件号码已被注册
-        chat.press("dlg:1").await; // never registered
-        chat.press("dlg:0").await; // confirm the warning
-        chat.press("dlg:0").await; // register here
-        chat.say("张三").await;
-        chat.say("120104199102052530").await;
-        let asked = all_text(&chat.say("13900000088").await);
+        let asked = fill_registration_form(&chat, "13900000088").await;
         assert!(asked.contains("139****0088"), "{asked}");
         let code = code(&assistant).await;
         let wrong = if code == "000000" { "111111" } else { "000000" };
         let refused = all_text(&chat.say(wrong).await);
         assert!(refused.contains("不正确"), "{refused}");
-
         // Nothing was created yet: the ID number still shows 已被注册 to anyone.
-        let state = assistant
-            .accounts()
-            .registration_state(
-                &helpbot::accounts::identity::IdNumber::parse("120104199102052530").expect("id"),
-                &who("someone"),
-            )
-            .await
-            .expect("state");
-        assert_eq!(state, helpbot::accounts::RegistrationState::Registered);
+        assert_eq!(
+            zhangsan_state(&assistant).await,
+            RegistrationState::Registered
+        );
 
         // Another conversation cannot use this conversation's code.
         let other = Chat::open(&assistant, Locale::ZhCn).await;
-        other.press("dialog:duplicate-id").await;
-        other.press("dlg:0").await;
-        other.press("dlg:1").await;
-        other.press("dlg:0").await;
-        other.press("dlg:0").await;
-        other.say("张三").await;
-        other.say("120104199102052530").await;
-        let too_soon = all_text(&other.say("13900000088").await);
+        let too_soon = fill_registration_form(&other, "13900000088").await;
         assert!(too_soon.contains("秒"), "{too_soon}");
         other.press("dlg:1").await; // "I have the code"
         let not_here = all_text(&other.say(&code).await);
@@ -757,15 +753,10 @@ async fn registering_in_the_chat_creates_nothing_until_the_mobile_is_proven() {
         chat.say("zhangsan2026").await;
         let registered = all_text(&chat.say("Register-pass-51").await);
         assert!(registered.contains("核验"), "{registered}");
-        let state = assistant
-            .accounts()
-            .registration_state(
-                &helpbot::accounts::identity::IdNumber::parse("120104199102052530").expect("id"),
-                &who("someone"),
-            )
-            .await
-            .expect("state");
-        assert_eq!(state, helpbot::accounts::RegistrationState::PendingReview);
+        assert_eq!(
+            zhangsan_state(&assistant).await,
+            RegistrationState::PendingReview
+        );
         assistant.database().close().await;
     }
 }

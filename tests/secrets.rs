@@ -7,12 +7,11 @@
 
 mod common;
 
-use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Json;
 use axum::routing::post;
-use common::{TestDb, config};
+use common::{SharedBuffer, TestDb, config};
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
 use helpbot::accounts::embedded::{EmbeddedAccountStore, ManualClock};
 use helpbot::accounts::limits::MINUTE_MS;
@@ -23,34 +22,19 @@ use serde_json::Value;
 use sqlx::Row;
 
 /// Everything logged by this test binary, at every level.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+fn logs() -> &'static SharedBuffer {
+    static LOGS: OnceLock<SharedBuffer> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let buffer = SharedBuffer::default();
         let sink = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
             .with_ansi(false)
-            .with_writer(move || SharedWriter(sink.clone()))
+            .with_writer(move || sink.clone())
             .finish();
         tracing::subscriber::set_global_default(subscriber).expect("one subscriber");
         buffer
     })
-}
-
-struct SharedWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut buffer) = self.0.lock() {
-            buffer.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// An SMS gateway on a free local port that keeps what it is asked to send.
@@ -145,13 +129,7 @@ impl Walk {
     /// The code in the latest SMS the gateway was given.
     fn last_code(&self) -> String {
         let sent = self.gateway.lock().map(|s| s.clone()).unwrap_or_default();
-        let body = sent.last().expect("an SMS was sent");
-        let digits: Vec<char> = body.chars().collect();
-        digits
-            .windows(6)
-            .find(|w| w.iter().all(char::is_ascii_digit))
-            .map(|w| w.iter().collect())
-            .expect("a 6-digit code")
+        common::code_in(sent.last().expect("an SMS was sent"))
     }
 
     /// A 6-digit code that is not the right one.
@@ -382,7 +360,7 @@ async fn no_secret_reaches_the_database_the_logs_or_the_history() {
             "secrets are shown as a placeholder"
         );
         let database = database_text(&test_db, &assistant).await;
-        let logged = logs.lock().map(|l| l.clone()).unwrap_or_default();
+        let logged = logs.bytes();
         assert!(contains(&logged, "turn"), "the logs were captured");
         for secret in &walk.secrets {
             assert!(

@@ -182,42 +182,16 @@ fn a_dialog_continues_after_the_process_is_killed_and_started_again() {
     assert!(text(&messages[1]).contains("138****0001"), "{messages:?}");
 }
 
-/// Output shared with the test while the chat runs.
-#[derive(Clone, Default)]
-struct Screen(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Screen {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut screen) = self.0.lock() {
-            screen.extend_from_slice(bytes);
+/// Waits until the chat printed at least `count` lines.
+async fn wait_for(screen: &common::SharedBuffer, count: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let lines = screen.lines();
+        if lines.len() >= count {
+            return lines;
         }
-        Ok(bytes.len())
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Screen {
-    fn lines(&self) -> Vec<String> {
-        let bytes = self.0.lock().map(|s| s.clone()).unwrap_or_default();
-        String::from_utf8_lossy(&bytes)
-            .lines()
-            .map(String::from)
-            .collect()
-    }
-
-    async fn wait_for(&self, count: usize) -> Vec<String> {
-        for _ in 0..200 {
-            let lines = self.lines();
-            if lines.len() >= count {
-                return lines;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("expected {count} lines, saw {:?}", self.lines());
-    }
+    panic!("expected {count} lines, saw {:?}", screen.lines());
 }
 
 #[tokio::test]
@@ -228,7 +202,7 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
         .await
         .expect("starts");
     let (mut keyboard, input) = tokio::io::duplex(4096);
-    let screen = Screen::default();
+    let screen = common::SharedBuffer::default();
     let chat = {
         let assistant = assistant.clone();
         let mut out = screen.clone();
@@ -244,16 +218,16 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
             .await
         })
     };
-    screen.wait_for(1).await;
+    wait_for(&screen, 1).await;
     keyboard
         .write_all("忘记用户名\n".as_bytes())
         .await
         .expect("type");
-    let before = screen.wait_for(2).await.len();
+    let before = wait_for(&screen, 2).await.len();
     // The database goes away: the next turn cannot be stored.
     assistant.database().close().await;
     keyboard.write_all("你好\n".as_bytes()).await.expect("type");
-    let lines = screen.wait_for(before + 1).await;
+    let lines = wait_for(&screen, before + 1).await;
     let apology: Value = serde_json::from_str(&lines[before]).expect("JSON");
     assert!(text(&apology).contains("请稍后再试"), "{apology}");
     // The chat is still there: it reads the next line, and ends only with the input.
@@ -261,7 +235,7 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
         .write_all("还在吗\n".as_bytes())
         .await
         .expect("type");
-    screen.wait_for(before + 2).await;
+    wait_for(&screen, before + 2).await;
     drop(keyboard);
     let ended = chat.await.expect("task");
     assert!(ended.is_ok(), "{ended:?}");
