@@ -7,8 +7,9 @@
 //! - open loop: every conversation sends a question every 500 ms (2,000 messages/s offered);
 //! - saturation: every conversation sends its next question as soon as the reply arrives.
 //!
-//! The per-IP and per-conversation rate limits are raised for the run: all the load comes from one
-//! address, and a real student does not send two questions a second.
+//! The per-IP and per-conversation rate limits and the per-IP cap on event streams are raised for
+//! the run: all the load comes from one address, and a real student does not send two questions a
+//! second.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -104,6 +105,7 @@ async fn start_server(client: &reqwest::Client) -> Server {
         .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
         .env("HELPBOT_RATE_LIMIT_PER_IP", "100000000")
         .env("HELPBOT_RATE_LIMIT_PER_CONVERSATION", "100000")
+        .env("HELPBOT_EVENT_STREAMS_PER_IP", "100000")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

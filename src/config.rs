@@ -44,6 +44,13 @@ pub struct Config {
     pub rate_limit_per_ip: u32,
     /// Messages per minute in one conversation.
     pub rate_limit_per_conversation: u32,
+    /// Event streams open at once for one conversation (one per browser tab): a newer one
+    /// replaces the oldest, whose tab is told so.
+    pub event_streams_per_conversation: usize,
+    /// Event streams open at once from one IP address; past this a new one is refused (429).
+    pub event_streams_per_ip: usize,
+    /// Seconds `helpbot serve` gives requests in flight to finish after Ctrl-C / SIGTERM.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for Config {
@@ -65,6 +72,9 @@ impl Default for Config {
             allowed_origins: Vec::new(),
             rate_limit_per_ip: 600,
             rate_limit_per_conversation: 30,
+            event_streams_per_conversation: 3,
+            event_streams_per_ip: 100,
+            shutdown_grace_seconds: 10,
         }
     }
 }

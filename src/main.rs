@@ -41,7 +41,8 @@ enum Command {
         lang: Option<Locale>,
     },
     /// Serve the chat API, the web widget and its demo page (listens on `listen`, default
-    /// 127.0.0.1:8080); stops gracefully on Ctrl-C / SIGTERM.
+    /// 127.0.0.1:8080). Ctrl-C / SIGTERM stops it: no new connections, event streams end,
+    /// requests in flight get `shutdown_grace_seconds`; a second signal stops it at once.
     Serve,
     /// Chat in the terminal: each line is a message; type a number to press a button.
     Chat {
@@ -439,17 +440,20 @@ async fn demo_data(config: &Config) -> CommandResult {
 }
 
 async fn serve(config: &Config) -> CommandResult {
+    use helpbot::channels::web::{self, shutdown::Stopped};
+    // Installed first, so that a signal during start-up stops the server gracefully too.
+    let signals = web::shutdown::signals()?;
     let assistant = runtime::start(config).await?;
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
-    let state = helpbot::channels::web::AppState::new(assistant.clone(), config);
-    helpbot::channels::web::serve(
-        listener,
-        state,
-        &config.allowed_origins,
-        helpbot::channels::web::shutdown_signal(),
-    )
-    .await?;
-    assistant.database().close().await;
-    Ok(ExitCode::SUCCESS)
+    let state = web::AppState::new(assistant.clone(), config);
+    match web::serve(listener, state, &config.allowed_origins, signals).await? {
+        Stopped::Drained => {
+            assistant.database().close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        // Requests cut off may still hold database connections: do not wait for them.
+        Stopped::GraceExpired => Ok(ExitCode::SUCCESS),
+        Stopped::Forced => Ok(ExitCode::FAILURE),
+    }
 }

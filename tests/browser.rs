@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::server::{App, spawn_app};
+use common::server::{App, spawn_app, spawn_app_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpbot::accounts::demo::DEMO_PASSWORD;
@@ -556,5 +556,193 @@ async fn on_a_phone_with_the_keyboard_suggestions_appear_while_typing() {
         )
         .await;
     assert_eq!(closed, json!(true));
+    browser.close().await;
+}
+
+/// The conversation the widget keeps in the browser (`{id, token}`), or null.
+async fn kept_conversation(browser: &Browser) -> Value {
+    browser
+        .script(
+            "return JSON.parse(localStorage.getItem('helpbot.conversation') || 'null');",
+            vec![],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_resume_during_an_outage_keeps_the_conversation_and_continues_it_afterwards() {
+    let mut app = spawn_app().await;
+    let browser = Browser::open("outage", 1280, 800, false).await;
+    browser.open_widget(&app).await;
+    let before = browser.bot_messages().await;
+    browser.say("忘记学信网用户名了").await;
+    browser.wait_for_bot_text(before, "用户名").await;
+    let kept = kept_conversation(&browser).await;
+    let id = kept["id"]
+        .as_str()
+        .expect("a kept conversation")
+        .to_string();
+
+    // Next visit: the page and the widget load, then the service goes down before the student
+    // opens the panel.
+    browser.client.refresh().await.expect("reload");
+    browser
+        .wait_until(
+            "document.querySelector('.hb-bubble')
+                && document.querySelector('.hb-bubble').textContent === '在线帮助'",
+            vec![],
+            "the widget's texts",
+        )
+        .await;
+    app.stop().await;
+    browser
+        .client
+        .find(Locator::Css(".hb-bubble"))
+        .await
+        .expect("bubble")
+        .click()
+        .await
+        .expect("open the panel");
+    let said = browser
+        .wait_until(
+            "!document.querySelector('.hb-status').hidden
+                && document.querySelector('.hb-status').textContent",
+            vec![],
+            "a message that the conversation will be loaded again",
+        )
+        .await;
+    assert!(
+        said.as_str().is_some_and(|s| s.contains("对话记录都还在")),
+        "{said}"
+    );
+    browser.screenshot("1-service-down").await;
+    assert_eq!(kept_conversation(&browser).await, kept, "the place is kept");
+
+    // The service comes back (same address, same database): the widget tries again by itself.
+    app.restart().await;
+    browser
+        .wait_until(
+            "document.querySelector('.hb-log').innerText.indexOf('忘记学信网用户名了') >= 0
+                && document.querySelector('.hb-status').hidden",
+            vec![],
+            "the history once the service answers again",
+        )
+        .await;
+    browser.screenshot("2-resumed").await;
+    let before = browser.bot_messages().await;
+    browser.say("谢谢").await;
+    browser.wait_for_bot_text(before, "不客气").await;
+    assert_eq!(kept_conversation(&browser).await, kept);
+    let stored = app
+        .assistant
+        .database()
+        .messages(&id)
+        .await
+        .expect("messages");
+    assert!(
+        stored.iter().any(|m| m.body == "谢谢"),
+        "the conversation went on where it was: {stored:?}"
+    );
+
+    // A conversation the server does not know (404) is forgotten: a new one starts.
+    browser
+        .script(
+            "localStorage.setItem('helpbot.conversation',
+                JSON.stringify({ id: 'no-such-conversation', token: 'x' }));",
+            vec![],
+        )
+        .await;
+    browser.client.refresh().await.expect("reload");
+    browser.open_widget(&app).await;
+    let fresh = kept_conversation(&browser).await;
+    assert!(
+        fresh["id"]
+            .as_str()
+            .is_some_and(|new| new != "no-such-conversation" && new != id),
+        "{fresh}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_newer_tab_takes_over_the_live_messages_and_the_older_one_says_so() {
+    let app = spawn_app_with(|c| c.event_streams_per_conversation = 1).await;
+    let browser = Browser::open("tabs", 1280, 800, false).await;
+    browser.open_widget(&app).await;
+    let id = kept_conversation(&browser).await["id"]
+        .as_str()
+        .expect("a kept conversation")
+        .to_string();
+    // Wait until this tab's event stream is open, and note every status it shows from now on.
+    browser
+        .wait_until(
+            "document.querySelector('.hb-status').hidden",
+            vec![],
+            "the first tab's live stream",
+        )
+        .await;
+    browser
+        .script(
+            "window.__statuses = [];
+             var status = document.querySelector('.hb-status');
+             new MutationObserver(function () {
+                 if (!status.hidden) window.__statuses.push(status.textContent);
+             }).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });",
+            vec![],
+        )
+        .await;
+    let first = browser.client.window().await.expect("first tab");
+
+    // The same conversation in a second tab (the conversation is kept per site).
+    let second = browser.client.new_window(true).await.expect("a new tab");
+    browser
+        .client
+        .switch_to_window(second.handle)
+        .await
+        .expect("to the second tab");
+    browser.open_widget(&app).await;
+    assert_eq!(kept_conversation(&browser).await["id"], json!(id));
+    browser
+        .wait_until(
+            "document.querySelector('.hb-status').hidden",
+            vec![],
+            "the second tab's live stream",
+        )
+        .await;
+    let before = browser.bot_messages().await;
+    app.push_notice(&id, "来自老师的消息").await;
+    browser.wait_for_bot_text(before, "来自老师的消息").await;
+
+    browser
+        .client
+        .switch_to_window(first)
+        .await
+        .expect("back to the first tab");
+    let statuses = browser
+        .wait_until(
+            "window.__statuses.join('\\n')",
+            vec![],
+            "the first tab's notice",
+        )
+        .await;
+    assert!(
+        statuses
+            .as_str()
+            .is_some_and(|s| s.contains("已在另一个窗口中打开")),
+        "{statuses}"
+    );
+    browser.screenshot("1-replaced").await;
+
+    // Looking at the first tab again makes it the live one.
+    browser
+        .wait_until(
+            "document.visibilityState === 'visible' && document.querySelector('.hb-status').hidden",
+            vec![],
+            "the first tab live again",
+        )
+        .await;
+    let before = browser.bot_messages().await;
+    app.push_notice(&id, "第二条消息").await;
+    browser.wait_for_bot_text(before, "第二条消息").await;
     browser.close().await;
 }

@@ -1,7 +1,8 @@
 /* helpbot web widget: one <script src=".../widget.js"> tag adds a help bubble that opens a chat
    panel. No framework. Texts come from the server (/api/v1/ui), so they are translated like the
    rest of the assistant. The conversation (id + token) is kept in localStorage, so reloading the
-   page or coming back later resumes it. */
+   page or coming back later resumes it; it is forgotten only when the server says it does not
+   exist or the token is wrong, never because the service was down or busy for a while. */
 (function () {
   "use strict";
   if (window.__helpbotWidget) return;
@@ -13,7 +14,8 @@
   var store = window.localStorage;
   var KEY = "helpbot.conversation";
   var MAX_PHOTO_BYTES = 300 * 1024;
-  var state = { id: null, token: null, locale: null, texts: {}, source: null, retry: 0 };
+  var state = { id: null, token: null, locale: null, texts: {}, source: null, retry: 0, replaced: false };
+  var LONGEST_WAIT_MS = 30000;
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -65,8 +67,23 @@
     uploadRules.textContent = t("widget-upload-rules");
     fileInput.setAttribute("aria-label", t("widget-upload"));
     suggestList.setAttribute("aria-label", t("widget-suggestions"));
-    status.textContent = t("widget-reconnecting");
+    if (status.getAttribute("data-text")) status.textContent = t(status.getAttribute("data-text"));
   }
+
+  // One line above the chat says what the widget is waiting for (translated message id).
+  function showStatus(id) {
+    status.setAttribute("data-text", id);
+    status.textContent = t(id);
+    status.hidden = false;
+  }
+  function hideStatus() { status.removeAttribute("data-text"); status.hidden = true; }
+
+  // Exponential back-off for the n-th retry, or what the server asked for (Retry-After).
+  function backOff(attempt, error) {
+    if (error && error.retryAfter) return Math.min(error.retryAfter * 1000, LONGEST_WAIT_MS);
+    return Math.min(1000 * Math.pow(2, attempt), LONGEST_WAIT_MS);
+  }
+  function later(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
   function request(method, path, body, isForm) {
     var headers = {};
@@ -75,10 +92,21 @@
     return fetch(api + path, { method: method, headers: headers, body: isForm ? body : body ? JSON.stringify(body) : undefined })
       .then(function (r) {
         if (r.status === 204) return {};
-        return r.json().then(function (data) {
-          if (!r.ok) { var e = new Error((data.error && data.error.message) || r.statusText); e.status = r.status; throw e; }
+        // A proxy in between may answer an error page instead of our JSON.
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          if (!r.ok) {
+            var e = new Error((data.error && data.error.message) || t("widget-unavailable"));
+            e.status = r.status;
+            e.retryAfter = parseInt(r.headers.get("Retry-After") || "", 10) || 0;
+            throw e;
+          }
           return data;
         });
+      }, function () {
+        // No answer at all: the network or the service is down.
+        var e = new Error(t("widget-unavailable"));
+        e.status = 0;
+        throw e;
       });
   }
 
@@ -155,17 +183,31 @@
     if (!window.EventSource || !state.id) return;
     var source = new EventSource(api + "/conversations/" + state.id + "/events?token=" + encodeURIComponent(state.token));
     state.source = source;
-    source.addEventListener("open", function () { state.retry = 0; status.hidden = true; });
+    source.addEventListener("open", function () { state.retry = 0; hideStatus(); });
     source.addEventListener("message", function (event) {
       try { showBot(JSON.parse(event.data), true); } catch (e) { /* a malformed event is skipped */ }
     });
+    // A newer tab of this conversation took over the live messages: say so, and reconnect only
+    // when the student comes back to this tab (which then takes them over in turn).
+    source.addEventListener("replaced", function () {
+      source.close();
+      state.replaced = true;
+      showStatus("widget-replaced");
+    });
     source.addEventListener("error", function () {
       source.close();
-      status.hidden = false;
+      showStatus("widget-reconnecting");
       state.retry = Math.min(state.retry + 1, 6);
       setTimeout(connect, 500 * Math.pow(2, state.retry));
     });
   }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && state.replaced) {
+      // The notice stays until the stream is open again.
+      state.replaced = false;
+      connect();
+    }
+  });
 
   function startConversation() {
     return request("POST", "/conversations", { locale: state.locale }).then(function (data) {
@@ -182,23 +224,43 @@
     try { saved = JSON.parse(store.getItem(KEY) || "null"); } catch (e) { saved = null; }
     if (!saved) return startConversation();
     state.id = saved.id; state.token = saved.token;
+    return loadHistory(0);
+  }
+
+  function loadHistory(attempt) {
     return request("GET", "/conversations/" + state.id + "/messages").then(function (data) {
+      hideStatus();
       state.locale = data.locale;
-      return loadTexts(data.locale).then(function () {
+      // The history is shown even if the texts of its language cannot be loaded right now.
+      return loadTexts(data.locale).catch(function () {}).then(function () {
         log.textContent = "";
         data.messages.forEach(function (item) {
           if (item.sender === "user") showUser(item.text); else showBot(item.message, false);
         });
         connect();
       });
-    }).catch(function () { store.removeItem(KEY); return startConversation(); });
+    }, function (e) {
+      // Only the server's word that the conversation is gone (404) or not ours (401, 403)
+      // forgets it. An outage, a 429 or a 5xx keeps it: the student's place is not lost.
+      if (e.status === 404 || e.status === 401 || e.status === 403) {
+        store.removeItem(KEY);
+        state.id = null; state.token = null;
+        return startConversation();
+      }
+      showStatus("widget-resume-retrying");
+      return later(backOff(attempt, e)).then(function () { return loadHistory(attempt + 1); });
+    });
   }
 
   var started = false;
   function open() {
     panel.hidden = false;
     bubble.setAttribute("aria-expanded", "true");
-    if (!started) { started = true; resume().then(function () { input.focus(); }); } else input.focus();
+    if (!started) {
+      started = true;
+      // A conversation that could not even start is tried again the next time the panel opens.
+      resume().then(function () { input.focus(); }, function (e) { started = false; showNotice(e.message); });
+    } else input.focus();
   }
   function close() { panel.hidden = true; bubble.setAttribute("aria-expanded", "false"); bubble.focus(); }
 
@@ -263,5 +325,12 @@
     deliver(request("POST", "/conversations/" + state.id + "/photos", data, true));
   });
 
-  loadTexts(null).catch(function () { bubble.textContent = "?"; });
+  // Without its texts the widget has no words: keep trying, as for a conversation.
+  function loadFirstTexts(attempt) {
+    loadTexts(null).catch(function (e) {
+      if (!state.texts["widget-open"]) bubble.textContent = "?";
+      later(backOff(attempt, e)).then(function () { loadFirstTexts(attempt + 1); });
+    });
+  }
+  loadFirstTexts(0);
 })();

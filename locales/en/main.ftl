@@ -48,35 +48,6 @@ dialog-at-start = This is already the first step.
 dialog-restarted = All right, let's start again.
 dialog-cancelled = All right, I have stopped this. Ask me anything else.
 
-# The web API's errors.
-api-malformed = The request is not well-formed.
-api-too-large = This message is too large. Please shorten it.
-api-unknown-conversation = This conversation does not exist. Please reload the page to start again.
-api-wrong-token = You may not access this conversation.
-api-rate-limited = Too fast: please try again in { $seconds } seconds.
-api-photo-missing = No photo arrived. Please choose the picture again.
-api-photo-too-large = The picture is too large (at most 300 KB each). Please compress it and upload it again.
-
-# The web widget's own texts.
-widget-open = Help
-widget-close = Close
-widget-title = Student account help
-widget-placeholder = Type your question…
-widget-send = Send
-widget-typing = Typing…
-widget-useful = Useful
-widget-not-useful = Not useful
-widget-thanks-feedback = Thank you for the feedback!
-widget-upload = Choose photo
-widget-upload-send = Upload
-widget-upload-rules = Photos: jpg, png or gif, at most 300 KB each.
-widget-photo-too-large = This photo is larger than 300 KB. Please compress it or choose another one.
-# How an uploaded photo shows in a resumed conversation.
-history-photo = 📷 Photo
-widget-reconnecting = Connection lost, reconnecting…
-widget-language = 中文
-widget-suggestions = You may want to ask:
-
 ## News about the student's account, pushed to the conversations that signed in to it.
 notice-review-approved = Good news: your ID photos were approved and your account is now active; you can sign in and use it. Other accounts with the same ID number have been deactivated.
 notice-review-rejected = Your photos were not approved. Reason: { $reason }. Please take them again with that in mind and upload them, or verify your identity another way.

@@ -48,35 +48,6 @@ dialog-at-start = 已经是第一步了。
 dialog-restarted = 好的，我们从头开始。
 dialog-cancelled = 好的，已结束当前流程。还有其他问题可以直接问我。
 
-# The web API's errors.
-api-malformed = 请求格式不正确。
-api-too-large = 消息太大了，请缩短后再发。
-api-unknown-conversation = 找不到这个对话，请刷新页面重新开始。
-api-wrong-token = 无权访问这个对话。
-api-rate-limited = 发送太快了，请 { $seconds } 秒后再试。
-api-photo-missing = 没有收到照片，请重新选择图片上传。
-api-photo-too-large = 图片太大了（每张不超过 300 KB），请压缩后再上传。
-
-# The web widget's own texts.
-widget-open = 在线帮助
-widget-close = 关闭
-widget-title = 学信网账号帮助助手
-widget-placeholder = 请输入您的问题…
-widget-send = 发送
-widget-typing = 正在输入…
-widget-useful = 有用
-widget-not-useful = 没用
-widget-thanks-feedback = 谢谢您的反馈！
-widget-upload = 选择照片
-widget-upload-send = 上传
-widget-upload-rules = 照片格式 jpg、png 或 gif，每张不超过 300 KB。
-widget-photo-too-large = 这张照片超过 300 KB，请压缩或换一张后再上传。
-# How an uploaded photo shows in a resumed conversation.
-history-photo = 📷 照片
-widget-reconnecting = 连接中断，正在重新连接…
-widget-language = English
-widget-suggestions = 您可能想问：
-
 ## News about the student's account, pushed to the conversations that signed in to it.
 notice-review-approved = 好消息：您提交的手持身份证照片已审核通过，账号已激活，可以正常登录使用了。使用同一证件号码的其他账号已被注销。
 notice-review-rejected = 您提交的照片没有通过审核，原因：{ $reason }。请按原因重新拍摄后再上传，或者换一种方式核验身份。

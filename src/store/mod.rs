@@ -495,15 +495,19 @@ impl Database {
         Ok(row)
     }
 
-    /// Records "useful / not useful" under an answer.
-    pub async fn add_feedback(
+    /// Records "useful / not useful" under an answer: one vote per entry and conversation, a
+    /// later one replacing the earlier (the unique key of migration 0006).
+    pub async fn set_feedback(
         &self,
         conversation_id: &str,
         entry_id: &str,
         useful: bool,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO feedback (id, conversation_id, entry_id, useful, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO feedback (id, conversation_id, entry_id, useful, created_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (conversation_id, entry_id) \
+             DO UPDATE SET useful = excluded.useful, created_at = excluded.created_at",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(conversation_id)
@@ -515,10 +519,29 @@ impl Database {
         Ok(())
     }
 
+    /// Whether the conversation was answered with this knowledge entry (what feedback rates).
+    pub async fn answered_with(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM messages WHERE conversation_id = $1 AND entry_id = $2 \
+             AND sender = 'bot' LIMIT 1",
+        )
+        .bind(conversation_id)
+        .bind(entry_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Feedback counts per entry: (entry, useful, not useful).
     pub async fn feedback_counts(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT entry_id, SUM(useful), SUM(1 - useful) FROM feedback GROUP BY entry_id ORDER BY entry_id",
+            // PostgreSQL sums BIGINTs as NUMERIC, which the Any driver cannot read.
+            "SELECT entry_id, CAST(SUM(useful) AS BIGINT), CAST(SUM(1 - useful) AS BIGINT) \
+             FROM feedback GROUP BY entry_id ORDER BY entry_id",
         )
         .fetch_all(&self.pool)
         .await?)

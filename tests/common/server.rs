@@ -1,18 +1,27 @@
 //! `helpbot serve` in-process on a random port with a fresh SQLite database, stopped when the value
 //! is dropped, the way zero-to-production's `spawn_app()` does it.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use helpbot::config::Config;
 use helpbot::core::Assistant;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{TestDb, config};
+use super::{TestDb, config, repo};
 
 pub struct App {
     pub base: String,
     pub client: reqwest::Client,
     pub assistant: Assistant,
+    config: Config,
+    address: std::net::SocketAddr,
     _db: TestDb,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for App {
@@ -23,30 +32,46 @@ impl Drop for App {
     }
 }
 
+/// Serves on `listener` until the returned sender fires (or is dropped), as a signal would stop it.
+async fn serve_on(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+) -> (
+    Assistant,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let assistant = helpbot::runtime::start(config).await.expect("starts");
+    let state = helpbot::channels::web::AppState::new(assistant.clone(), config);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = Box::pin(futures_util::stream::once(async move {
+        let _ = stopped.await;
+    }));
+    let origins = config.allowed_origins.clone();
+    let served = tokio::spawn(async move {
+        let _ = helpbot::channels::web::serve(listener, state, &origins, signal).await;
+    });
+    (assistant, stop, served)
+}
+
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
     let db = TestDb::sqlite();
     let mut config = config(db.url());
     tweak(&mut config);
-    let assistant = helpbot::runtime::start(&config).await.expect("starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = helpbot::channels::web::AppState::new(assistant.clone(), &config);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let origins = config.allowed_origins.clone();
-    tokio::spawn(async move {
-        let _ = helpbot::channels::web::serve(listener, state, &origins, async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let address = listener.local_addr().expect("addr");
+    let (assistant, stop, served) = serve_on(listener, &config).await;
     App {
-        base,
+        base: format!("http://{address}"),
         client: reqwest::Client::new(),
         assistant,
+        config,
+        address,
         _db: db,
         stop: Some(stop),
+        served: Some(served),
     }
 }
 
@@ -55,9 +80,53 @@ pub async fn spawn_app() -> App {
 }
 
 impl App {
+    /// Stops the server as a signal does and waits until it has; the database stays. Requests
+    /// meanwhile find nobody listening, as in an outage.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(served) = self.served.take() {
+            let _ = served.await;
+        }
+        self.assistant.database().close().await;
+    }
+
+    /// A new server on the same address and database, after [`App::stop`].
+    pub async fn restart(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let listener = loop {
+            match tokio::net::TcpListener::bind(self.address).await {
+                Ok(listener) => break listener,
+                Err(err) => {
+                    assert!(Instant::now() < deadline, "cannot listen again: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        };
+        let (assistant, stop, served) = serve_on(listener, &self.config).await;
+        self.assistant = assistant;
+        self.stop = Some(stop);
+        self.served = Some(served);
+    }
+
     /// The server's database, for another process (the `helpbot` binary) to use.
     pub fn database_url(&self) -> &str {
         self._db.url()
+    }
+
+    /// Pushes a notice to the conversation, the way staff news reaches it (from any process).
+    pub async fn push_notice(&self, id: &str, text: &str) {
+        let body = serde_json::to_string(&helpbot::core::BotMessage::notice(
+            helpbot::core::ReplyKind::Notice,
+            text.to_string(),
+        ))
+        .expect("json");
+        self.assistant
+            .database()
+            .push_message(id, &body)
+            .await
+            .expect("push");
     }
 
     /// The demo accounts (`helpbot demo-data`) in this server's database.
@@ -120,5 +189,127 @@ impl App {
             .expect("request");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// The real `helpbot serve` in its own process on a random port with a fresh SQLite file; its
+/// log (stderr) is collected. Killed when dropped.
+pub struct ServeProcess {
+    child: Child,
+    pub base: String,
+    log: Arc<Mutex<String>>,
+    _db: TestDb,
+    _workdir: tempfile::TempDir,
+}
+
+impl ServeProcess {
+    /// Starts it with these extra environment variables. `RUST_LOG` defaults to
+    /// `info,tower_http=debug`: every request is logged (by its path) when it arrives.
+    pub fn start(extra_env: &[(&str, &str)]) -> Self {
+        let db = TestDb::sqlite();
+        let workdir = tempfile::tempdir().expect("temp dir");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_helpbot"));
+        command
+            .arg("serve")
+            .current_dir(workdir.path())
+            .env("HELPBOT_DATABASE_URL", db.url())
+            .env("HELPBOT_LISTEN", "127.0.0.1:0")
+            .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
+            .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
+            .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+            .env("RUST_LOG", "info,tower_http=debug")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (key, value) in extra_env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("helpbot serve starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let collected = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut log) = collected.lock() {
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            }
+        });
+        let mut server = Self {
+            child,
+            base: String::new(),
+            log,
+            _db: db,
+            _workdir: workdir,
+        };
+        let line = server.wait_for_log("helpbot serving: open http://");
+        let address = line
+            .split("open http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .expect("address in the log")
+            .to_string();
+        server.base = format!("http://{address}");
+        server
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Everything logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().map(|log| log.clone()).unwrap_or_default()
+    }
+
+    /// Waits (15 s at most) for a log line containing `text`, and returns it.
+    pub fn wait_for_log(&mut self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(line) = self.log().lines().find(|line| line.contains(text)) {
+                return line.to_string();
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("helpbot serve exited ({status}):\n{}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no log line with {text:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends a signal (`TERM`, `INT`) to the process.
+    pub fn signal(&self, name: &str) {
+        let sent = Command::new("kill")
+            .args(["-s", name, &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill -s {name} failed");
+    }
+
+    /// The exit status, waiting at most `within` (a safety net against a server that hangs).
+    pub fn exit_status(&mut self, within: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

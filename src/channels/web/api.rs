@@ -3,23 +3,26 @@
 //! replies as a server-sent event stream, give feedback, switch language, and title suggestions
 //! while typing.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State,
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Multipart, Path, Query, Request,
+    State,
 };
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::handler::Handler;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{MethodRouter, any};
 use axum::{Json, Router};
-use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
-use tokio_stream::wrappers::BroadcastStream;
+use tokio::sync::broadcast;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::{ApiError, AppState};
 use crate::core::{BotMessage, Input};
@@ -31,36 +34,130 @@ const MESSAGE_BODY_LIMIT: usize = 16 * 1024;
 /// One photo (at most 300 KB is accepted by the store) plus the form's overhead.
 const PHOTO_BODY_LIMIT: usize = 512 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/conversations", post(start))
-        .route(
-            "/api/v1/conversations/{id}/messages",
-            post(send).get(history),
-        )
-        .route(
-            "/api/v1/conversations/{id}/photos",
-            post(upload).layer(DefaultBodyLimit::max(PHOTO_BODY_LIMIT)),
-        )
-        .route("/api/v1/conversations/{id}/events", get(events))
-        .route("/api/v1/conversations/{id}/feedback", post(feedback))
-        .route("/api/v1/conversations/{id}/locale", put(set_locale))
-        .route("/api/v1/suggest", get(suggest))
-        .route("/api/v1/ui", get(ui_texts))
-        .layer(DefaultBodyLimit::max(MESSAGE_BODY_LIMIT))
+/// One path of the API: the methods it answers and their handlers. [`routes`] builds the router
+/// from [`table`] and [`operations`] lists it, so the OpenAPI check compares the document with
+/// what is really served.
+struct Route {
+    path: &'static str,
+    methods: Vec<Method>,
+    handlers: MethodRouter<AppState>,
 }
 
-/// The routes above, for the OpenAPI check.
-pub const PATHS: &[&str] = &[
-    "/api/v1/conversations",
-    "/api/v1/conversations/{id}/messages",
-    "/api/v1/conversations/{id}/photos",
-    "/api/v1/conversations/{id}/events",
-    "/api/v1/conversations/{id}/feedback",
-    "/api/v1/conversations/{id}/locale",
-    "/api/v1/suggest",
-    "/api/v1/ui",
-];
+impl Route {
+    fn new(path: &'static str) -> Self {
+        Self {
+            path,
+            methods: Vec::new(),
+            handlers: MethodRouter::new(),
+        }
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(mut self, handler: H) -> Self {
+        self.methods.push(Method::GET);
+        self.handlers = self.handlers.get(handler);
+        self
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(mut self, handler: H) -> Self {
+        self.methods.push(Method::POST);
+        self.handlers = self.handlers.post(handler);
+        self
+    }
+
+    fn put<H: Handler<T, AppState>, T: 'static>(mut self, handler: H) -> Self {
+        self.methods.push(Method::PUT);
+        self.handlers = self.handlers.put(handler);
+        self
+    }
+
+    /// A larger body limit than the API's default for this path.
+    fn body_limit(mut self, bytes: usize) -> Self {
+        self.handlers = self.handlers.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+/// Every operation of the API, in one place.
+fn table() -> Vec<Route> {
+    vec![
+        Route::new("/api/v1/conversations").post(start),
+        Route::new("/api/v1/conversations/{id}/messages")
+            .post(send)
+            .get(history),
+        Route::new("/api/v1/conversations/{id}/photos")
+            .post(upload)
+            .body_limit(PHOTO_BODY_LIMIT),
+        Route::new("/api/v1/conversations/{id}/events").get(events),
+        Route::new("/api/v1/conversations/{id}/feedback").post(feedback),
+        Route::new("/api/v1/conversations/{id}/locale").put(set_locale),
+        Route::new("/api/v1/suggest").get(suggest),
+        Route::new("/api/v1/ui").get(ui_texts),
+    ]
+}
+
+/// The API's operations as (method, path), e.g. `(GET, "/api/v1/ui")`: what `web/openapi.yaml`
+/// must document.
+pub fn operations() -> Vec<(Method, &'static str)> {
+    table()
+        .into_iter()
+        .flat_map(|route| {
+            route
+                .methods
+                .into_iter()
+                .map(move |method| (method, route.path))
+        })
+        .collect()
+}
+
+/// The API: every route of [`table`], answers in JSON for unknown paths and methods, the per-IP
+/// limit before anything else (a body is not read for an address over its limit), and nothing
+/// cached anywhere (the answers carry conversations).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for route in table() {
+        router = router.route(route.path, route.handlers.fallback(method_not_allowed));
+    }
+    router
+        .route("/api/{*rest}", any(not_found))
+        .layer(DefaultBodyLimit::max(MESSAGE_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_per_ip,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn method_not_allowed(State(state): State<AppState>, headers: HeaderMap) -> ApiError {
+    let locale = request_locale(&state, &headers);
+    error(
+        &state,
+        locale,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "api-method-not-allowed",
+    )
+}
+
+async fn not_found(State(state): State<AppState>, headers: HeaderMap) -> ApiError {
+    let locale = request_locale(&state, &headers);
+    error(&state, locale, StatusCode::NOT_FOUND, "api-not-found")
+}
+
+/// The per-IP request limit, applied before the request is looked at further.
+async fn limit_per_ip(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let locale = request_locale(&state, request.headers());
+    match check_ip(&state, &address, locale) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused.into_response(),
+    }
+}
 
 fn error(state: &AppState, locale: Locale, status: StatusCode, code: &'static str) -> ApiError {
     ApiError {
@@ -72,6 +169,33 @@ fn error(state: &AppState, locale: Locale, status: StatusCode, code: &'static st
             .translations
             .text(locale, code, &[]),
         retry_after: None,
+    }
+}
+
+/// A failure on our side, logged with its cause; the user gets an apology.
+fn internal(state: &AppState, locale: Locale, cause: impl std::fmt::Display) -> ApiError {
+    tracing::error!(%cause, "request failed");
+    error(
+        state,
+        locale,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal-error",
+    )
+}
+
+/// A body that could not be read: 413 with `too_large` when it was over its limit, else 400
+/// with `malformed`.
+fn unreadable(
+    state: &AppState,
+    locale: Locale,
+    status: StatusCode,
+    too_large: &'static str,
+    malformed: &'static str,
+) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        error(state, locale, StatusCode::PAYLOAD_TOO_LARGE, too_large)
+    } else {
+        error(state, locale, StatusCode::BAD_REQUEST, malformed)
     }
 }
 
@@ -94,18 +218,35 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         let locale = request_locale(state, request.headers());
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => error(
+            Err(rejection) => {
+                let rejection: JsonRejection = rejection;
+                Err(unreadable(
                     state,
                     locale,
-                    StatusCode::PAYLOAD_TOO_LARGE,
+                    rejection.status(),
                     "api-too-large",
-                ),
-                _ => {
-                    let _: &JsonRejection = &rejection;
-                    error(state, locale, StatusCode::BAD_REQUEST, "api-malformed")
-                }
-            }),
+                    "api-malformed",
+                ))
+            }
+        }
+    }
+}
+
+/// A query string with our own error (translated, 400) instead of axum's plain text.
+pub struct ApiQuery<T>(T);
+
+impl<T: DeserializeOwned> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Self(value)),
+            Err(_) => Err(error(
+                state,
+                request_locale(state, &parts.headers),
+                StatusCode::BAD_REQUEST,
+                "api-malformed",
+            )),
         }
     }
 }
@@ -124,16 +265,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
-/// What every call on a conversation does first: the per-IP limit and the token check, with
+/// What every call on a conversation does first (after the per-IP limit): the token check, with
 /// errors in the request's language. The conversation's locale on success.
-async fn admit(
-    state: &AppState,
-    address: &SocketAddr,
-    id: &str,
-    headers: &HeaderMap,
-) -> Result<Locale, ApiError> {
+async fn admit(state: &AppState, id: &str, headers: &HeaderMap) -> Result<Locale, ApiError> {
     let locale = request_locale(state, headers);
-    check_ip(state, address, locale)?;
     authorize(state, id, bearer(headers), locale).await
 }
 
@@ -164,14 +299,7 @@ async fn authorize(
         .database()
         .access_token_hash(id)
         .await
-        .map_err(|_| {
-            error(
-                state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|err| internal(state, locale, err))?;
     let Some((Some(stored), conversation_locale)) = stored else {
         return Err(error(
             state,
@@ -193,14 +321,15 @@ async fn authorize(
     Ok(conversation_locale)
 }
 
-fn limited(state: &AppState, locale: Locale, wait: Duration) -> ApiError {
-    let seconds = wait.as_secs().max(1);
+/// A 429 saying when to try again, in whole seconds rounded up (at least one).
+fn limited(state: &AppState, locale: Locale, code: &'static str, wait: Duration) -> ApiError {
+    let seconds = (wait.as_secs_f64().ceil() as u64).max(1);
     ApiError {
         status: StatusCode::TOO_MANY_REQUESTS,
-        code: "api-rate-limited",
+        code,
         message: state.assistant.content().translations.text(
             locale,
-            "api-rate-limited",
+            code,
             &[("seconds", (seconds as i64).into())],
         ),
         retry_after: Some(seconds),
@@ -215,6 +344,7 @@ fn check_ip(state: &AppState, address: &SocketAddr, locale: Locale) -> Result<()
             limited(
                 state,
                 locale,
+                "api-rate-limited",
                 not_until.wait_time_from(governor::clock::Clock::now(
                     &governor::clock::DefaultClock::default(),
                 )),
@@ -230,6 +360,7 @@ fn check_conversation(state: &AppState, id: &str, locale: Locale) -> Result<(), 
             limited(
                 state,
                 locale,
+                "api-rate-limited",
                 not_until.wait_time_from(governor::clock::Clock::now(
                     &governor::clock::DefaultClock::default(),
                 )),
@@ -259,12 +390,19 @@ struct Replies {
 
 async fn start(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, ApiError> {
     let mut locale = request_locale(&state, &headers);
-    check_ip(&state, &address, locale)?;
+    let body = body.map_err(|rejection| {
+        unreadable(
+            &state,
+            locale,
+            rejection.status(),
+            "api-too-large",
+            "api-malformed",
+        )
+    })?;
     // The body is optional: empty means the defaults.
     let request: StartRequest = if body.iter().all(u8::is_ascii_whitespace) {
         StartRequest::default()
@@ -275,19 +413,12 @@ async fn start(
     if let Some(requested) = request.locale.as_deref().and_then(Locale::negotiate) {
         locale = requested;
     }
-    let internal = |_| {
-        error(
-            &state,
-            locale,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-        )
-    };
+    let failed = |err| internal(&state, locale, err);
     let (id, welcome) = state
         .assistant
         .start_conversation("web", locale)
         .await
-        .map_err(internal)?;
+        .map_err(failed)?;
     let token = {
         use rand::RngCore;
         let mut bytes = [0u8; 32];
@@ -299,14 +430,7 @@ async fn start(
         .database()
         .set_access_token_hash(&id, &token_hash(&token))
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|err| internal(&state, locale, err))?;
     Ok((
         StatusCode::CREATED,
         Json(Started {
@@ -337,26 +461,17 @@ async fn turn(
     check_conversation(state, id, locale)?;
     match state.assistant.handle(id, input).await {
         Ok(messages) => Ok(Json(Replies { messages })),
-        Err(err) => {
-            tracing::error!(%err, "turn failed");
-            Err(error(
-                state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            ))
-        }
+        Err(err) => Err(internal(state, locale, err)),
     }
 }
 
 async fn send(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendRequest>,
 ) -> Result<Json<Replies>, ApiError> {
-    let locale = admit(&state, &address, &id, &headers).await?;
+    let locale = admit(&state, &id, &headers).await?;
     let input = match (body.text, body.button) {
         (Some(text), None) => Input::Text(text),
         (None, Some(button)) => Input::Button(button),
@@ -374,25 +489,21 @@ async fn send(
 
 async fn upload(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<Replies>, ApiError> {
-    let locale = admit(&state, &address, &id, &headers).await?;
+    let locale = admit(&state, &id, &headers).await?;
     let mut multipart = multipart
         .map_err(|_| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
     let refuse = |err: axum::extract::multipart::MultipartError| {
-        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            error(
-                &state,
-                locale,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "api-photo-too-large",
-            )
-        } else {
-            error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing")
-        }
+        unreadable(
+            &state,
+            locale,
+            err.status(),
+            "api-photo-too-large",
+            "api-photo-missing",
+        )
     };
     let mut photo = None;
     while let Some(field) = multipart.next_field().await.map_err(refuse)? {
@@ -429,11 +540,10 @@ struct History {
 
 async fn history(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<History>, ApiError> {
-    let mut locale = admit(&state, &address, &id, &headers).await?;
+    let mut locale = admit(&state, &id, &headers).await?;
     // A resumed widget takes its language from here: read the conversation's own (a question
     // in the other language may have switched it), not the remembered one.
     if let Ok(Some(record)) = state.assistant.database().conversation(&id).await
@@ -447,14 +557,7 @@ async fn history(
         .database()
         .messages(&id)
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|err| internal(&state, locale, err))?;
     let photo_label = state
         .assistant
         .content()
@@ -512,30 +615,90 @@ fn history_items(stored: Vec<StoredMessage>, photo_label: &str) -> Vec<HistoryIt
 
 async fn events(
     State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Query(query): Query<TokenQuery>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    ApiQuery(query): ApiQuery<TokenQuery>,
+) -> Result<Response, ApiError> {
     let locale = request_locale(&state, &headers);
     let token = bearer(&headers).map(String::from).or(query.token);
     authorize(&state, &id, token.as_deref(), locale).await?;
-    let receiver = state.assistant.subscribe(&id).ok_or_else(|| {
-        error(
-            &state,
-            locale,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-        )
-    })?;
-    let stream = BroadcastStream::new(receiver).filter_map(|item| async move {
-        let message = item.ok()?;
-        Event::default()
-            .event("message")
-            .json_data(&message)
-            .ok()
-            .map(Ok)
+    let slot = state
+        .event_streams
+        .open(&id, address.ip())
+        .map_err(|_| limited(&state, locale, "api-too-many-streams", EVENT_STREAM_RETRY))?;
+    let messages = state
+        .assistant
+        .subscribe(&id)
+        .ok_or_else(|| internal(&state, locale, "the delivery registry is poisoned"))?;
+    let mut stopping = state.stopping.subscribe();
+    let replaced = slot.replaced;
+    let ending = Box::pin(async move {
+        tokio::select! {
+            _ = replaced => Ending::Replaced,
+            _ = stopping.wait_for(|stopping| *stopping) => Ending::Stopping,
+        }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    let live = LiveStream {
+        messages,
+        ending,
+        ended: false,
+        _slot: slot.place,
+    };
+    let stream = futures_util::stream::unfold(live, |mut live| async move {
+        if live.ended {
+            return None;
+        }
+        loop {
+            let step = tokio::select! {
+                ending = &mut live.ending => Err(ending),
+                received = live.messages.recv() => Ok(received),
+            };
+            match step {
+                Ok(Ok(message)) => {
+                    if let Ok(event) = Event::default().event("message").json_data(&message) {
+                        return Some((Ok::<_, std::convert::Infallible>(event), live));
+                    }
+                }
+                // A listener that fell behind misses those messages; the history has them.
+                Ok(Err(broadcast::error::RecvError::Lagged(_))) => {}
+                Ok(Err(broadcast::error::RecvError::Closed)) | Err(Ending::Stopping) => {
+                    return None;
+                }
+                Err(Ending::Replaced) => {
+                    live.ended = true;
+                    // The widget shows that the conversation went on in another tab and does not
+                    // reconnect by itself (which would replace that tab's stream in turn). An
+                    // event without data would not reach it: browsers drop those.
+                    let event = Event::default().event("replaced").data("{}");
+                    return Some((Ok(event), live));
+                }
+            }
+        }
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+/// How long a refused event stream is told to wait before trying again.
+const EVENT_STREAM_RETRY: Duration = Duration::from_secs(30);
+
+/// Why an event stream ends.
+enum Ending {
+    /// A newer stream of the conversation took its place.
+    Replaced,
+    /// The server is stopping.
+    Stopping,
+}
+
+/// An open event stream: the conversation's messages until it ends, holding its place among
+/// the open streams.
+struct LiveStream {
+    messages: broadcast::Receiver<BotMessage>,
+    ending: std::pin::Pin<Box<dyn Future<Output = Ending> + Send>>,
+    ended: bool,
+    _slot: super::streams::SlotPlace,
 }
 
 #[derive(Debug, Deserialize)]
@@ -545,41 +708,33 @@ struct FeedbackRequest {
     useful: bool,
 }
 
+/// One vote per answer and conversation: a second one replaces the first (a change of mind).
+/// Only an entry this conversation was answered with may be rated.
 async fn feedback(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let locale = admit(&state, &address, &id, &headers).await?;
-    if state
-        .assistant
-        .content()
-        .knowledge
-        .entry(&body.entry_id)
-        .is_none()
+    let locale = admit(&state, &id, &headers).await?;
+    let failed = |err| internal(&state, locale, err);
+    let database = state.assistant.database();
+    if !database
+        .answered_with(&id, &body.entry_id)
+        .await
+        .map_err(failed)?
     {
         return Err(error(
             &state,
             locale,
             StatusCode::BAD_REQUEST,
-            "api-malformed",
+            "api-feedback-not-answered",
         ));
     }
-    state
-        .assistant
-        .database()
-        .add_feedback(&id, &body.entry_id, body.useful)
+    database
+        .set_feedback(&id, &body.entry_id, body.useful)
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(failed)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -591,22 +746,18 @@ struct LocaleRequest {
 
 async fn set_locale(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LocaleRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let current = admit(&state, &address, &id, &headers).await?;
+    let current = admit(&state, &id, &headers).await?;
     let new = Locale::negotiate(&body.locale)
         .ok_or_else(|| error(&state, current, StatusCode::BAD_REQUEST, "api-malformed"))?;
-    state.assistant.set_locale(&id, new).await.map_err(|_| {
-        error(
-            &state,
-            current,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-        )
-    })?;
+    state
+        .assistant
+        .set_locale(&id, new)
+        .await
+        .map_err(|err| internal(&state, current, err))?;
     state.remember_locale(&id, new);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -631,16 +782,14 @@ struct Suggestions {
 
 async fn suggest(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Query(query): Query<SuggestQuery>,
+    ApiQuery(query): ApiQuery<SuggestQuery>,
 ) -> Result<Json<Suggestions>, ApiError> {
     let locale = query
         .locale
         .as_deref()
         .and_then(Locale::negotiate)
         .unwrap_or_else(|| request_locale(&state, &headers));
-    check_ip(&state, &address, locale)?;
     let suggestions = state
         .assistant
         .suggest_titles(&query.q, locale)
@@ -659,7 +808,7 @@ struct UiQuery {
 async fn ui_texts(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query<UiQuery>,
+    ApiQuery(query): ApiQuery<UiQuery>,
 ) -> Json<serde_json::Value> {
     let locale = query
         .locale
@@ -692,6 +841,9 @@ pub const WIDGET_TEXTS: &[&str] = &[
     "widget-reconnecting",
     "widget-language",
     "widget-suggestions",
+    "widget-resume-retrying",
+    "widget-replaced",
+    "widget-unavailable",
 ];
 
 #[cfg(test)]

@@ -5,23 +5,31 @@
 
 pub mod api;
 pub mod assets;
+pub mod shutdown;
+pub mod streams;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
+use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::core::Assistant;
 use crate::locale::Locale;
+use shutdown::Stopped;
+use streams::StreamLimits;
 
 /// Shared by every request.
 #[derive(Clone)]
@@ -32,6 +40,11 @@ pub struct AppState {
     per_conversation: Arc<DefaultKeyedRateLimiter<String>>,
     /// Checked token hashes and the conversation's locale, by conversation.
     tokens: Arc<Mutex<HashMap<String, (String, Locale)>>>,
+    event_streams: Arc<StreamLimits>,
+    /// Turns true when the server begins to stop: event streams end.
+    stopping: Arc<watch::Sender<bool>>,
+    /// How long requests in flight may take to finish once stopping.
+    grace: Duration,
 }
 
 /// Conversations whose checked token is remembered; past this the memory starts afresh.
@@ -49,6 +62,12 @@ impl AppState {
                 config.rate_limit_per_conversation,
             ))),
             tokens: Arc::new(Mutex::new(HashMap::new())),
+            event_streams: Arc::new(StreamLimits::new(
+                config.event_streams_per_conversation,
+                config.event_streams_per_ip,
+            )),
+            stopping: Arc::new(watch::Sender::new(false)),
+            grace: Duration::from_secs(config.shutdown_grace_seconds),
         }
     }
 
@@ -137,12 +156,12 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
         ),
     ];
     let mut app = Router::new()
-        .merge(api::routes())
+        .merge(api::routes(&state))
         .merge(assets::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .layer(cors)
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+        .layer(TraceLayer::new_for_http().make_span_with(request_span));
     for (name, value) in security {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -150,6 +169,18 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
         ));
     }
     app.with_state(state)
+}
+
+/// The span every request is logged in: its method and path, never the query string (the event
+/// stream's `?token=`, what the user types into `/suggest?q=`) nor a header (`Authorization`).
+/// Logged under tower-http's target, so that `RUST_LOG=tower_http=debug` shows it as before.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        target: "tower_http::trace::make_span",
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
@@ -162,48 +193,63 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
     }
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
-pub async fn serve(
+/// Serves until the first of `signals` (or its end), then stops the way [`shutdown`] describes,
+/// waiting at most the configured grace period for the requests in flight.
+pub async fn serve<S>(
     listener: tokio::net::TcpListener,
     state: AppState,
     allowed_origins: &[String],
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+    signals: S,
+) -> std::io::Result<Stopped>
+where
+    S: Stream + Unpin,
+    S::Item: std::fmt::Debug,
+{
     // News pushed to conversations by any process reaches this server's event streams.
     let follower = state.assistant.follow_pushed_messages(PUSH_POLL_INTERVAL);
+    let stopping = state.stopping.clone();
+    let grace = state.grace;
+    let mut stopped = stopping.subscribe();
     let app = router(state, allowed_origins);
-    let served = axum::serve(
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        let _ = stopped.wait_for(|stopping| *stopping).await;
+    });
+    // Its own task, so that cutting it off at the end of the grace period is possible.
+    let mut server = tokio::spawn(server.into_future());
+    let drained = async {
+        match (&mut server).await {
+            Ok(served) => served,
+            Err(err) => Err(std::io::Error::other(err)),
+        }
+    };
+    let outcome = shutdown::run(signals, drained, grace, |signal| {
+        tracing::info!(
+            ?signal,
+            grace_seconds = grace.as_secs(),
+            "stopping: no new connections, event streams ended, requests in flight may finish; \
+             a second signal stops at once"
+        );
+        stopping.send_replace(true);
+    })
     .await;
+    server.abort();
     follower.abort();
-    served
+    match outcome {
+        Ok(Stopped::Drained) => tracing::info!("stopped: every request finished"),
+        Ok(Stopped::GraceExpired) => {
+            tracing::warn!("stopped: the grace period ran out, requests in flight were cut off")
+        }
+        Ok(Stopped::Forced) => {
+            tracing::warn!("stopped at once by a second signal, requests in flight were cut off")
+        }
+        Err(_) => {}
+    }
+    outcome
 }
 
 /// How often the server looks for messages pushed to conversations.
 const PUSH_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
-}
