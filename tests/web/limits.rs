@@ -289,3 +289,58 @@ async fn a_wait_under_a_second_is_announced_as_1_second() {
     }
     panic!("never limited");
 }
+
+/// Signs in to 李四's re-registered account in the photo route with a wrong password.
+async fn wrong_password(app: &App, id: &str, token: &str) -> String {
+    app.send(id, token, json!({ "button": "dialog:verify-by-photo" }))
+        .await;
+    app.send(id, token, json!({ "text": "lisi2024" })).await;
+    let (status, reply) = app.send(id, token, json!({ "text": "Guess-pass-1" })).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    reply["messages"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(|m| m["text"].as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_lock_that_address_before_the_account() {
+    let app = spawn_app_with(|config| {
+        config.rate_limit_per_ip = 10_000;
+        config.rate_limit_per_conversation = 10_000;
+    })
+    .await;
+    app.load_demo_data().await;
+    // Five conversations from this address, five wrong passwords each: the 21st is refused
+    // for the address (操作过于频繁), while the account itself is not locked.
+    let mut said = Vec::new();
+    for _ in 0..5 {
+        let (id, token, _) = app.start("zh-CN").await;
+        for _ in 0..5 {
+            said.push(wrong_password(&app, &id, &token).await);
+        }
+    }
+    assert!(
+        said[..5].iter().all(|s| s.contains("用户名或密码")),
+        "{said:?}"
+    );
+    assert!(
+        said.last().is_some_and(|s| s.contains("操作过于频繁")),
+        "{said:?}"
+    );
+    let lisi = app
+        .assistant
+        .accounts()
+        .sign_in(
+            "lisi2024",
+            helpbot::accounts::demo::DEMO_PASSWORD,
+            &helpbot::accounts::Requester::new("web", "the owner elsewhere"),
+        )
+        .await;
+    assert!(lisi.is_ok(), "the owner still signs in: {lisi:?}");
+}

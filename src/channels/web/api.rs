@@ -452,14 +452,18 @@ struct SendRequest {
     button: Option<String>,
 }
 
+/// One turn for a client at `address`: limits that protect account owners count the address as
+/// well as the conversation.
 async fn turn(
     state: &AppState,
     id: &str,
     input: Input,
     locale: Locale,
+    address: SocketAddr,
 ) -> Result<Json<Replies>, ApiError> {
     check_conversation(state, id, locale)?;
-    match state.assistant.handle(id, input).await {
+    let origin = Some(address.ip().to_string());
+    match state.assistant.handle_from(id, input, origin).await {
         Ok(messages) => Ok(Json(Replies { messages })),
         Err(err) => Err(internal(state, locale, err)),
     }
@@ -467,6 +471,7 @@ async fn turn(
 
 async fn send(
     State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendRequest>,
@@ -484,11 +489,12 @@ async fn send(
             ));
         }
     };
-    turn(&state, &id, input, locale).await
+    turn(&state, &id, input, locale, address).await
 }
 
 async fn upload(
     State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -513,7 +519,7 @@ async fn upload(
     }
     let photo =
         photo.ok_or_else(|| error(&state, locale, StatusCode::BAD_REQUEST, "api-photo-missing"))?;
-    turn(&state, &id, Input::Photo(photo), locale).await
+    turn(&state, &id, Input::Photo(photo), locale, address).await
 }
 
 #[derive(Debug, Deserialize)]
