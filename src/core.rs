@@ -864,7 +864,7 @@ fn looks_like_secret(text: &str) -> bool {
         return (4..=8).contains(&length);
     }
     if !(6..=64).contains(&length)
-        || text.contains('@')
+        || crate::accounts::identity::Email::parse(text).is_ok()
         || text.contains("://")
         || text.starts_with("www.")
         || crate::accounts::identity::IdNumber::parse(text).is_ok()
