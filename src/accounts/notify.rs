@@ -87,7 +87,7 @@ impl Notifier for OutboxNotifier {
             .map_err(StoreError::from)?;
             tracing::info!(
                 channel = notification.channel.as_str(),
-                to = %pii::mask(&notification.destination),
+                to = %pii::loggable(&notification.destination),
                 "notification written to the outbox"
             );
             tracing::debug!(body = %notification.body, "outbox message (dev sink)");

@@ -24,7 +24,11 @@ impl Drop for App {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
-    let db = TestDb::sqlite();
+    spawn_app_on(TestDb::sqlite(), tweak).await
+}
+
+/// The server on the given database (kept as long as the app), the configuration tweaked.
+pub async fn spawn_app_on(db: TestDb, tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
     let mut config = config(db.url());
     tweak(&mut config);
     let assistant = helpbot::runtime::start(&config).await.expect("starts");

@@ -63,16 +63,7 @@ pub const PATHS: &[&str] = &[
 ];
 
 fn error(state: &AppState, locale: Locale, status: StatusCode, code: &'static str) -> ApiError {
-    ApiError {
-        status,
-        code,
-        message: state
-            .assistant
-            .content()
-            .translations
-            .text(locale, code, &[]),
-        retry_after: None,
-    }
+    ApiError::translated(state, locale, status, code)
 }
 
 /// The locale a request speaks: `Accept-Language`, else the default.
@@ -164,14 +155,7 @@ async fn authorize(
         .database()
         .access_token_hash(id)
         .await
-        .map_err(|_| {
-            error(
-                state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|e| ApiError::from_failure(state, locale, &e))?;
     let Some((Some(stored), conversation_locale)) = stored else {
         return Err(error(
             state,
@@ -275,19 +259,11 @@ async fn start(
     if let Some(requested) = request.locale.as_deref().and_then(Locale::negotiate) {
         locale = requested;
     }
-    let internal = |_| {
-        error(
-            &state,
-            locale,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-        )
-    };
     let (id, welcome) = state
         .assistant
         .start_conversation("web", locale)
         .await
-        .map_err(internal)?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     let token = {
         use rand::RngCore;
         let mut bytes = [0u8; 32];
@@ -299,14 +275,7 @@ async fn start(
         .database()
         .set_access_token_hash(&id, &token_hash(&token))
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     Ok((
         StatusCode::CREATED,
         Json(Started {
@@ -337,15 +306,7 @@ async fn turn(
     check_conversation(state, id, locale)?;
     match state.assistant.handle(id, input).await {
         Ok(messages) => Ok(Json(Replies { messages })),
-        Err(err) => {
-            tracing::error!(%err, "turn failed");
-            Err(error(
-                state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            ))
-        }
+        Err(err) => Err(ApiError::from_failure(state, locale, &err)),
     }
 }
 
@@ -447,14 +408,7 @@ async fn history(
         .database()
         .messages(&id)
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     let photo_label = state
         .assistant
         .content()
@@ -572,14 +526,7 @@ async fn feedback(
         .database()
         .add_feedback(&id, &body.entry_id, body.useful)
         .await
-        .map_err(|_| {
-            error(
-                &state,
-                locale,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal-error",
-            )
-        })?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -599,14 +546,11 @@ async fn set_locale(
     let current = admit(&state, &address, &id, &headers).await?;
     let new = Locale::negotiate(&body.locale)
         .ok_or_else(|| error(&state, current, StatusCode::BAD_REQUEST, "api-malformed"))?;
-    state.assistant.set_locale(&id, new).await.map_err(|_| {
-        error(
-            &state,
-            current,
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal-error",
-        )
-    })?;
+    state
+        .assistant
+        .set_locale(&id, new)
+        .await
+        .map_err(|e| ApiError::from_failure(&state, current, &e))?;
     state.remember_locale(&id, new);
     Ok(StatusCode::NO_CONTENT)
 }
