@@ -16,6 +16,9 @@ use crate::locale::Locale;
 pub struct Config {
     /// `sqlite://data/helpbot.db` (the default; created on first run) or `postgres://…`.
     pub database_url: String,
+    /// Create the SQLite file even though one was created at that path before and is now missing
+    /// (`--create-database`). Off: helpbot refuses to start without it instead.
+    pub create_database: bool,
     pub knowledge_dir: PathBuf,
     pub dialogs_dir: PathBuf,
     pub locales_dir: PathBuf,
@@ -57,6 +60,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             database_url: "sqlite://data/helpbot.db".into(),
+            create_database: false,
             knowledge_dir: "knowledge".into(),
             dialogs_dir: "dialogs".into(),
             locales_dir: "locales".into(),

@@ -469,7 +469,7 @@ impl Assistant {
                 input_text(&input)
             };
             tracing::info!(
-                input = %pii::mask(&shown_input),
+                input = %pii::loggable(&shown_input),
                 outcome = reply.outcome,
                 entry = reply.entry_id.as_deref().unwrap_or("-"),
                 "turn"

@@ -32,6 +32,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "chat-welcome",
     "button-unknown",
     "internal-error",
+    "service-unavailable",
     "input-photo-unexpected",
     "dialog-handoff",
     "dialog-your-turn",

@@ -6,6 +6,8 @@
 
 /// The account store: rules of the account service and the actions the bot may take.
 pub mod accounts;
+/// `helpbot ask`: one answer for people, or JSON lines for evaluation tools.
+pub mod ask;
 /// Channel adapters (terminal now; web and Telegram later): translate, never decide.
 pub mod channels;
 /// Typed configuration: defaults < `helpbot.toml` < `HELPBOT_*` environment.

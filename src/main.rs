@@ -1,6 +1,6 @@
 //! The `helpbot` command line: parse, load configuration, call into the library.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,8 +9,6 @@ use clap::{Parser, Subcommand};
 use helpbot::channels::terminal;
 use helpbot::config::Config;
 use helpbot::content::{Content, ContentPaths};
-use helpbot::core::Assistant;
-use helpbot::knowledge::locale_of;
 use helpbot::locale::Locale;
 use helpbot::{eval, runtime};
 
@@ -24,6 +22,11 @@ struct Cli {
     /// Configuration file (default: ./helpbot.toml when it exists).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Create an empty SQLite database even though one was created at the configured path
+    /// before and is now missing (also HELPBOT_CREATE_DATABASE=true). Without it helpbot refuses
+    /// to start, so that a lost database is noticed; a first run needs no flag.
+    #[arg(long, global = true)]
+    create_database: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -118,7 +121,10 @@ enum ReviewAction {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
-        Ok(config) => config,
+        Ok(config) => Config {
+            create_database: config.create_database || cli.create_database,
+            ..config
+        },
         Err(err) => {
             eprintln!("helpbot: {err}");
             return ExitCode::FAILURE;
@@ -142,7 +148,7 @@ fn main() -> ExitCode {
             question,
             json,
             lang,
-        } => with_runtime(ask(&config, question, json, lang)),
+        } => ask(&config, question, json, lang),
         Command::Chat {
             json,
             lang,
@@ -264,55 +270,51 @@ fn print_report(name: &str, report: &eval::Report, verbose: bool) {
     }
 }
 
-async fn ask(
+fn ask(
     config: &Config,
     question: Option<String>,
     json: bool,
     lang: Option<Locale>,
 ) -> CommandResult {
-    let content = runtime::load_content(config)?;
-    // `ask` stores nothing and acts on nothing: an in-memory database stands behind it.
-    let db = helpbot::store::Database::connect("sqlite::memory:").await?;
-    let assistant = Assistant::new(
-        content.clone(),
-        db.clone(),
-        std::sync::Arc::new(runtime::account_store(db)),
-        helpbot::core::AssistantSettings::from(config),
-    );
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let questions: Vec<String> = match question {
-        Some(question) => vec![question],
-        None if json => std::io::stdin()
-            .lock()
-            .lines()
-            .map_while(Result::ok)
-            .collect(),
-        None => return Err("give a question, or use --json to read questions from stdin".into()),
-    };
-    for question in questions {
-        let locale = lang.unwrap_or_else(|| locale_of(&question));
-        if json {
-            let result = content.knowledge.search(&question, locale)?;
-            let line = serde_json::json!({
-                "query": question,
-                "answered": result.outcome == helpbot::knowledge::Outcome::Definite,
-                "outcome": result.outcome,
-                "hits": result.hits,
-            });
-            writeln!(out, "{line}")?;
-        } else {
-            let reply = assistant.reply(&helpbot::core::Input::Text(question), locale)?;
-            writeln!(out, "[{}]", reply.outcome)?;
-            for message in &reply.messages {
-                writeln!(out, "{}", terminal::render_text(message))?;
-                for (n, button) in message.buttons.iter().enumerate() {
-                    writeln!(out, "  [{}] {}", n + 1, button.label)?;
-                }
-            }
-        }
+    if !json {
+        let Some(question) = question else {
+            return Err("give a question, or use --json to read questions from stdin".into());
+        };
+        return with_runtime(async {
+            helpbot::ask::answer_for_people(config, question, lang, &mut out).await?;
+            Ok(ExitCode::SUCCESS)
+        });
     }
-    Ok(ExitCode::SUCCESS)
+    let content = runtime::load_content(config)?;
+    let mut errors = std::io::stderr();
+    let report = match question {
+        Some(question) => helpbot::ask::answer_lines(
+            &content.knowledge,
+            question.as_bytes(),
+            lang,
+            &mut out,
+            &mut errors,
+        )?,
+        None => helpbot::ask::answer_lines(
+            &content.knowledge,
+            std::io::stdin().lock(),
+            lang,
+            &mut out,
+            &mut errors,
+        )?,
+    };
+    if report.unreadable.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "helpbot: {} of {} lines were not UTF-8 and were skipped",
+            report.unreadable.len(),
+            report.unreadable.len() + report.answered
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 async fn chat(
@@ -388,7 +390,7 @@ async fn review(config: &Config, action: ReviewAction) -> CommandResult {
 }
 
 async fn outbox(config: &Config, limit: i64) -> CommandResult {
-    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let db = runtime::open_database(config).await?;
     let messages = helpbot::accounts::notify::latest(&db, limit.clamp(1, 1000)).await?;
     if messages.is_empty() {
         println!("the outbox is empty");
@@ -409,7 +411,7 @@ async fn outbox(config: &Config, limit: i64) -> CommandResult {
 }
 
 async fn import_records(config: &Config, file: PathBuf) -> CommandResult {
-    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let db = runtime::open_database(config).await?;
     let result = helpbot::accounts::records::import_records(&db, &file).await;
     db.close().await;
     match result {
@@ -428,7 +430,7 @@ async fn import_records(config: &Config, file: PathBuf) -> CommandResult {
 }
 
 async fn demo_data(config: &Config) -> CommandResult {
-    let db = helpbot::store::Database::connect(&config.database_url).await?;
+    let db = runtime::open_database(config).await?;
     let store = runtime::account_store(db.clone());
     let created = helpbot::accounts::demo::load_demo_data(&store).await?;
     println!(

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::Config;
 use crate::content::{Content, ContentError, ContentPaths};
 use crate::core::{Assistant, AssistantSettings};
-use crate::store::{Database, StoreError, redact_url};
+use crate::store::{Creation, Database, StoreError, redact_url};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -23,14 +23,34 @@ pub enum StartError {
 /// Logs to stderr. `RUST_LOG` wins over the configured filter; `default` applies when neither is
 /// set (commands that print to a terminal keep quiet unless asked).
 pub fn init_logging(configured: Option<&str>, default: &str) {
+    init_logging_to(configured, default, std::io::stderr);
+}
+
+/// Logs to `writer` in the format of [`init_logging`] (tests read what would reach stderr).
+/// User text in log lines goes through [`crate::pii::loggable`].
+pub fn init_logging_to<W>(configured: Option<&str>, default: &str, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = std::env::var("RUST_LOG")
         .ok()
         .or_else(|| configured.map(String::from))
         .unwrap_or_else(|| default.to_string());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new(default)))
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .try_init();
+}
+
+/// Opens the configured database, creating a missing SQLite file only on the first run unless
+/// the configuration says to (`create_database`, `--create-database`).
+pub async fn open_database(config: &Config) -> Result<Database, StoreError> {
+    let creation = if config.create_database {
+        Creation::Allowed
+    } else {
+        Creation::FirstRun
+    };
+    Database::connect_with(&config.database_url, creation).await
 }
 
 /// Loads and validates the content named by the configuration.
@@ -48,7 +68,7 @@ pub fn load_content(config: &Config) -> Result<Arc<Content>, ContentError> {
 /// Content, database and the core, ready to handle conversations.
 pub async fn start(config: &Config) -> Result<Assistant, StartError> {
     let content = load_content(config)?;
-    let db = Database::connect(&config.database_url).await?;
+    let db = open_database(config).await?;
     tracing::info!(database = %redact_url(&config.database_url), "database ready");
     let accounts = Arc::new(configured_account_store(config, db.clone())?);
     Ok(Assistant::new(

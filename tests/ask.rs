@@ -58,3 +58,65 @@ fn one_question_prints_a_readable_answer() {
     assert!(stdout.starts_with("[definite]"), "{stdout}");
     assert!(stdout.contains("1 天"), "{stdout}");
 }
+
+/// `helpbot ask --json` fed raw bytes (the shared fixture takes text only).
+fn ask_json_bytes(stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let workdir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpbot"))
+        .args(["ask", "--json"])
+        .current_dir(workdir.path())
+        .env("HELPBOT_KNOWLEDGE_DIR", common::repo().join("knowledge"))
+        .env("HELPBOT_DIALOGS_DIR", common::repo().join("dialogs"))
+        .env("HELPBOT_LOCALES_DIR", common::repo().join("locales"))
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run helpbot");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    child.wait_with_output().expect("helpbot finishes")
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_reported_in_place_and_the_rest_are_answered() {
+    let mut input = Vec::new();
+    input.extend_from_slice("忘记学信网用户名了\n".as_bytes());
+    // GBK for 忘记密码: what a file saved in the wrong encoding looks like.
+    input.extend_from_slice(b"\xcd\xfc\xbc\xc7\xc3\xdc\xc2\xeb\n");
+    input.extend_from_slice("给我讲个笑话\r\n".as_bytes());
+    input.extend_from_slice(b"abc\xff\n");
+    input.extend_from_slice("my ID number is already registered".as_bytes());
+    let output = ask_json_bytes(&input);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "bad lines must fail the run");
+    let lines: Vec<Value> = stdout_lines(&output)
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 5, "one output line per input line: {lines:?}");
+    assert_eq!(lines[0]["query"], "忘记学信网用户名了");
+    assert_eq!(lines[0]["outcome"], "definite");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().expect("error").contains("UTF-8"));
+    assert!(lines[1].get("outcome").is_none());
+    assert_eq!(lines[2]["query"], "给我讲个笑话");
+    assert_eq!(lines[3]["line"], 4);
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .expect("error")
+            .contains("offset 3")
+    );
+    assert_eq!(lines[4]["hits"][0]["id"], "id-already-registered");
+    assert!(stderr.contains("line 2: not UTF-8"), "{stderr}");
+    assert!(stderr.contains("line 4: not UTF-8"), "{stderr}");
+    assert!(stderr.contains("2 of 5 lines"), "{stderr}");
+}

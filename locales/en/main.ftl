@@ -25,6 +25,7 @@ input-not-text = I can't read this message. Please describe your problem in word
 chat-welcome = Hello, I am the student account help assistant. How can I help you?
 button-unknown = That option is no longer available. Please type your question.
 internal-error = Sorry, something went wrong on our side. Please try again in a moment.
+service-unavailable = Sorry, the service is temporarily unavailable. Please try again later. If it is urgent, call the hotline 010-82199588.
 
 category-register = Registration
 category-find-account = Account recovery

@@ -18,6 +18,7 @@ photo-not-image = This file is not a picture. Please upload a jpg, jpeg, png or 
 photo-unsupported-format = Only jpg, jpeg, png and gif are accepted. Please convert the picture and upload it again.
 photo-corrupt = The picture is damaged or incomplete and cannot be opened. Please take it again and upload it.
 photo-dimensions = The picture size does not fit ({ $width }×{ $height } pixels). Please upload a clear photo showing you holding your whole ID card.
+photo-too-many-pixels = The picture has too many pixels ({ $width }×{ $height }); at most { $megapixels } megapixels are accepted (a 4032×3024 phone photo fits). Please make it smaller and upload it again.
 input-year = Please enter a 4-digit year (1950–{ $max }).
 input-code = The code has 6 digits. Please check the SMS and type it again.
 input-name = Please enter a name (at most 30 characters, no digits).

@@ -25,6 +25,7 @@ input-not-text = 这条消息我读不懂，请用文字描述您遇到的问题
 chat-welcome = 您好，我是学信网账号帮助助手。请问有什么可以帮您？
 button-unknown = 这个选项已经失效了，请直接输入您的问题。
 internal-error = 抱歉，系统出了点问题，请稍后再试。
+service-unavailable = 抱歉，暂时无法服务，请稍后再试。如有急事，请拨打客服电话 010-82199588。
 
 category-register = 账号注册
 category-find-account = 找回账号

@@ -18,6 +18,7 @@ photo-not-image = 这个文件不是图片，请上传 jpg、jpeg、png 或 gif 
 photo-unsupported-format = 只支持 jpg、jpeg、png 和 gif 格式，请转换格式后重新上传。
 photo-corrupt = 图片已损坏或不完整，无法打开，请重新拍摄上传。
 photo-dimensions = 图片尺寸不合适（{ $width }×{ $height } 像素），请上传清晰、完整的手持证件照。
+photo-too-many-pixels = 图片像素太多（{ $width }×{ $height }），最多接受 { $megapixels } 百万像素（手机拍的 4032×3024 照片可以）。请缩小尺寸后重新上传。
 input-year = 请输入 4 位数字的年份（1950–{ $max }）。
 input-code = 校验码是 6 位数字，请核对短信后重新输入。
 input-name = 请输入姓名（不超过 30 个字，不含数字）。

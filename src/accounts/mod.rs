@@ -423,17 +423,7 @@ impl AccountError {
             }
             AccountError::Photo { side, error } => {
                 let mut args = vec![("side", side.as_str().into())];
-                match error {
-                    PhotoError::TooLarge { bytes, max } => {
-                        args.push(("kb", (bytes.div_ceil(1024) as i64).into()));
-                        args.push(("max", ((*max / 1024) as i64).into()));
-                    }
-                    PhotoError::Dimensions { width, height } => {
-                        args.push(("width", i64::from(*width).into()));
-                        args.push(("height", i64::from(*height).into()));
-                    }
-                    _ => {}
-                }
+                args.extend(error.message_args());
                 args
             }
             _ => Vec::new(),

@@ -1,6 +1,7 @@
 //! Outgoing SMS and e-mail. The account store sends through the [`Notifier`] trait; the embedded
 //! default writes every message to the `outbox` table (what `helpbot outbox` lists, so a tester can
-//! read a code) and logs it with the destination masked and the body only at debug level.
+//! read a code: it stands in for the student's phone in development) and logs that it did, with
+//! the destination masked and never the body, which carries the code.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -87,7 +88,7 @@ impl Notifier for OutboxNotifier {
             .map_err(StoreError::from)?;
             tracing::info!(
                 channel = notification.channel.as_str(),
-                to = %pii::mask(&notification.destination),
+                to = %pii::loggable(&notification.destination),
                 "notification written to the outbox"
             );
             Ok(())

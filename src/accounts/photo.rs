@@ -1,10 +1,13 @@
 //! Checks on the ID-card photos students upload (front and back) for staff review.
 //!
-//! A photo is judged by its content, never by its file name: the magic bytes decide the format
-//! (JPEG, PNG or GIF only), the file may be at most [`MAX_PHOTO_BYTES`], the dimensions read from
-//! the header must be plausible for a photo, and the whole image must actually decode. The
-//! dimensions are checked before the full decode, and the decode runs under an allocation limit,
-//! so a decompression bomb is refused without exhausting memory.
+//! [`check_photo`] checks one uploaded photo. It is judged by its content, never by its file
+//! name: the magic bytes decide the format (JPEG, PNG or GIF only), the file may be at most
+//! [`MAX_PHOTO_BYTES`], the dimensions read from the header must be plausible for a photo and at
+//! most [`MAX_PHOTO_PIXELS`], and the whole image must actually decode. The dimensions are checked
+//! before the full decode, and the decode runs under dimension and allocation limits, so a
+//! decompression bomb (a small file that decodes to a huge image: 62 KB of PNG can hold a 4096 ×
+//! 4096 picture, 64 MB decoded) is refused without the memory ever being taken. A file whose header
+//! cannot be read, or that says 0 pixels, is damaged, not the wrong size.
 
 use std::io::Cursor;
 
@@ -19,8 +22,13 @@ pub const MIN_PHOTO_SIDE: u32 = 100;
 /// The largest accepted width or height, in pixels.
 pub const MAX_PHOTO_SIDE: u32 = 10_000;
 
-/// The most memory the decoder may allocate for one photo (64 MiB).
-pub const MAX_DECODE_ALLOC: u64 = 64 * 1024 * 1024;
+/// The most pixels a photo may have: 12.5 megapixels, so a 12-megapixel phone photo (4032 ×
+/// 3024) fits and decodes within [`MAX_DECODE_ALLOC`] even with an alpha channel.
+pub const MAX_PHOTO_PIXELS: u64 = 12_500_000;
+
+/// The most memory the decoder may allocate for one photo (48 MiB: [`MAX_PHOTO_PIXELS`] at 4
+/// bytes a pixel, and a little room).
+pub const MAX_DECODE_ALLOC: u64 = 48 * 1024 * 1024;
 
 const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
 const PNG_MAGIC: &[u8] = &[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
@@ -110,6 +118,15 @@ pub enum PhotoError {
         /// Height in pixels, as read from the header.
         height: u32,
     },
+    /// The image has more pixels than [`MAX_PHOTO_PIXELS`], or would take more memory than
+    /// [`MAX_DECODE_ALLOC`] to decode.
+    #[error("the image is {width}x{height} pixels, more than can be decoded")]
+    TooManyPixels {
+        /// Width in pixels, as read from the header.
+        width: u32,
+        /// Height in pixels, as read from the header.
+        height: u32,
+    },
 }
 
 impl PhotoError {
@@ -122,14 +139,40 @@ impl PhotoError {
             PhotoError::UnsupportedFormat => "photo-unsupported-format",
             PhotoError::Corrupt => "photo-corrupt",
             PhotoError::Dimensions { .. } => "photo-dimensions",
+            PhotoError::TooManyPixels { .. } => "photo-too-many-pixels",
+        }
+    }
+
+    /// The variables of [`Self::message_id`]'s message (sizes in KB, dimensions in pixels).
+    pub fn message_args(&self) -> Vec<(&'static str, fluent_bundle::FluentValue<'static>)> {
+        match self {
+            PhotoError::TooLarge { bytes, max } => vec![
+                ("kb", (bytes.div_ceil(1024) as i64).into()),
+                ("max", ((*max / 1024) as i64).into()),
+            ],
+            PhotoError::Dimensions { width, height } => vec![
+                ("width", i64::from(*width).into()),
+                ("height", i64::from(*height).into()),
+            ],
+            PhotoError::TooManyPixels { width, height } => vec![
+                ("width", i64::from(*width).into()),
+                ("height", i64::from(*height).into()),
+                ("megapixels", (MAX_PHOTO_PIXELS as f64 / 1e6).into()),
+            ],
+            PhotoError::Empty
+            | PhotoError::NotAnImage
+            | PhotoError::UnsupportedFormat
+            | PhotoError::Corrupt => Vec::new(),
         }
     }
 }
 
-/// Checks an uploaded photo by its content and returns what was found.
+/// Checks one uploaded photo by its content and returns what was found; the error says why it was
+/// refused, in words for the student ([`PhotoError::message_id`] and
+/// [`PhotoError::message_args`]).
 ///
-/// The checks run in order: empty, size, magic bytes, dimensions from the header, then a full
-/// decode under an allocation limit.
+/// The checks run in order: empty, size, magic bytes, dimensions from the header (0 pixels means
+/// damaged), the pixel count, then a full decode under dimension and allocation limits.
 pub fn check_photo(bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     if bytes.is_empty() {
         return Err(PhotoError::Empty);
@@ -149,8 +192,15 @@ pub fn check_photo(bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(header_limits);
     let (width, height) = reader.into_dimensions().map_err(|_| PhotoError::Corrupt)?;
+    // A header cut short or zeroed reads as 0 pixels: that is a damaged file, not a size to report.
+    if width == 0 || height == 0 {
+        return Err(PhotoError::Corrupt);
+    }
     if !side_ok(width) || !side_ok(height) {
         return Err(PhotoError::Dimensions { width, height });
+    }
+    if u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS {
+        return Err(PhotoError::TooManyPixels { width, height });
     }
 
     let mut limits = Limits::default();
@@ -160,7 +210,7 @@ pub fn check_photo(bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(limits);
     let image = reader.decode().map_err(|e| match e {
-        ImageError::Limits(_) => PhotoError::Dimensions { width, height },
+        ImageError::Limits(_) => PhotoError::TooManyPixels { width, height },
         _ => PhotoError::Corrupt,
     })?;
     if image.width() != width || image.height() != height {
@@ -486,5 +536,97 @@ mod tests {
         assert_eq!(PhotoFormat::Gif.extension(), "gif");
         assert_eq!(PhotoFormat::Jpeg.mime(), "image/jpeg");
         assert_eq!(PhotoFormat::Gif.mime(), "image/gif");
+    }
+
+    /// A PNG of one colour: deflate shrinks it about a thousandfold, the way a decompression bomb
+    /// is made.
+    fn flat_png(width: u32, height: u32, color: image::ExtendedColorType) -> Vec<u8> {
+        use image::ImageEncoder;
+        use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+        let raw = vec![0u8; width as usize * height as usize * color.bits_per_pixel() as usize / 8];
+        let mut out = Vec::new();
+        PngEncoder::new_with_quality(&mut out, CompressionType::Best, FilterType::NoFilter)
+            .write_image(&raw, width, height, color)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+        // 64 KB of file, 64 MiB of pixels.
+        let bomb = flat_png(4096, 4096, image::ExtendedColorType::Rgba8);
+        assert!(bomb.len() < 70 * 1024, "{} bytes", bomb.len());
+        let err = check_photo(&bomb).unwrap_err();
+        assert_eq!(
+            err,
+            PhotoError::TooManyPixels {
+                width: 4096,
+                height: 4096
+            }
+        );
+        assert_eq!(err.message_id(), "photo-too-many-pixels");
+        let args = err.message_args();
+        assert!(args.iter().any(|(name, _)| *name == "megapixels"));
+    }
+
+    #[test]
+    fn a_picture_within_the_pixels_but_too_big_to_decode_is_refused() {
+        // 7.5 megapixels, but 16 bits a channel: 60 MB decoded, over the allocation limit.
+        let deep = flat_png(3000, 2500, image::ExtendedColorType::Rgba16);
+        assert!(deep.len() < MAX_PHOTO_BYTES);
+        assert_eq!(
+            check_photo(&deep),
+            Err(PhotoError::TooManyPixels {
+                width: 3000,
+                height: 2500
+            })
+        );
+    }
+
+    #[test]
+    fn a_twelve_megapixel_phone_photo_fits() {
+        let photo = flat_png(4032, 3024, image::ExtendedColorType::Rgba8);
+        let checked = check_photo(&photo).unwrap();
+        assert_eq!((checked.width, checked.height), (4032, 3024));
+    }
+
+    fn gif(width: u32, height: u32) -> Vec<u8> {
+        let img = ImageBuffer::from_fn(width, height, |x, y| {
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, 0, 255])
+        });
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, ImageFormat::Gif).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_gif_whose_screen_says_zero_pixels_is_damaged_not_zero_by_zero() {
+        let mut bytes = gif(200, 150);
+        assert!(check_photo(&bytes).is_ok());
+        // The logical screen's width and height, right after the signature.
+        bytes[6..10].fill(0);
+        let err = check_photo(&bytes).unwrap_err();
+        assert_eq!(err, PhotoError::Corrupt);
+        assert_eq!(err.message_id(), "photo-corrupt");
+    }
+
+    #[test]
+    fn photos_cut_anywhere_are_damaged() {
+        let images = [
+            gif(200, 150),
+            encode(320, 240, ImageFormat::Png),
+            encode(320, 240, ImageFormat::Jpeg),
+        ];
+        for bytes in &images {
+            assert!(check_photo(bytes).is_ok());
+            for cut in [8, 10, 13, 24, 40, bytes.len() / 3, bytes.len() * 2 / 3] {
+                assert_eq!(
+                    check_photo(&bytes[..cut]),
+                    Err(PhotoError::Corrupt),
+                    "cut at {cut} of {}",
+                    bytes.len()
+                );
+            }
+        }
     }
 }

@@ -51,7 +51,7 @@ impl Notifier for SmtpNotifier {
                 .send(message)
                 .await
                 .map_err(|e| NotifyError::Transport(format!("SMTP: {e}")))?;
-            tracing::info!(to = %pii::mask(&notification.destination), "mail sent");
+            tracing::info!(to = %pii::loggable(&notification.destination), "mail sent");
             Ok(())
         })
     }
@@ -89,7 +89,7 @@ impl Notifier for WebhookSmsNotifier {
                 .await
                 .and_then(reqwest::Response::error_for_status)
                 .map_err(|e| NotifyError::Transport(format!("SMS gateway: {}", e.without_url())))?;
-            tracing::info!(to = %pii::mask(&notification.destination), "SMS sent");
+            tracing::info!(to = %pii::loggable(&notification.destination), "SMS sent");
             Ok(())
         })
     }

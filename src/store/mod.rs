@@ -1,24 +1,28 @@
 //! The database: one pool for SQLite (the embedded default) or PostgreSQL, migrations per backend,
 //! and the conversation tables. Every query here is written once with `$n` placeholders and runs on
-//! both backends; nothing a user types reaches SQL except as a bound parameter.
+//! both backends; nothing a user types reaches SQL except as a bound parameter. Opening it is in
+//! `connection.rs`, whether it can serve in `health.rs`.
 
-use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, ConnectOptions, Row};
+use sqlx::{AnyPool, Row};
 use tokio::sync::mpsc;
 
 mod checkpoint;
+mod connection;
+mod health;
 mod remembered;
 mod turn_lock;
 mod turns;
 
 pub use turn_lock::TurnLock;
 
+pub use connection::{Creation, DATABASE_WAIT};
+pub use health::{Failure, is_unavailable};
+
+use connection::Location;
+use health::Health;
 use remembered::RememberedConversations;
 
 /// The state a conversation starts with (no dialog, no turns).
@@ -26,9 +30,6 @@ const NEW_STATE: &str = "{}";
 
 /// Turns waiting to be written before callers wait to queue.
 const TURN_QUEUE: usize = 4096;
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,6 +43,14 @@ pub enum StoreError {
     Folder(String, std::io::Error),
     #[error("stored data is malformed: {0}")]
     Malformed(String),
+    #[error(
+        "the database file {path} is missing, but helpbot created one there before ({marker} says \
+         so). Restore it from a backup, or start with --create-database (HELPBOT_CREATE_DATABASE=true) \
+         to begin again with an empty database"
+    )]
+    Missing { path: String, marker: String },
+    #[error("the database cannot be written: {0}")]
+    Unwritable(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +69,8 @@ pub struct Database {
     remembered: Option<Arc<RememberedConversations>>,
     /// Conversations whose turn runs in this process (see `turn_lock.rs`).
     turn_locks: Arc<turn_lock::LocalTurnLocks>,
+    location: Location,
+    health: Arc<Health>,
 }
 
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
@@ -68,76 +79,20 @@ pub fn now_ms() -> i64 {
 }
 
 impl Database {
-    /// Connects, creating an SQLite file (and its folder) on first run, and migrates.
+    /// Connects, creating an SQLite file (and its folder) on the first run only, and migrates
+    /// (see [`Creation`]).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::UnsupportedUrl(redact_url(url)));
-        };
-        let mut url = url.to_string();
-        if backend == Backend::Sqlite {
-            let path = url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:");
-            let path = path.split('?').next().unwrap_or_default();
-            if !path.is_empty()
-                && path != ":memory:"
-                && let Some(parent) = std::path::Path::new(path).parent()
-                && !parent.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| StoreError::Folder(parent.display().to_string(), e))?;
-            }
-            if !url.contains("mode=") {
-                url.push_str(if url.contains('?') {
-                    "&mode=rwc"
-                } else {
-                    "?mode=rwc"
-                });
-            }
-        }
-        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .min_connections(1)
-            .acquire_timeout(Duration::from_secs(10))
-            // A local SQLite connection does not go stale; pinging it before every query was a
-            // tenth of the server's time under load. A server connection may have been dropped.
-            .test_before_acquire(backend == Backend::Postgres)
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while one writer commits; the timeout makes a
-                        // second writer wait instead of failing with SQLITE_BUSY.
-                        sqlx::query("PRAGMA journal_mode = WAL")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA busy_timeout = 5000")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA foreign_keys = ON")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA synchronous = NORMAL")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query(checkpoint::AUTOCHECKPOINT)
-                            .execute(&mut *conn)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
+        Self::connect_with(url, Creation::FirstRun).await
+    }
+
+    /// Connects, creating a missing SQLite file as `creation` allows, and migrates.
+    pub async fn connect_with(url: &str, creation: Creation) -> Result<Self, StoreError> {
+        let connection::Opened {
+            pool,
+            location,
+            health,
+        } = connection::open(url, creation).await?;
+        let backend = location.backend();
         let remembered: Option<Arc<RememberedConversations>> =
             (backend == Backend::Sqlite).then(Arc::default);
         if let Some(remembered) = &remembered {
@@ -158,6 +113,8 @@ impl Database {
             turn_writer,
             remembered,
             turn_locks: Arc::default(),
+            location,
+            health,
         })
     }
 

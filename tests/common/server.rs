@@ -55,7 +55,11 @@ async fn serve_on(
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
-    let db = TestDb::sqlite();
+    spawn_app_on(TestDb::sqlite(), tweak).await
+}
+
+/// The server on the given database (kept as long as the app), the configuration tweaked.
+pub async fn spawn_app_on(db: TestDb, tweak: impl FnOnce(&mut helpbot::config::Config)) -> App {
     let mut config = config(db.url());
     tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

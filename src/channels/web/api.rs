@@ -160,16 +160,7 @@ async fn limit_per_ip(
 }
 
 fn error(state: &AppState, locale: Locale, status: StatusCode, code: &'static str) -> ApiError {
-    ApiError {
-        status,
-        code,
-        message: state
-            .assistant
-            .content()
-            .translations
-            .text(locale, code, &[]),
-        retry_after: None,
-    }
+    ApiError::translated(state, locale, status, code)
 }
 
 /// A failure on our side, logged with its cause; the user gets an apology.
@@ -299,7 +290,7 @@ async fn authorize(
         .database()
         .access_token_hash(id)
         .await
-        .map_err(|err| internal(state, locale, err))?;
+        .map_err(|e| ApiError::from_failure(state, locale, &e))?;
     let Some((Some(stored), conversation_locale)) = stored else {
         return Err(error(
             state,
@@ -413,12 +404,11 @@ async fn start(
     if let Some(requested) = request.locale.as_deref().and_then(Locale::negotiate) {
         locale = requested;
     }
-    let failed = |err| internal(&state, locale, err);
     let (id, welcome) = state
         .assistant
         .start_conversation("web", locale)
         .await
-        .map_err(failed)?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     let token = {
         use rand::RngCore;
         let mut bytes = [0u8; 32];
@@ -430,7 +420,7 @@ async fn start(
         .database()
         .set_access_token_hash(&id, &token_hash(&token))
         .await
-        .map_err(|err| internal(&state, locale, err))?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     Ok((
         StatusCode::CREATED,
         Json(Started {
@@ -465,7 +455,7 @@ async fn turn(
     let origin = Some(address.ip().to_string());
     match state.assistant.handle_from(id, input, origin).await {
         Ok(messages) => Ok(Json(Replies { messages })),
-        Err(err) => Err(internal(state, locale, err)),
+        Err(err) => Err(ApiError::from_failure(state, locale, &err)),
     }
 }
 
@@ -563,7 +553,7 @@ async fn history(
         .database()
         .messages(&id)
         .await
-        .map_err(|err| internal(&state, locale, err))?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     let photo_label = state
         .assistant
         .content()
@@ -723,7 +713,7 @@ async fn feedback(
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<StatusCode, ApiError> {
     let locale = admit(&state, &id, &headers).await?;
-    let failed = |err| internal(&state, locale, err);
+    let failed = |err: crate::store::StoreError| ApiError::from_failure(&state, locale, &err);
     let database = state.assistant.database();
     if !database
         .answered_with(&id, &body.entry_id)
@@ -740,7 +730,7 @@ async fn feedback(
     database
         .set_feedback(&id, &body.entry_id, body.useful)
         .await
-        .map_err(failed)?;
+        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -763,7 +753,7 @@ async fn set_locale(
         .assistant
         .set_locale(&id, new)
         .await
-        .map_err(|err| internal(&state, current, err))?;
+        .map_err(|e| ApiError::from_failure(&state, current, &e))?;
     state.remember_locale(&id, new);
     Ok(StatusCode::NO_CONTENT)
 }

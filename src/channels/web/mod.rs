@@ -114,6 +114,48 @@ struct ErrorDetail<'a> {
     message: &'a str,
 }
 
+impl ApiError {
+    /// The one mapping of a failed operation to a response: when the database cannot serve for
+    /// now (down, read-only, full, busy past the wait) a 503 asking the user to come back later,
+    /// with the support hotline; anything else a 500. The error is logged either way.
+    pub(crate) fn from_failure(
+        state: &AppState,
+        locale: Locale,
+        err: &(dyn std::error::Error + 'static),
+    ) -> Self {
+        let (status, code) = match state.assistant.database().failure(err) {
+            crate::store::Failure::Unavailable => {
+                tracing::warn!(error = %err, "database unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "service-unavailable")
+            }
+            crate::store::Failure::Internal => {
+                tracing::error!(error = %err, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal-error")
+            }
+        };
+        Self::translated(state, locale, status, code)
+    }
+
+    /// An error whose message is the translation of its code.
+    pub(crate) fn translated(
+        state: &AppState,
+        locale: Locale,
+        status: StatusCode,
+        code: &'static str,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: state
+                .assistant
+                .content()
+                .translations
+                .text(locale, code, &[]),
+            retry_after: None,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = axum::Json(ErrorBody {
@@ -183,12 +225,19 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     )
 }
 
+/// Ready when the service can write to its database (a probe that writes nothing, its answer
+/// reused for a second; see `store/health.rs`), so that a read-only or unreachable database takes
+/// the instance out of service instead of letting users' writes fail.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.assistant.database().ping().await {
+    match state.assistant.database().check_writable().await {
         Ok(()) => "ready".into_response(),
         Err(err) => {
             tracing::warn!(%err, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the database cannot be written",
+            )
+                .into_response()
         }
     }
 }
