@@ -349,9 +349,15 @@ impl Assistant {
         Ok((id, welcome))
     }
 
-    /// What a user is told when their turn could not be handled (it was not stored).
-    pub fn apology(&self, locale: Locale) -> BotMessage {
-        BotMessage::notice(ReplyKind::Notice, self.text(locale, "internal-error", &[]))
+    /// What a user is told when their turn could not be handled (it was not stored): to come
+    /// back later, with the hotline, while the database cannot serve; otherwise that something
+    /// went wrong.
+    pub fn apology(&self, locale: Locale, error: &CoreError) -> BotMessage {
+        let id = match self.db.failure(error) {
+            crate::store::Failure::Unavailable => "service-unavailable",
+            crate::store::Failure::Internal => "internal-error",
+        };
+        BotMessage::notice(ReplyKind::Notice, self.text(locale, id, &[]))
     }
 
     /// Switches a conversation's language (the next replies use it).

@@ -119,3 +119,38 @@ async fn two_instances_on_postgresql_take_turns_too() {
     first.database().close().await;
     second.database().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_conversations_at_once_on_postgresql_all_get_their_turn() {
+    // Each turn holds a connection for its conversation's lock while it runs: those come from a
+    // pool of their own, so turns waiting or holding locks never starve the running ones.
+    let test_db = TestDb::postgres().await;
+    let assistant = assistant(&test_db).await;
+    let mut conversations = Vec::new();
+    for _ in 0..60 {
+        let (id, _) = assistant
+            .start_conversation("test", Locale::ZhCn)
+            .await
+            .expect("conversation");
+        conversations.push(id);
+    }
+    let tasks: Vec<_> = conversations
+        .iter()
+        .map(|conversation| {
+            let assistant = assistant.clone();
+            let conversation = conversation.clone();
+            tokio::spawn(async move {
+                assistant
+                    .handle(&conversation, Input::Text("忘记用户名".into()))
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task").expect("turn");
+    }
+    for conversation in &conversations {
+        assert_eq!(turns_and_transcript(&assistant, conversation).await.0, 1);
+    }
+    assistant.database().close().await;
+}

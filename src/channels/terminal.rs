@@ -124,7 +124,7 @@ pub async fn run(
             Ok(messages) => messages,
             Err(error) => {
                 tracing::error!(%error, "turn failed");
-                vec![assistant.apology(locale)]
+                vec![assistant.apology(locale, &error)]
             }
         };
         for message in &messages {

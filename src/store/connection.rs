@@ -69,7 +69,17 @@ pub(super) struct Opened {
     pub pool: AnyPool,
     pub location: Location,
     pub health: Arc<Health>,
+    /// PostgreSQL only: the connections turns hold while they wait for each other.
+    pub turn_lock_pool: Option<AnyPool>,
 }
+
+/// On PostgreSQL a turn holds a connection of its own while it runs (its conversation's lock, see
+/// `turn_lock.rs`). They come from a pool apart from the one turns read and write with, so that
+/// turns holding or waiting for a lock never take the connections running turns need.
+const TURN_LOCK_CONNECTIONS: u32 = 16;
+/// How long a turn waits for the conversation's previous turn, or for a lock connection: longer
+/// than any one database wait, because a turn of the same conversation may be running.
+pub const TURN_WAIT: Duration = Duration::from_secs(10);
 
 pub(super) fn locate(url: &str) -> Result<Location, StoreError> {
     if url.starts_with("sqlite:") {
@@ -118,6 +128,7 @@ pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreE
     sqlx::any::install_default_drivers();
     let location = locate(url)?;
     let health = Arc::new(Health::default());
+    let mut turn_lock_pool = None;
     let pool = match &location {
         Location::SqliteMemory => {
             // Each connection to `:memory:` is a database of its own: keep exactly one, for good.
@@ -144,6 +155,14 @@ pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreE
         Location::Postgres => {
             let options = connect_options(url)?;
             migrate(Backend::Postgres, options.clone()).await?;
+            turn_lock_pool = Some(
+                AnyPoolOptions::new()
+                    .max_connections(TURN_LOCK_CONNECTIONS)
+                    .min_connections(0)
+                    .acquire_timeout(TURN_WAIT)
+                    .test_before_acquire(true)
+                    .connect_lazy_with(options.clone()),
+            );
             pool_options(Backend::Postgres, &health, None)
                 .connect_with(options)
                 .await?
@@ -153,6 +172,7 @@ pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreE
         pool,
         location,
         health,
+        turn_lock_pool,
     })
 }
 

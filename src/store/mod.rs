@@ -67,8 +67,8 @@ pub struct Database {
     turn_writer: mpsc::Sender<turns::PendingTurn>,
     /// Conversations kept in memory: only on SQLite (see `remembered.rs`).
     remembered: Option<Arc<RememberedConversations>>,
-    /// Conversations whose turn runs in this process (see `turn_lock.rs`).
-    turn_locks: Arc<turn_lock::LocalTurnLocks>,
+    /// One turn at a time per conversation (see `turn_lock.rs`).
+    turn_locks: Arc<turn_lock::TurnLocks>,
     location: Location,
     health: Arc<Health>,
 }
@@ -91,6 +91,7 @@ impl Database {
             pool,
             location,
             health,
+            turn_lock_pool,
         } = connection::open(url, creation).await?;
         let backend = location.backend();
         let remembered: Option<Arc<RememberedConversations>> =
@@ -112,7 +113,7 @@ impl Database {
             backend,
             turn_writer,
             remembered,
-            turn_locks: Arc::default(),
+            turn_locks: Arc::new(turn_lock::TurnLocks::new(turn_lock_pool)),
             location,
             health,
         })
@@ -127,6 +128,7 @@ impl Database {
     }
 
     pub async fn close(&self) {
+        self.turn_locks.close().await;
         self.pool.close().await;
     }
 

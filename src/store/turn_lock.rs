@@ -10,13 +10,36 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
-use super::{Backend, Database, StoreError};
+use super::{Database, StoreError};
+
+/// The locks of turns: this process's, and on PostgreSQL the pool whose connections hold the
+/// locks across processes (apart from the pool turns read and write with, see `connection.rs`).
+#[derive(Debug)]
+pub(super) struct TurnLocks {
+    local: LocalTurnLocks,
+    across_processes: Option<AnyPool>,
+}
+
+impl TurnLocks {
+    pub(super) fn new(across_processes: Option<AnyPool>) -> Self {
+        Self {
+            local: LocalTurnLocks::default(),
+            across_processes,
+        }
+    }
+
+    pub(super) async fn close(&self) {
+        if let Some(pool) = &self.across_processes {
+            pool.close().await;
+        }
+    }
+}
 
 /// Conversation locks of this process; entries of finished turns are swept as the map grows.
 #[derive(Debug, Default)]
-pub(super) struct LocalTurnLocks {
+struct LocalTurnLocks {
     locks: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
 
@@ -59,21 +82,30 @@ impl TurnLock {
     }
 }
 
-/// How long a turn waits for another instance's turn of the same conversation.
-const WAIT_ACROSS_PROCESSES: &str = "SET LOCAL lock_timeout = '10s'";
+/// How long a turn waits for another instance's turn of the same conversation (the pool's own
+/// statement timeout is shorter, see `connection.rs`; both are set for the lock's transaction).
+const WAIT_ACROSS_PROCESSES: [&str; 2] = [
+    "SET LOCAL lock_timeout = '10s'",
+    "SET LOCAL statement_timeout = '10s'",
+];
 
 impl Database {
     /// Waits until no other turn of the conversation runs, in this process or (on PostgreSQL)
     /// any other, and holds that until the returned lock is released.
     pub async fn lock_turn(&self, conversation_id: &str) -> Result<TurnLock, StoreError> {
-        let local = self.turn_locks.lock_for(conversation_id).lock_owned().await;
-        let across_processes = match self.backend {
-            Backend::Sqlite => None,
-            Backend::Postgres => {
-                let mut transaction = self.pool.begin().await?;
-                sqlx::query(WAIT_ACROSS_PROCESSES)
-                    .execute(&mut *transaction)
-                    .await?;
+        let local = self
+            .turn_locks
+            .local
+            .lock_for(conversation_id)
+            .lock_owned()
+            .await;
+        let across_processes = match &self.turn_locks.across_processes {
+            None => None,
+            Some(pool) => {
+                let mut transaction = pool.begin().await?;
+                for setting in WAIT_ACROSS_PROCESSES {
+                    sqlx::query(setting).execute(&mut *transaction).await?;
+                }
                 sqlx::query(
                     "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended($1, 0))) AS held",
                 )
