@@ -3,39 +3,13 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use common::{TestDb, config};
 use helpbot::core::Input;
 use helpbot::locale::Locale;
 
-/// Everything the log writes, kept for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut all) = self.0.lock() {
-            all.extend_from_slice(bytes);
-        }
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned()
-    }
-}
-
 #[tokio::test]
 async fn a_message_that_imitates_a_log_line_stays_on_its_own_line_escaped() {
-    let log = Captured::default();
+    let log = common::SharedBuffer::default();
     let writer = log.clone();
     helpbot::runtime::init_logging_to(Some("info"), "info", move || writer.clone());
     let db = TestDb::sqlite();
@@ -53,7 +27,7 @@ async fn a_message_that_imitates_a_log_line_stays_on_its_own_line_escaped() {
         .await
         .expect("turn");
 
-    let text = log.text();
+    let text = String::from_utf8_lossy(&log.bytes()).into_owned();
     let turn_lines: Vec<&str> = text.lines().filter(|l| l.contains("forged")).collect();
     assert_eq!(turn_lines.len(), 1, "exactly one line: {text}");
     let line = turn_lines[0];

@@ -297,15 +297,7 @@ async fn wrong_password(app: &App, id: &str, token: &str) -> String {
     app.send(id, token, json!({ "text": "lisi2024" })).await;
     let (status, reply) = app.send(id, token, json!({ "text": "Guess-pass-1" })).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    reply["messages"]
-        .as_array()
-        .map(|m| {
-            m.iter()
-                .filter_map(|m| m["text"].as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default()
+    crate::texts(&reply)
 }
 
 #[tokio::test]

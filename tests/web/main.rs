@@ -15,7 +15,7 @@ use helpbot::accounts::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-fn texts(body: &Value) -> String {
+pub(crate) fn texts(body: &Value) -> String {
     body["messages"]
         .as_array()
         .map(|m| {
