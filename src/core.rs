@@ -362,6 +362,8 @@ impl Assistant {
 
     /// Switches a conversation's language (the next replies use it).
     pub async fn set_locale(&self, conversation_id: &str, locale: Locale) -> Result<(), CoreError> {
+        // It writes the state back: like a turn, it waits for the conversation's turn in flight.
+        let lock = self.db.lock_turn(conversation_id).await?;
         let record = self
             .db
             .conversation(conversation_id)
@@ -370,6 +372,7 @@ impl Assistant {
         self.db
             .record_turn(conversation_id, locale.tag(), &record.state, &[])
             .await?;
+        lock.release().await;
         Ok(())
     }
 
