@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use helpbot::assistant::{Assistant, AssistantSettings, Input};
 use helpbot::config::Config;
 use helpbot::content::{Content, ContentPaths};
-use helpbot::core::{Assistant, AssistantSettings, Input};
 use helpbot::eval::{Split, evaluate, load_cases};
 use helpbot::knowledge::locale_of;
 

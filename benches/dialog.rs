@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
+use helpbot::assistant::Input;
 use helpbot::config::Config;
-use helpbot::core::Input;
 use helpbot::locale::Locale;
 
 fn repo() -> PathBuf {

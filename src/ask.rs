@@ -9,11 +9,12 @@
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
+use crate::assistant::{Assistant, AssistantSettings, CoreError};
 use crate::channels::terminal;
 use crate::config::Config;
-use crate::core::{Assistant, AssistantSettings, CoreError, Input};
 use crate::knowledge::{KnowledgeBase, Outcome, locale_of};
 use crate::locale::Locale;
+use crate::message::Input;
 use crate::runtime::{self, StartError};
 
 #[derive(Debug, thiserror::Error)]

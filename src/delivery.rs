@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 
-use crate::core::BotMessage;
+use crate::message::BotMessage;
 use crate::store::{Database, PushedMessage, now_ms};
 
 /// Messages a slow listener may fall behind by before it misses some (it reloads the history).
@@ -130,7 +130,7 @@ impl PushWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ReplyKind;
+    use crate::message::ReplyKind;
 
     fn pushed(id: i64, created_at: i64) -> PushedMessage {
         PushedMessage {

@@ -8,14 +8,14 @@
 pub mod accounts;
 /// `helpbot ask`: one answer for people, or JSON lines for evaluation tools.
 pub mod ask;
+/// The assistant: turns an input of a conversation into structured replies.
+pub mod assistant;
 /// Channel adapters (terminal now; web and Telegram later): translate, never decide.
 pub mod channels;
 /// Typed configuration: defaults < `helpbot.toml` < `HELPBOT_*` environment.
 pub mod config;
 /// Editor content (knowledge, small talk, translations) loaded and validated as one set.
 pub mod content;
-/// The core: turns an input of a conversation into structured replies.
-pub mod core;
 /// Live delivery of bot messages to listening channels, including messages pushed later.
 pub mod delivery;
 /// Guided dialogs: the file format, its checks, the engine, actions and validators.
@@ -28,6 +28,8 @@ pub mod i18n;
 pub mod knowledge;
 /// Supported locales and language negotiation.
 pub mod locale;
+/// What every layer shares: inputs and structured replies (imports nothing of ours).
+pub mod message;
 /// Masking of ID numbers, phones and e-mails in free text.
 pub mod pii;
 /// `file:line: message` problems reported by `helpbot check`.
@@ -38,3 +40,5 @@ pub mod runtime;
 pub mod smalltalk;
 /// The database (SQLite or PostgreSQL) and the conversation tables.
 pub mod store;
+/// Text helpers every layer uses: normalisation, squeezing, the words that steer a conversation.
+pub mod text;

@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use tracing_subscriber::EnvFilter;
 
+use crate::assistant::{Assistant, AssistantSettings};
 use crate::config::Config;
 use crate::content::{Content, ContentError, ContentPaths};
-use crate::core::{Assistant, AssistantSettings};
 use crate::store::{Creation, Database, StoreError, redact_url};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +23,22 @@ pub enum StartError {
 /// Logs to stderr. `RUST_LOG` wins over the configured filter; `default` applies when neither is
 /// set (commands that print to a terminal keep quiet unless asked).
 pub fn init_logging(configured: Option<&str>, default: &str) {
-    init_logging_to(configured, default, std::io::stderr);
+    use std::io::IsTerminal;
+    // Colours only for a person at a terminal: a log file or a collector gets plain text.
+    let colours = std::io::stderr().is_terminal();
+    install_logging(configured, default, std::io::stderr, colours);
 }
 
-/// Logs to `writer` in the format of [`init_logging`] (tests read what would reach stderr).
-/// User text in log lines goes through [`crate::pii::loggable`].
+/// Logs to `writer` in the format of [`init_logging`], without colours (tests read what would
+/// reach stderr). User text in log lines goes through [`crate::pii::loggable`].
 pub fn init_logging_to<W>(configured: Option<&str>, default: &str, writer: W)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    install_logging(configured, default, writer, false);
+}
+
+fn install_logging<W>(configured: Option<&str>, default: &str, writer: W, colours: bool)
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
@@ -39,6 +49,7 @@ where
     let _ = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new(default)))
         .with_writer(writer)
+        .with_ansi(colours)
         .try_init();
 }
 

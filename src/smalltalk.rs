@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::knowledge::analyzer::basic_normalize;
+use crate::text::normalize;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,35 +42,18 @@ impl PartialEq for Intent {
 }
 impl Eq for Intent {}
 
-/// Characters that do not change what a short message means.
+/// Characters that do not change what a short message means: punctuation, spaces and the
+/// particles that only soften it.
 fn is_filler(c: char) -> bool {
-    c.is_whitespace()
-        || c.is_ascii_punctuation()
+    crate::text::is_punctuation_or_space(c)
         || matches!(
             c,
-            '，' | '。'
-                | '！'
-                | '？'
-                | '～'
-                | '、'
-                | '…'
-                | '啊'
-                | '呀'
-                | '哈'
-                | '呢'
-                | '吧'
-                | '哦'
-                | '噢'
-                | '嘛'
-                | '~'
+            '啊' | '呀' | '哈' | '呢' | '吧' | '哦' | '噢' | '嘛' | '~'
         )
 }
 
 fn squeeze(text: &str) -> String {
-    basic_normalize(text)
-        .chars()
-        .filter(|c| !is_filler(*c))
-        .collect()
+    normalize(text).chars().filter(|c| !is_filler(*c)).collect()
 }
 
 pub struct SmallTalkMatcher {
@@ -126,7 +109,7 @@ impl SmallTalkMatcher {
 
     /// "你好，我忘记用户名了" → the part after the greeting, taken from the original text.
     fn greeting_prefix(&self, message: &str) -> SmallTalk<'_> {
-        let normalized = basic_normalize(message);
+        let normalized = normalize(message);
         let trimmed = normalized.trim_start_matches(is_filler);
         for (phrase, intent) in &self.phrases {
             if self.intents[*intent].name != "greeting" {

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{TestDb, config};
-use helpbot::core::{Input, ReplyKind};
+use helpbot::assistant::{Input, ReplyKind};
 use helpbot::locale::Locale;
 
 #[tokio::test]

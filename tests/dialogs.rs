@@ -8,7 +8,7 @@ use common::{TestDb, config, png};
 use helpbot::accounts::Requester;
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
 use helpbot::accounts::notify::latest;
-use helpbot::core::{Assistant, BotMessage, Input};
+use helpbot::assistant::{Assistant, BotMessage, Input};
 use helpbot::locale::Locale;
 
 /// Who asks: a conversation of the test channel.
@@ -219,7 +219,7 @@ async fn find_username_then_reset_password_with_codes() {
             content,
             db,
             store,
-            helpbot::core::AssistantSettings::from(&config),
+            helpbot::assistant::AssistantSettings::from(&config),
         );
         let chat = Chat::open(&assistant, locale).await;
         chat.press("dialog:find-username").await;
@@ -604,7 +604,7 @@ async fn every_dialog_step_reached_by_buttons_renders_in_both_languages() {
                     .await
                     .expect("read")
                     .expect("exists");
-                let state: helpbot::core::ConversationState =
+                let state: helpbot::assistant::ConversationState =
                     serde_json::from_str(&record.state).expect("state");
                 let Some(dialog_state) = state.dialog else {
                     continue;
@@ -796,4 +796,28 @@ async fn a_code_step_reached_without_a_code_in_this_conversation_leads_somewhere
         assert!(revealed.contains("zhangsan"), "{revealed}");
         assistant.database().close().await;
     }
+}
+
+#[tokio::test]
+async fn asking_for_a_person_works_the_same_in_and_out_of_a_dialog() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let outside = Chat::open(&assistant, Locale::En).await;
+    let asked = all_text(&outside.say("Talk to a human").await);
+    let inside = Chat::open(&assistant, Locale::En).await;
+    inside.press("dialog:find-username").await;
+    let handed = all_text(&inside.say("Talk to a human").await);
+    assert_eq!(asked, handed, "the same words, the same answer");
+    let state = assistant
+        .database()
+        .conversation(&inside.id)
+        .await
+        .expect("read")
+        .expect("exists")
+        .state;
+    assert!(state.contains("\"handoff_requested\":true"), "{state}");
+    assert!(
+        state.contains("\"dialog\":null"),
+        "the dialog ended: {state}"
+    );
 }

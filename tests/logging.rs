@@ -4,7 +4,7 @@
 mod common;
 
 use common::{TestDb, config};
-use helpbot::core::Input;
+use helpbot::assistant::Input;
 use helpbot::locale::Locale;
 
 #[tokio::test]

@@ -381,3 +381,54 @@ async fn sqlite_turns_reach_the_database_file_in_the_background() {
     assert_eq!(copied, Some(10));
     db.close().await;
 }
+
+/// (table, column) of every table the migrations made.
+async fn schema(test_db: &TestDb) -> std::collections::BTreeSet<(String, String)> {
+    use sqlx::Row;
+    let db = test_db.connect().await;
+    let rows = match test_db {
+        TestDb::Sqlite { .. } => {
+            sqlx::query(
+                "SELECT m.name AS table_name, p.name AS column_name \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+            )
+            .fetch_all(db.pool())
+            .await
+        }
+        TestDb::Postgres { .. } => {
+            sqlx::query(
+                "SELECT CAST(table_name AS TEXT) AS table_name, \
+                 CAST(column_name AS TEXT) AS column_name \
+                 FROM information_schema.columns WHERE table_schema = 'public'",
+            )
+            .fetch_all(db.pool())
+            .await
+        }
+    }
+    .expect("schema");
+    let columns = rows
+        .iter()
+        .map(|row| {
+            (
+                row.try_get::<String, _>("table_name").expect("table"),
+                row.try_get::<String, _>("column_name").expect("column"),
+            )
+        })
+        .collect();
+    db.close().await;
+    columns
+}
+
+#[tokio::test]
+async fn both_backends_migrate_to_the_same_tables_and_columns() {
+    let sqlite = schema(&TestDb::sqlite()).await;
+    let postgres = schema(&TestDb::postgres().await).await;
+    assert!(sqlite.len() > 50, "{sqlite:?}");
+    let only_sqlite: Vec<_> = sqlite.difference(&postgres).collect();
+    let only_postgres: Vec<_> = postgres.difference(&sqlite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "only on SQLite: {only_sqlite:?}; only on PostgreSQL: {only_postgres:?}"
+    );
+}

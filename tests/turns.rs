@@ -5,7 +5,7 @@
 mod common;
 
 use common::{TestDb, config};
-use helpbot::core::{Assistant, Input};
+use helpbot::assistant::{Assistant, Input};
 use helpbot::locale::Locale;
 use helpbot::store::Sender;
 

@@ -21,8 +21,8 @@ use super::{
     AssistRequest, CodePurpose, CodeTicket, Decision, LogEntry, NewAccount, PhotoSide, RecordClaim,
     RegistrationState, Requester, Review, ReviewPhoto, ReviewStatus, Session, StaffDecision,
 };
-use crate::knowledge::analyzer::basic_normalize;
 use crate::store::{Database, StoreError};
+use crate::text::normalize;
 
 /// Where the store gets the time: the system clock, or a hand-moved one in tests.
 pub trait Clock: Send + Sync {
@@ -227,7 +227,7 @@ fn code_hash(ticket_id: &str, code: &str) -> String {
 /// Comparison of what a student typed with the registry: width, case and spaces do not matter.
 fn same_text(typed: &str, stored: &str) -> bool {
     let fold = |s: &str| -> String {
-        basic_normalize(s)
+        normalize(s)
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect()
@@ -552,7 +552,7 @@ impl EmbeddedAccountStore {
             return Err(AccountError::CodeDead);
         }
         let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        let typed = basic_normalize(&typed);
+        let typed = normalize(&typed);
         if code_hash(ticket_id, &typed) == stored_hash {
             let used = sqlx::query(table.mark_used())
                 .bind(self.now())

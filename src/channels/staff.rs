@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::accounts::{AccountStore, Decision, StaffDecision};
-use crate::core::{Assistant, CoreError};
+use crate::assistant::{Assistant, CoreError};
 
 /// Reviews listed at most.
 const QUEUE_LIMIT: i64 = 100;

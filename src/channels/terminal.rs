@@ -7,8 +7,9 @@ use std::io::Write;
 use serde::Serialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::core::{Assistant, BotMessage, Button, CoreError, Input};
+use crate::assistant::{Assistant, CoreError};
 use crate::locale::Locale;
+use crate::message::{BotMessage, Button, Input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -9,10 +9,10 @@ use super::actions::{self, ActionError, ActionEvent, Say, Slots};
 use super::validators;
 use super::{Dialog, Dialogs, Step};
 use crate::accounts::{AccountError, AccountStore, PhotoSide, Requester};
-use crate::core::{BotMessage, Button, Input, ReplyKind};
 use crate::i18n::Translations;
-use crate::knowledge::analyzer::basic_normalize;
 use crate::locale::Locale;
+use crate::message::{BotMessage, Button, Input, ReplyKind};
+use crate::text::{Command, command, normalize};
 
 /// Where a conversation stands in a dialog.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,34 +76,10 @@ const FREE_TEXT_VALIDATORS: &[&str] = &["name", "school", "level", "text", "user
 const HUMAN_PAYLOAD: &str = "dlg:human";
 const CONTINUE_PAYLOAD: &str = "dlg:continue";
 
-/// Words that steer the dialog itself, in both languages.
-enum Command {
-    Back,
-    Restart,
-    Human,
-    Cancel,
-}
-
-fn command(text: &str) -> Option<Command> {
-    let squeezed: String = basic_normalize(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？".contains(*c))
-        .collect();
-    match squeezed.as_str() {
-        "返回" | "上一步" | "back" => Some(Command::Back),
-        "重新开始" | "重来" | "restart" | "startover" => Some(Command::Restart),
-        "转人工" | "人工" | "人工客服" | "找客服" | "human" | "agent" => {
-            Some(Command::Human)
-        }
-        "退出" | "结束" | "取消" | "cancel" | "exit" | "quit" => Some(Command::Cancel),
-        _ => None,
-    }
-}
-
 /// Whether free text reads as a question rather than a value ("本科" is a value, "收不到校验码怎么办"
 /// a question): asked in words, or longer than a value usually is.
 fn looks_like_question(text: &str) -> bool {
-    let text = basic_normalize(text);
+    let text = normalize(text);
     const MARKERS: &[&str] = &[
         "?",
         "？",
@@ -418,11 +394,11 @@ impl EngineContext<'_> {
                 });
             }
             if let Input::Text(text) = input {
-                let normalized = basic_normalize(text);
+                let normalized = normalize(text);
                 if let Some(found) = step.matches.iter().find(|m| {
                     m.contains
                         .iter()
-                        .any(|needle| normalized.contains(&basic_normalize(needle)))
+                        .any(|needle| normalized.contains(&normalize(needle)))
                 }) {
                     state.history.push(state.step.clone());
                     let next = found.next.clone();

@@ -4,7 +4,7 @@
 use fluent_bundle::FluentValue;
 
 use crate::accounts::identity::{IdNumber, Mobile};
-use crate::knowledge::analyzer::basic_normalize;
+use crate::text::normalize;
 
 /// Validator names dialog files may use.
 pub const NAMES: &[&str] = &[
@@ -81,7 +81,7 @@ pub fn validate(validator: &str, input: &str, this_year: i32) -> Result<String, 
                 invalid
             }),
         "year" => {
-            let digits = basic_normalize(input.trim());
+            let digits = normalize(input.trim());
             match digits.parse::<i32>() {
                 Ok(year) if digits.len() == 4 && (1950..=this_year + 1).contains(&year) => {
                     Ok(digits)
@@ -93,7 +93,7 @@ pub fn validate(validator: &str, input: &str, this_year: i32) -> Result<String, 
             }
         }
         "code" => {
-            let code: String = basic_normalize(input)
+            let code: String = normalize(input)
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();
@@ -114,7 +114,7 @@ pub fn validate(validator: &str, input: &str, this_year: i32) -> Result<String, 
         "school" => text_between(input, 2, 50, "input-school"),
         "level" => text_between(input, 1, 20, "input-level"),
         "number" => {
-            let number: String = basic_normalize(input)
+            let number: String = normalize(input)
                 .chars()
                 .filter(|c| !c.is_whitespace())
                 .collect();

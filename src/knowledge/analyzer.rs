@@ -9,7 +9,6 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
-use unicode_normalization::UnicodeNormalization;
 
 /// Editor-maintained analysis settings (`knowledge/_analysis.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -189,8 +188,7 @@ impl Analyzer {
 /// Normalisation that needs no settings: NFKC (full-width letters and digits), lower case,
 /// traditional to simplified characters.
 pub fn basic_normalize(text: &str) -> String {
-    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    fast2s::convert(&folded)
+    crate::text::normalize(text)
 }
 
 #[cfg(test)]

@@ -5,18 +5,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+
+pub use crate::message::Link;
 
 use crate::locale::Locale;
 use crate::problem::{Problem, line_at, line_of};
-
-/// A link shown under an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Link {
-    pub title: String,
-    pub url: String,
-}
 
 /// The text of an entry in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use helpbot::assistant::Assistant;
 use helpbot::config::Config;
-use helpbot::core::Assistant;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -121,8 +121,8 @@ impl App {
 
     /// Pushes a notice to the conversation, the way staff news reaches it (from any process).
     pub async fn push_notice(&self, id: &str, text: &str) {
-        let body = serde_json::to_string(&helpbot::core::BotMessage::notice(
-            helpbot::core::ReplyKind::Notice,
+        let body = serde_json::to_string(&helpbot::assistant::BotMessage::notice(
+            helpbot::assistant::ReplyKind::Notice,
             text.to_string(),
         ))
         .expect("json");

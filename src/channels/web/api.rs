@@ -25,8 +25,8 @@ use tokio::sync::broadcast;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::{ApiError, AppState};
-use crate::core::{BotMessage, Input};
 use crate::locale::Locale;
+use crate::message::{BotMessage, Input};
 use crate::store::{Sender, StoredMessage};
 
 /// A typed message or a button press fits in this; anything larger is refused unread.
@@ -845,7 +845,7 @@ pub const WIDGET_TEXTS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{Button, ReplyKind};
+    use crate::message::{Button, ReplyKind};
 
     fn stored(sender: Sender, body: String) -> StoredMessage {
         StoredMessage {

@@ -25,8 +25,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::assistant::Assistant;
 use crate::config::Config;
-use crate::core::Assistant;
 use crate::locale::Locale;
 use shutdown::Stopped;
 use streams::StreamLimits;

@@ -1,5 +1,5 @@
-//! The channel-agnostic core: the only place that decides what happens to a user's input. A
-//! channel hands it an [`Input`] for a conversation and renders the [`BotMessage`]s it returns.
+//! The assistant: the only place that decides what happens to a user's input. A channel hands
+//! it an [`Input`] for a conversation and renders the [`BotMessage`]s it returns.
 
 use std::sync::Arc;
 
@@ -14,82 +14,12 @@ use crate::delivery::Delivery;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::i18n::Args;
-use crate::knowledge::{Entry, Link, Outcome};
+use crate::knowledge::{Entry, Outcome};
 use crate::locale::Locale;
+pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::pii;
 use crate::smalltalk::SmallTalk;
 use crate::store::{Database, NewMessage, Sender, StoreError};
-
-/// What a user sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "value", rename_all = "lowercase")]
-pub enum Input {
-    /// A typed message.
-    Text(String),
-    /// A pressed button: the button's payload.
-    Button(String),
-    /// An uploaded picture (its bytes; checked by content where it is used).
-    Photo(Vec<u8>),
-}
-
-/// A button under a bot message; pressing it sends `payload` back as [`Input::Button`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Button {
-    pub label: String,
-    pub payload: String,
-}
-
-/// What kind of reply a message is, so channels can style it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplyKind {
-    Answer,
-    Suggestions,
-    NoAnswer,
-    SmallTalk,
-    Notice,
-    /// A step of a guided dialog.
-    Dialog,
-}
-
-/// One structured reply; channels adapt it to their medium.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BotMessage {
-    pub kind: ReplyKind,
-    pub text: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub links: Vec<Link>,
-    /// A caption for the buttons ("相关问题："), shown between the text and the buttons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub buttons_caption: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub buttons: Vec<Button>,
-    /// The knowledge entry shown, for feedback and analytics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry_id: Option<String>,
-    /// The bot asks for a photo: channels offer an upload.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub expects_photo: bool,
-    /// The bot asks for a password: channels hide what the user types and do not echo it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub expects_secret: bool,
-}
-
-impl BotMessage {
-    /// A message with text only.
-    pub fn notice(kind: ReplyKind, text: String) -> Self {
-        Self {
-            kind,
-            text,
-            buttons: Vec::new(),
-            buttons_caption: None,
-            links: Vec::new(),
-            entry_id: None,
-            expects_photo: false,
-            expects_secret: false,
-        }
-    }
-}
 
 /// What the assistant answered to one input, and how.
 #[derive(Debug, Clone, PartialEq)]
@@ -849,16 +779,9 @@ fn written_language(text: &str) -> Option<Locale> {
     (words >= 2).then_some(Locale::En)
 }
 
-/// "转人工" and the like outside a dialog.
+/// "转人工" and the like outside a dialog (the same words as inside one).
 fn is_human_request(text: &str) -> bool {
-    let squeezed: String = crate::knowledge::analyzer::basic_normalize(text)
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。！？".contains(*c))
-        .collect();
-    matches!(
-        squeezed.as_str(),
-        "转人工" | "人工" | "人工客服" | "找客服" | "human" | "agent" | "talktoahuman"
-    )
+    crate::text::command(text) == Some(crate::text::Command::Human)
 }
 
 /// Text that is probably a password or an SMS code: 4–8 digits alone, or one word of 6–64

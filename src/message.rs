@@ -1,0 +1,84 @@
+//! What every layer shares: the input a user sends and the structured replies the bot gives.
+//! Channels render these; the assistant, the dialog engine and delivery produce them. This module
+//! imports nothing of ours, so that every other module may depend on it without a cycle.
+
+use serde::{Deserialize, Serialize};
+
+/// What a user sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Input {
+    /// A typed message.
+    Text(String),
+    /// A pressed button: the button's payload.
+    Button(String),
+    /// An uploaded picture (its bytes; checked by content where it is used).
+    Photo(Vec<u8>),
+}
+
+/// A button under a bot message; pressing it sends `payload` back as [`Input::Button`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub payload: String,
+}
+
+/// What kind of reply a message is, so channels can style it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    Answer,
+    Suggestions,
+    NoAnswer,
+    SmallTalk,
+    Notice,
+    /// A step of a guided dialog.
+    Dialog,
+}
+
+/// One structured reply; channels adapt it to their medium.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotMessage {
+    pub kind: ReplyKind,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    /// A caption for the buttons ("相关问题："), shown between the text and the buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buttons_caption: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buttons: Vec<Button>,
+    /// The knowledge entry shown, for feedback and analytics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_id: Option<String>,
+    /// The bot asks for a photo: channels offer an upload.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expects_photo: bool,
+    /// The bot asks for a password: channels hide what the user types and do not echo it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expects_secret: bool,
+}
+
+impl BotMessage {
+    /// A message with text only.
+    pub fn notice(kind: ReplyKind, text: String) -> Self {
+        Self {
+            kind,
+            text,
+            buttons: Vec::new(),
+            buttons_caption: None,
+            links: Vec::new(),
+            entry_id: None,
+            expects_photo: false,
+            expects_secret: false,
+        }
+    }
+}
+
+/// A link shown under an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
