@@ -495,6 +495,7 @@ impl Assistant {
             translations: &self.content.translations,
             store: self.accounts.as_ref(),
             requester,
+            uploads: &self.db,
             locale,
             this_year,
             answer: &answer,

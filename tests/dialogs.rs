@@ -821,3 +821,34 @@ async fn asking_for_a_person_works_the_same_in_and_out_of_a_dialog() {
         "the dialog ended: {state}"
     );
 }
+
+#[tokio::test]
+async fn uploaded_photos_are_kept_apart_from_the_conversation_state() {
+    for test_db in TestDb::both().await {
+        let assistant = demo(&test_db).await;
+        let chat = Chat::open(&assistant, Locale::ZhCn).await;
+        chat.press("dialog:verify-by-photo").await;
+        chat.say("lisi2024").await;
+        chat.say(DEMO_PASSWORD).await;
+        let photo = png(300, 200, true);
+        assert!(photo.len() > 100_000, "a photo of {} bytes", photo.len());
+        let back_asked = all_text(&chat.photo(photo).await);
+        assert!(back_asked.contains("背面"), "{back_asked}");
+        let state = assistant
+            .database()
+            .conversation(&chat.id)
+            .await
+            .expect("read")
+            .expect("exists")
+            .state;
+        assert!(state.len() < 4096, "{} bytes of state", state.len());
+        let submitted = all_text(&chat.photo(png(320, 240, false)).await);
+        assert!(submitted.contains("待审核"), "{submitted}");
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploads")
+            .fetch_one(assistant.database().pool())
+            .await
+            .expect("count");
+        assert_eq!(left, 0, "handed on to the review, then forgotten");
+        assistant.database().close().await;
+    }
+}

@@ -14,6 +14,7 @@ use crate::accounts::{
     AccountError, AccountStore, CodePurpose, CodeTicket, RecordClaim, RegistrationState, Requester,
     ReviewStatus, Session,
 };
+use crate::store::Database;
 
 /// A conversation's collected values.
 pub type Slots = BTreeMap<String, String>;
@@ -190,6 +191,7 @@ fn code_sent(result: Result<CodeTicket, AccountError>, slots: &mut Slots) -> Act
 pub async fn run(
     action: &str,
     store: &dyn AccountStore,
+    uploads: &Database,
     slots: &mut Slots,
     who: &Requester,
 ) -> ActionOutcome {
@@ -322,18 +324,29 @@ pub async fn run(
             }
         }
         "submit-photos" => {
-            let decode = |name: &str| -> Result<Vec<u8>, ActionError> {
-                use base64::Engine;
-                parse_slot(slots, name, |v| {
-                    base64::engine::general_purpose::STANDARD.decode(v)
-                })
-            };
-            let (front, back) = (decode("photo_front")?, decode("photo_back")?);
+            let (front_id, back_id) = (
+                slot(slots, "photo_front")?.to_string(),
+                slot(slots, "photo_back")?.to_string(),
+            );
+            let mut photos = Vec::new();
+            for id in [&front_id, &back_id] {
+                let photo = uploads
+                    .upload(&who.conversation, id)
+                    .await
+                    .map_err(AccountError::from)?
+                    .ok_or_else(|| ActionError::MissingSlot("photo".into()))?;
+                photos.push(photo);
+            }
             slots.remove("photo_front");
             slots.remove("photo_back");
+            uploads
+                .delete_uploads(&who.conversation, &[&front_id, &back_id])
+                .await
+                .map_err(AccountError::from)?;
+            let (front, back) = (&photos[0], &photos[1]);
             let account = signed_in(store, who).await?;
             match store
-                .submit_photos(&account.account_id, &front, &back)
+                .submit_photos(&account.account_id, front, back)
                 .await
             {
                 Ok(_) => outcome("submitted"),

@@ -45,6 +45,8 @@ pub struct EngineContext<'a> {
     pub store: &'a dyn AccountStore,
     /// The conversation (and address) the turn is for: the store binds proof to it.
     pub requester: &'a Requester,
+    /// Where uploaded photos are kept while the dialog collects them.
+    pub uploads: &'a crate::store::Database,
     pub locale: Locale,
     pub this_year: i32,
     /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
@@ -234,6 +236,7 @@ impl EngineContext<'_> {
                 let result = match actions::run(
                     action,
                     self.store,
+                    self.uploads,
                     &mut state.slots,
                     self.requester,
                 )
@@ -435,11 +438,13 @@ impl EngineContext<'_> {
         }
         let value = match (input, validator) {
             // Each photo is checked as it arrives, so a bad one is asked for again at once.
+            // Kept once in the uploads table; the slot holds its id.
             (Input::Photo(bytes), "photo") => match crate::accounts::photo::check_photo(bytes) {
-                Ok(_) => {
-                    use base64::Engine;
-                    Ok(base64::engine::general_purpose::STANDARD.encode(bytes))
-                }
+                Ok(_) => Ok(self
+                    .uploads
+                    .save_upload(&self.requester.conversation, bytes)
+                    .await
+                    .map_err(AccountError::from)?),
                 Err(error) => {
                     let side = if slot.contains("back") {
                         PhotoSide::Back

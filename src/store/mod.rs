@@ -15,6 +15,7 @@ mod health;
 mod remembered;
 mod turn_lock;
 mod turns;
+mod uploads;
 
 pub use turn_lock::TurnLock;
 
