@@ -499,7 +499,6 @@ impl Assistant {
             locale,
             this_year,
             answer: &answer,
-            events: Default::default(),
         };
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
@@ -533,10 +532,8 @@ impl Assistant {
                 });
             }
         };
-        if let Ok(mut reported) = engine.events.lock() {
-            events.append(&mut reported);
-        }
-        if let Some(turn) = turn {
+        if let Some(mut turn) = turn {
+            events.append(&mut turn.events);
             let outcome = if turn.handoff { "handoff" } else { "dialog" };
             state.dialog = turn.state;
             state.handoff_requested |= turn.handoff;

@@ -345,10 +345,7 @@ pub async fn run(
                 .map_err(AccountError::from)?;
             let (front, back) = (&photos[0], &photos[1]);
             let account = signed_in(store, who).await?;
-            match store
-                .submit_photos(&account.account_id, front, back)
-                .await
-            {
+            match store.submit_photos(&account.account_id, front, back).await {
                 Ok(_) => outcome("submitted"),
                 Err(e @ AccountError::Photo { .. }) => refused("invalid-photo", &e),
                 Err(e) if is_refusal(&e) => refused("refused", &e),

@@ -36,6 +36,8 @@ pub struct DialogTurn {
     /// `None` once the dialog ended or handed over.
     pub state: Option<DialogState>,
     pub handoff: bool,
+    /// What the turn's actions reported, for the assistant to act on after the turn.
+    pub events: Vec<ActionEvent>,
 }
 
 /// What the engine needs from the rest of the assistant.
@@ -51,8 +53,6 @@ pub struct EngineContext<'a> {
     pub this_year: i32,
     /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
     pub answer: &'a (dyn Fn(&str) -> Option<BotMessage> + Sync),
-    /// What the turn's actions reported, for the core to act on after the turn.
-    pub events: std::sync::Mutex<Vec<ActionEvent>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,13 +192,15 @@ impl EngineContext<'_> {
             invalid: 0,
         };
         let mut messages = Vec::new();
+        let mut events = Vec::new();
         let start = dialog.start.clone();
-        self.enter(state, &start, &mut messages)
+        self.enter(state, &start, &mut messages, &mut events)
             .await
             .map(|(state, handoff)| DialogTurn {
                 messages,
                 state,
                 handoff,
+                events,
             })
     }
 
@@ -208,6 +210,7 @@ impl EngineContext<'_> {
         mut state: DialogState,
         step_name: &str,
         messages: &mut Vec<BotMessage>,
+        events: &mut Vec<ActionEvent>,
     ) -> Result<(Option<DialogState>, bool), EngineError> {
         let mut step_name = step_name.to_string();
         let mut restarted = false;
@@ -264,11 +267,7 @@ impl EngineContext<'_> {
                         continue;
                     }
                 };
-                if let Some(event) = result.event
-                    && let Ok(mut events) = self.events.lock()
-                {
-                    events.push(event);
-                }
+                events.extend(result.event);
                 if let Some(said) = result.say {
                     messages.push(self.spoken(said, &state.slots));
                 }
@@ -342,6 +341,7 @@ impl EngineContext<'_> {
         input: &Input,
     ) -> Result<DialogTurn, EngineError> {
         let mut messages = Vec::new();
+        let mut events = Vec::new();
         let dialog = self.dialog(&state.dialog)?;
         let step = self.step(dialog, &state.step)?.clone();
 
@@ -361,6 +361,7 @@ impl EngineContext<'_> {
                     messages,
                     state: Some(state),
                     handoff: false,
+                    events,
                 });
             }
         }
@@ -389,11 +390,12 @@ impl EngineContext<'_> {
                     return Ok(turn);
                 }
                 let next = button.next.clone().unwrap_or_default();
-                let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                let (state, handoff) = self.enter(state, &next, &mut messages, &mut events).await?;
                 return Ok(DialogTurn {
                     messages,
                     state,
                     handoff,
+                    events,
                 });
             }
             if let Input::Text(text) = input {
@@ -405,11 +407,13 @@ impl EngineContext<'_> {
                 }) {
                     state.history.push(state.step.clone());
                     let next = found.next.clone();
-                    let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                    let (state, handoff) =
+                        self.enter(state, &next, &mut messages, &mut events).await?;
                     return Ok(DialogTurn {
                         messages,
                         state,
                         handoff,
+                        events,
                     });
                 }
             }
@@ -419,12 +423,13 @@ impl EngineContext<'_> {
         // Typed input (or a photo).
         let (Some(validator), Some(slot)) = (step.input.as_deref(), step.slot.as_deref()) else {
             let (state, handoff) = self
-                .enter(state.clone(), &state.step, &mut messages)
+                .enter(state.clone(), &state.step, &mut messages, &mut events)
                 .await?;
             return Ok(DialogTurn {
                 messages,
                 state,
                 handoff,
+                events,
             });
         };
         // Free text would take any question as a value: a question the knowledge base answers
@@ -473,11 +478,12 @@ impl EngineContext<'_> {
                 state.slots.insert(slot.to_string(), value);
                 state.history.push(state.step.clone());
                 let next = step.next.clone().unwrap_or_default();
-                let (state, handoff) = self.enter(state, &next, &mut messages).await?;
+                let (state, handoff) = self.enter(state, &next, &mut messages, &mut events).await?;
                 Ok(DialogTurn {
                     messages,
                     state,
                     handoff,
+                    events,
                 })
             }
             Err(invalid) => {
@@ -497,6 +503,7 @@ impl EngineContext<'_> {
         args: Vec<(&'static str, fluent_bundle::FluentValue<'static>)>,
         mut messages: Vec<BotMessage>,
     ) -> Result<DialogTurn, EngineError> {
+        let events = Vec::new();
         if let Input::Text(text) = input
             && let Some(answer) = (self.answer)(text)
         {
@@ -525,6 +532,7 @@ impl EngineContext<'_> {
             messages,
             state: Some(state),
             handoff: false,
+            events,
         })
     }
 
@@ -535,6 +543,7 @@ impl EngineContext<'_> {
         answer: BotMessage,
         mut messages: Vec<BotMessage>,
     ) -> DialogTurn {
+        let events = Vec::new();
         messages.push(answer);
         let mut offer = self.notice("dialog-continue", &state.slots);
         offer.buttons = vec![Button {
@@ -546,6 +555,7 @@ impl EngineContext<'_> {
             messages,
             state: Some(state),
             handoff: false,
+            events,
         }
     }
 
@@ -555,14 +565,18 @@ impl EngineContext<'_> {
         command: Command,
         mut messages: Vec<BotMessage>,
     ) -> Result<DialogTurn, EngineError> {
+        let mut events = Vec::new();
         match command {
             Command::Back => match state.history.pop() {
                 Some(previous) => {
-                    let (state, handoff) = self.enter(state, &previous, &mut messages).await?;
+                    let (state, handoff) = self
+                        .enter(state, &previous, &mut messages, &mut events)
+                        .await?;
                     Ok(DialogTurn {
                         messages,
                         state,
                         handoff,
+                        events,
                     })
                 }
                 None => {
@@ -572,6 +586,7 @@ impl EngineContext<'_> {
                         messages,
                         state: Some(state),
                         handoff: false,
+                        events,
                     })
                 }
             },
@@ -584,6 +599,7 @@ impl EngineContext<'_> {
                     messages,
                     state: turn.state,
                     handoff: turn.handoff,
+                    events: turn.events,
                 })
             }
             Command::Human => {
@@ -593,6 +609,7 @@ impl EngineContext<'_> {
                     messages,
                     state: None,
                     handoff: true,
+                    events,
                 })
             }
             Command::Cancel => {
@@ -601,6 +618,7 @@ impl EngineContext<'_> {
                     messages,
                     state: None,
                     handoff: false,
+                    events,
                 })
             }
         }
