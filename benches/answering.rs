@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use helpbot::assistant::{Assistant, AssistantSettings, Input};
+use helpbot::answering::{AnswerSettings, Answerer};
 use helpbot::config::Config;
 use helpbot::content::{Content, ContentPaths};
 use helpbot::eval::{Split, evaluate, load_cases};
 use helpbot::knowledge::locale_of;
+use helpbot::message::Input;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -55,23 +56,11 @@ fn main() {
         startups[4].as_secs_f64() * 1e3
     );
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
     let content = Content::load(&paths, config.search)
         .expect("content")
         .shared();
-    let db = runtime
-        .block_on(helpbot::store::Database::connect("sqlite::memory:"))
-        .expect("db");
-    let accounts = std::sync::Arc::new(helpbot::runtime::account_store(db.clone()));
-    let assistant = Assistant::new(
-        content.clone(),
-        db,
-        accounts,
-        AssistantSettings::from(&config),
-    );
+    // Answering needs no database: the answerer works from the content alone.
+    let answerer = Answerer::new(content.clone(), AnswerSettings::from(&config));
     let cases = load_cases(&repo().join("tests/eval/questions.tsv")).expect("eval set");
 
     // Latency of one answer on this thread (one core): small talk check + search + wording.
@@ -82,7 +71,7 @@ fn main() {
             let input = Input::Text(case.question.clone());
             let locale = locale_of(&case.question);
             let started = Instant::now();
-            let reply = assistant.reply(&input, locale).expect("reply");
+            let reply = answerer.reply(&input, locale).expect("reply");
             latencies.push(started.elapsed());
             std::hint::black_box(reply);
         }

@@ -7,9 +7,8 @@
 //! the command then exits with a failure code.
 
 use std::io::{BufRead, Write};
-use std::sync::Arc;
 
-use crate::assistant::{Assistant, AssistantSettings, CoreError};
+use crate::answering::{AnswerError, AnswerSettings, Answerer};
 use crate::channels::terminal;
 use crate::config::Config;
 use crate::knowledge::{KnowledgeBase, Outcome, locale_of};
@@ -22,7 +21,7 @@ pub enum AskError {
     #[error(transparent)]
     Start(#[from] StartError),
     #[error(transparent)]
-    Core(#[from] CoreError),
+    Answer(#[from] AnswerError),
     #[error("search failed: {0}")]
     Search(#[from] crate::knowledge::index::IndexError),
     #[error("reading or writing: {0}")]
@@ -96,19 +95,11 @@ pub async fn answer_for_people(
     lang: Option<Locale>,
     out: &mut impl Write,
 ) -> Result<(), AskError> {
+    // `ask` stores nothing and acts on nothing: it answers from the content alone.
     let content = runtime::load_content(config).map_err(StartError::from)?;
-    // `ask` stores nothing and acts on nothing: an in-memory database stands behind it.
-    let db = crate::store::Database::connect("sqlite::memory:")
-        .await
-        .map_err(StartError::from)?;
-    let assistant = Assistant::new(
-        content,
-        db.clone(),
-        Arc::new(runtime::account_store(db.clone())),
-        AssistantSettings::from(config),
-    );
+    let answerer = Answerer::new(content, AnswerSettings::from(config));
     let locale = lang.unwrap_or_else(|| locale_of(&question));
-    let reply = assistant.reply(&Input::Text(question), locale)?;
+    let reply = answerer.reply(&Input::Text(question), locale)?;
     writeln!(out, "[{}]", reply.outcome)?;
     for message in &reply.messages {
         writeln!(out, "{}", terminal::render_text(message))?;
@@ -116,6 +107,5 @@ pub async fn answer_for_people(
             writeln!(out, "  [{}] {}", n + 1, button.label)?;
         }
     }
-    db.close().await;
     Ok(())
 }

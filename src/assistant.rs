@@ -3,32 +3,22 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, FixedOffset, Timelike, Utc};
+use chrono::{Datelike, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
 use crate::accounts::{AccountError, AccountStore, Decision, Requester, StaffDecision};
+pub use crate::answering::{AnswerError, Reply, greeting_for_hour};
+use crate::answering::{AnswerSettings, Answerer, DIALOG_PAYLOAD, looks_binary};
 use crate::config::Config;
 use crate::content::Content;
 use crate::delivery::Delivery;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
-use crate::i18n::Args;
-use crate::knowledge::{Entry, Outcome};
 use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::pii;
-use crate::smalltalk::SmallTalk;
 use crate::store::{Database, NewMessage, Sender, StoreError};
-
-/// What the assistant answered to one input, and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reply {
-    pub messages: Vec<BotMessage>,
-    /// `definite`, `suggest`, `none`, `smalltalk`, `picked` or `invalid`, stored for analytics.
-    pub outcome: &'static str,
-    pub entry_id: Option<String>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -36,8 +26,8 @@ pub enum CoreError {
     UnknownConversation(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("search failed: {0}")]
-    Search(#[from] crate::knowledge::index::IndexError),
+    #[error(transparent)]
+    Answer(#[from] AnswerError),
     #[error("dialog: {0}")]
     Dialog(#[from] crate::dialog::engine::EngineError),
     #[error(transparent)]
@@ -75,12 +65,10 @@ impl From<&Config> for AssistantSettings {
     }
 }
 
-const ENTRY_PAYLOAD: &str = "entry:";
-const DIALOG_PAYLOAD: &str = "dialog:";
-
 #[derive(Clone)]
 pub struct Assistant {
     content: Arc<Content>,
+    answerer: Answerer,
     db: Database,
     accounts: Arc<dyn AccountStore>,
     settings: AssistantSettings,
@@ -97,7 +85,15 @@ impl Assistant {
         accounts: Arc<dyn AccountStore>,
         settings: AssistantSettings,
     ) -> Self {
+        let answerer = Answerer::new(
+            content.clone(),
+            AnswerSettings {
+                max_message_chars: settings.max_message_chars,
+                utc_offset: settings.utc_offset,
+            },
+        );
         Self {
+            answerer,
             content,
             db,
             accounts,
@@ -242,6 +238,15 @@ impl Assistant {
         &self.content
     }
 
+    /// Answering from the content alone (no database): for typing suggestions and the like.
+    pub fn answerer(&self) -> &Answerer {
+        &self.answerer
+    }
+
+    fn text(&self, locale: Locale, id: &str, args: crate::i18n::Args<'_>) -> String {
+        self.answerer.text(locale, id, args)
+    }
+
     pub fn database(&self) -> &Database {
         &self.db
     }
@@ -304,27 +309,6 @@ impl Assistant {
             .await?;
         lock.release().await;
         Ok(())
-    }
-
-    /// Help titles matching what the user is typing (at most 5; nothing under 2 characters).
-    pub fn suggest_titles(&self, typed: &str, locale: Locale) -> Vec<(String, String)> {
-        let typed = typed.trim();
-        if typed.chars().count() < 2 || typed.chars().count() > self.settings.max_message_chars {
-            return Vec::new();
-        }
-        let floor = self.content.knowledge.settings().suggest_threshold * 0.5;
-        self.content
-            .knowledge
-            .search(typed, locale)
-            .map(|result| {
-                result
-                    .hits
-                    .into_iter()
-                    .filter(|hit| hit.coverage >= floor)
-                    .map(|hit| (hit.id, hit.title))
-                    .collect()
-            })
-            .unwrap_or_default()
     }
 
     /// The last thing the bot said in a stored conversation, to show when it is resumed (`None`
@@ -484,12 +468,6 @@ impl Assistant {
         }
         let locale = *locale;
         let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
-        // Mid-dialog, a question with a definite answer, or small talk, is answered on the side.
-        let answer = |text: &str| -> Option<BotMessage> {
-            let reply = self.reply_to_text(text, locale).ok()?;
-            matches!(reply.outcome, "definite" | "smalltalk")
-                .then(|| reply.messages.into_iter().next())?
-        };
         let engine = EngineContext {
             dialogs: &self.content.dialogs,
             translations: &self.content.translations,
@@ -498,7 +476,7 @@ impl Assistant {
             uploads: &self.db,
             locale,
             this_year,
-            answer: &answer,
+            asides: &self.answerer,
         };
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
@@ -506,7 +484,7 @@ impl Assistant {
         };
         let turn = if let Some(name) = started {
             if self.content.dialogs.get(name).is_none() {
-                return Ok(self.invalid(locale, "button-unknown", &[]));
+                return Ok(self.answerer.invalid(locale, "button-unknown", &[]));
             }
             Some(engine.start(name, Default::default()).await)
         } else if let Some(dialog) = state.dialog.take() {
@@ -556,197 +534,7 @@ impl Assistant {
                 entry_id: None,
             });
         }
-        self.reply(input, locale)
-    }
-
-    /// The reply to an input from the knowledge base and small talk, without storing anything
-    /// and without dialogs.
-    pub fn reply(&self, input: &Input, locale: Locale) -> Result<Reply, CoreError> {
-        match input {
-            Input::Text(text) => self.reply_to_text(text, locale),
-            Input::Button(payload) => Ok(self.reply_to_button(payload, locale)),
-            Input::Photo(_) => Ok(self.invalid(locale, "input-photo-unexpected", &[])),
-        }
-    }
-
-    fn text(&self, locale: Locale, id: &str, args: Args<'_>) -> String {
-        self.content.translations.text(locale, id, args)
-    }
-
-    fn reply_to_text(&self, text: &str, locale: Locale) -> Result<Reply, CoreError> {
-        let trimmed = text.trim();
-        if looks_binary(trimmed) {
-            return Ok(self.invalid(locale, "input-not-text", &[]));
-        }
-        if trimmed.is_empty() {
-            return Ok(self.invalid(locale, "input-empty", &[]));
-        }
-        let length = trimmed.chars().count();
-        if length > self.settings.max_message_chars {
-            return Ok(self.invalid(
-                locale,
-                "input-too-long",
-                &[
-                    ("length", length.into()),
-                    ("max", self.settings.max_message_chars.into()),
-                ],
-            ));
-        }
-        let question = match self.content.smalltalk.recognise(trimmed) {
-            SmallTalk::Only(intent) => {
-                let greeting = self.text(locale, self.greeting_id(), &[]);
-                let message = BotMessage::notice(
-                    ReplyKind::SmallTalk,
-                    self.text(locale, &intent.reply, &[("greeting", greeting.into())]),
-                );
-                return Ok(Reply {
-                    messages: vec![message],
-                    outcome: "smalltalk",
-                    entry_id: None,
-                });
-            }
-            SmallTalk::GreetingThen(rest) => rest,
-            SmallTalk::No => trimmed.to_string(),
-        };
-        self.answer(&question, locale)
-    }
-
-    /// Searches the knowledge base and words the outcome.
-    pub fn answer(&self, question: &str, locale: Locale) -> Result<Reply, CoreError> {
-        let knowledge = &self.content.knowledge;
-        let result = knowledge.search(question, locale)?;
-        let reply = match result.outcome {
-            Outcome::Definite => {
-                let best = &result.hits[0];
-                let entry = &knowledge.entries()[best.entry];
-                Reply {
-                    messages: vec![self.entry_message(entry, locale)],
-                    outcome: "definite",
-                    entry_id: Some(entry.id.clone()),
-                }
-            }
-            Outcome::Suggest => {
-                let floor = knowledge.settings().suggest_threshold * 0.5;
-                let buttons = result
-                    .hits
-                    .iter()
-                    .enumerate()
-                    .filter(|(rank, hit)| *rank == 0 || hit.coverage >= floor)
-                    .map(|(_, hit)| {
-                        let entry = &knowledge.entries()[hit.entry];
-                        Button {
-                            label: entry.localized(locale).title.clone(),
-                            payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
-                        }
-                    })
-                    .collect();
-                Reply {
-                    messages: vec![BotMessage {
-                        kind: ReplyKind::Suggestions,
-                        text: self.text(locale, "suggest-intro", &[]),
-                        buttons,
-                        buttons_caption: None,
-                        links: Vec::new(),
-                        entry_id: None,
-                        expects_photo: false,
-                        expects_secret: false,
-                    }],
-                    outcome: "suggest",
-                    entry_id: None,
-                }
-            }
-            Outcome::None => Reply {
-                messages: vec![BotMessage::notice(
-                    ReplyKind::NoAnswer,
-                    self.text(locale, "none-reply", &[]),
-                )],
-                outcome: "none",
-                entry_id: None,
-            },
-        };
-        Ok(reply)
-    }
-
-    fn reply_to_button(&self, payload: &str, locale: Locale) -> Reply {
-        let entry = payload
-            .strip_prefix(ENTRY_PAYLOAD)
-            .and_then(|id| self.content.knowledge.entry(id));
-        match entry {
-            Some(entry) => Reply {
-                messages: vec![self.entry_message(entry, locale)],
-                outcome: "picked",
-                entry_id: Some(entry.id.clone()),
-            },
-            None => self.invalid(locale, "button-unknown", &[]),
-        }
-    }
-
-    /// An entry as an answer: title, text, links, and its related entries as buttons.
-    fn entry_message(&self, entry: &Entry, locale: Locale) -> BotMessage {
-        let text = entry.localized(locale);
-        let dialog_button = entry
-            .dialog
-            .as_deref()
-            .and_then(|name| self.content.dialogs.get(name))
-            .map(|dialog| Button {
-                label: self.text(locale, &dialog.title, &[]),
-                payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
-            });
-        // With a dialog offered first, the buttons are not all "related questions".
-        let caption_id = if dialog_button.is_some() {
-            "answer-next-steps"
-        } else {
-            "answer-related"
-        };
-        let buttons: Vec<Button> = dialog_button
-            .into_iter()
-            .chain(
-                entry
-                    .related
-                    .iter()
-                    .filter_map(|id| self.content.knowledge.entry(id))
-                    .map(|related| Button {
-                        label: related.localized(locale).title.clone(),
-                        payload: format!("{ENTRY_PAYLOAD}{}", related.id),
-                    }),
-            )
-            .collect();
-        let buttons_caption = (!buttons.is_empty()).then(|| self.text(locale, caption_id, &[]));
-        BotMessage {
-            kind: ReplyKind::Answer,
-            text: format!("{}\n\n{}", text.title, text.answer),
-            buttons_caption,
-            buttons,
-            links: text.links.clone(),
-            entry_id: Some(entry.id.clone()),
-            expects_photo: false,
-            expects_secret: false,
-        }
-    }
-
-    fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
-        Reply {
-            messages: vec![BotMessage::notice(
-                ReplyKind::Notice,
-                self.text(locale, id, args),
-            )],
-            outcome: "invalid",
-            entry_id: None,
-        }
-    }
-
-    fn greeting_id(&self) -> &'static str {
-        greeting_for_hour(Utc::now().with_timezone(&self.settings.utc_offset).hour())
-    }
-}
-
-/// The greeting message id for an hour of the users' day.
-pub fn greeting_for_hour(hour: u32) -> &'static str {
-    match hour {
-        5..=10 => "greeting-morning",
-        11..=17 => "greeting-afternoon",
-        18..=22 => "greeting-evening",
-        _ => "greeting-night",
+        Ok(self.answerer.reply(input, locale)?)
     }
 }
 
@@ -805,13 +593,6 @@ fn looks_like_secret(text: &str) -> bool {
     let digits = text.chars().any(|c| c.is_ascii_digit());
     let symbols = text.chars().any(|c| c.is_ascii_punctuation());
     letters && (digits || symbols)
-}
-
-/// Control characters other than line breaks and tabs mean a binary paste, not a question.
-fn looks_binary(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || text.contains('\u{fffd}')
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 /// The account store: rules of the account service and the actions the bot may take.
 pub mod accounts;
+/// Answering from the help content alone: small talk, search, wording (no database).
+pub mod answering;
 /// `helpbot ask`: one answer for people, or JSON lines for evaluation tools.
 pub mod ask;
 /// The assistant: turns an input of a conversation into structured replies.

@@ -120,3 +120,19 @@ fn a_line_that_is_not_utf8_is_reported_in_place_and_the_rest_are_answered() {
     assert!(stderr.contains("line 4: not UTF-8"), "{stderr}");
     assert!(stderr.contains("2 of 5 lines"), "{stderr}");
 }
+
+#[test]
+fn answering_opens_no_database() {
+    // A database URL nothing answers at: `ask` answers all the same, from the content alone.
+    let unreachable = "postgres://nobody@127.0.0.1:1/none";
+    let output = helpbot(&["ask", "忘记用户名怎么办"], "", unreachable, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("[definite]"));
+    let output = helpbot(&["ask", "--json"], "忘记用户名怎么办\n", unreachable, &[]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"definite\""));
+}

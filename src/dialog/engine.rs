@@ -40,6 +40,12 @@ pub struct DialogTurn {
     pub events: Vec<ActionEvent>,
 }
 
+/// A definite answer (or small talk) to an unrelated question typed mid-dialog, if there is
+/// one: the engine answers it on the side and offers to go on.
+pub trait Asides: Sync {
+    fn aside(&self, text: &str, locale: Locale) -> Option<BotMessage>;
+}
+
 /// What the engine needs from the rest of the assistant.
 pub struct EngineContext<'a> {
     pub dialogs: &'a Dialogs,
@@ -51,8 +57,8 @@ pub struct EngineContext<'a> {
     pub uploads: &'a crate::store::Database,
     pub locale: Locale,
     pub this_year: i32,
-    /// A definite knowledge-base answer to an unrelated question asked mid-dialog.
-    pub answer: &'a (dyn Fn(&str) -> Option<BotMessage> + Sync),
+    /// Answers for questions typed on the side of the dialog.
+    pub asides: &'a dyn Asides,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -437,7 +443,7 @@ impl EngineContext<'_> {
         if FREE_TEXT_VALIDATORS.contains(&validator)
             && let Input::Text(text) = input
             && looks_like_question(text)
-            && let Some(answer) = (self.answer)(text)
+            && let Some(answer) = self.asides.aside(text, self.locale)
         {
             return Ok(self.aside(state, answer, messages));
         }
@@ -505,7 +511,7 @@ impl EngineContext<'_> {
     ) -> Result<DialogTurn, EngineError> {
         let events = Vec::new();
         if let Input::Text(text) = input
-            && let Some(answer) = (self.answer)(text)
+            && let Some(answer) = self.asides.aside(text, self.locale)
         {
             return Ok(self.aside(state, answer, messages));
         }

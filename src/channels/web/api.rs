@@ -788,6 +788,7 @@ async fn suggest(
         .unwrap_or_else(|| request_locale(&state, &headers));
     let suggestions = state
         .assistant
+        .answerer()
         .suggest_titles(&query.q, locale)
         .into_iter()
         .map(|(id, title)| Suggestion { id, title })

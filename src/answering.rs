@@ -1,0 +1,298 @@
+//! Answering from the help content, with no database: small talk, the knowledge search and how
+//! its outcome is worded. It keeps no state, so `helpbot ask`, the typing suggestions and the
+//! answering benchmark use it without opening anything, the assistant answers with it, and the
+//! dialog engine asks it about questions typed on the side of a dialog.
+
+use std::sync::Arc;
+
+use chrono::{FixedOffset, Timelike, Utc};
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::dialog::engine::Asides;
+use crate::i18n::Args;
+use crate::knowledge::{Entry, Outcome};
+use crate::locale::Locale;
+use crate::message::{BotMessage, Button, Input, ReplyKind};
+use crate::smalltalk::SmallTalk;
+
+pub const ENTRY_PAYLOAD: &str = "entry:";
+pub const DIALOG_PAYLOAD: &str = "dialog:";
+
+/// What the assistant answered to one input, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub messages: Vec<BotMessage>,
+    /// `definite`, `suggest`, `none`, `smalltalk`, `picked` or `invalid`, stored for analytics.
+    pub outcome: &'static str,
+    pub entry_id: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnswerError {
+    #[error("search failed: {0}")]
+    Search(#[from] crate::knowledge::index::IndexError),
+}
+
+/// What answering takes from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerSettings {
+    /// Longer messages are refused politely.
+    pub max_message_chars: usize,
+    /// The users' clock, for greetings.
+    pub utc_offset: FixedOffset,
+}
+
+impl From<&Config> for AnswerSettings {
+    fn from(config: &Config) -> Self {
+        Self {
+            max_message_chars: config.max_message_chars,
+            utc_offset: FixedOffset::east_opt(config.utc_offset_hours.clamp(-23, 23) * 3600)
+                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+        }
+    }
+}
+
+/// Answers from one content set.
+#[derive(Clone)]
+pub struct Answerer {
+    content: Arc<Content>,
+    settings: AnswerSettings,
+}
+
+impl Answerer {
+    pub fn new(content: Arc<Content>, settings: AnswerSettings) -> Self {
+        Self { content, settings }
+    }
+
+    pub fn content(&self) -> &Arc<Content> {
+        &self.content
+    }
+
+    /// Help titles matching what the user is typing (at most 5; nothing under 2 characters).
+    pub fn suggest_titles(&self, typed: &str, locale: Locale) -> Vec<(String, String)> {
+        let typed = typed.trim();
+        if typed.chars().count() < 2 || typed.chars().count() > self.settings.max_message_chars {
+            return Vec::new();
+        }
+        let floor = self.content.knowledge.settings().suggest_threshold * 0.5;
+        self.content
+            .knowledge
+            .search(typed, locale)
+            .map(|result| {
+                result
+                    .hits
+                    .into_iter()
+                    .filter(|hit| hit.coverage >= floor)
+                    .map(|hit| (hit.id, hit.title))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The reply to an input from the knowledge base and small talk, without storing anything
+    /// and without dialogs.
+    pub fn reply(&self, input: &Input, locale: Locale) -> Result<Reply, AnswerError> {
+        match input {
+            Input::Text(text) => self.reply_to_text(text, locale),
+            Input::Button(payload) => Ok(self.reply_to_button(payload, locale)),
+            Input::Photo(_) => Ok(self.invalid(locale, "input-photo-unexpected", &[])),
+        }
+    }
+
+    pub fn text(&self, locale: Locale, id: &str, args: Args<'_>) -> String {
+        self.content.translations.text(locale, id, args)
+    }
+
+    pub fn reply_to_text(&self, text: &str, locale: Locale) -> Result<Reply, AnswerError> {
+        let trimmed = text.trim();
+        if looks_binary(trimmed) {
+            return Ok(self.invalid(locale, "input-not-text", &[]));
+        }
+        if trimmed.is_empty() {
+            return Ok(self.invalid(locale, "input-empty", &[]));
+        }
+        let length = trimmed.chars().count();
+        if length > self.settings.max_message_chars {
+            return Ok(self.invalid(
+                locale,
+                "input-too-long",
+                &[
+                    ("length", length.into()),
+                    ("max", self.settings.max_message_chars.into()),
+                ],
+            ));
+        }
+        let question = match self.content.smalltalk.recognise(trimmed) {
+            SmallTalk::Only(intent) => {
+                let greeting = self.text(locale, self.greeting_id(), &[]);
+                let message = BotMessage::notice(
+                    ReplyKind::SmallTalk,
+                    self.text(locale, &intent.reply, &[("greeting", greeting.into())]),
+                );
+                return Ok(Reply {
+                    messages: vec![message],
+                    outcome: "smalltalk",
+                    entry_id: None,
+                });
+            }
+            SmallTalk::GreetingThen(rest) => rest,
+            SmallTalk::No => trimmed.to_string(),
+        };
+        self.answer(&question, locale)
+    }
+
+    /// Searches the knowledge base and words the outcome.
+    pub fn answer(&self, question: &str, locale: Locale) -> Result<Reply, AnswerError> {
+        let knowledge = &self.content.knowledge;
+        let result = knowledge.search(question, locale)?;
+        let reply = match result.outcome {
+            Outcome::Definite => {
+                let best = &result.hits[0];
+                let entry = &knowledge.entries()[best.entry];
+                Reply {
+                    messages: vec![self.entry_message(entry, locale)],
+                    outcome: "definite",
+                    entry_id: Some(entry.id.clone()),
+                }
+            }
+            Outcome::Suggest => {
+                let floor = knowledge.settings().suggest_threshold * 0.5;
+                let buttons = result
+                    .hits
+                    .iter()
+                    .enumerate()
+                    .filter(|(rank, hit)| *rank == 0 || hit.coverage >= floor)
+                    .map(|(_, hit)| {
+                        let entry = &knowledge.entries()[hit.entry];
+                        Button {
+                            label: entry.localized(locale).title.clone(),
+                            payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
+                        }
+                    })
+                    .collect();
+                Reply {
+                    messages: vec![BotMessage {
+                        kind: ReplyKind::Suggestions,
+                        text: self.text(locale, "suggest-intro", &[]),
+                        buttons,
+                        buttons_caption: None,
+                        links: Vec::new(),
+                        entry_id: None,
+                        expects_photo: false,
+                        expects_secret: false,
+                    }],
+                    outcome: "suggest",
+                    entry_id: None,
+                }
+            }
+            Outcome::None => Reply {
+                messages: vec![BotMessage::notice(
+                    ReplyKind::NoAnswer,
+                    self.text(locale, "none-reply", &[]),
+                )],
+                outcome: "none",
+                entry_id: None,
+            },
+        };
+        Ok(reply)
+    }
+
+    fn reply_to_button(&self, payload: &str, locale: Locale) -> Reply {
+        let entry = payload
+            .strip_prefix(ENTRY_PAYLOAD)
+            .and_then(|id| self.content.knowledge.entry(id));
+        match entry {
+            Some(entry) => Reply {
+                messages: vec![self.entry_message(entry, locale)],
+                outcome: "picked",
+                entry_id: Some(entry.id.clone()),
+            },
+            None => self.invalid(locale, "button-unknown", &[]),
+        }
+    }
+
+    /// An entry as an answer: title, text, links, and its related entries as buttons.
+    pub fn entry_message(&self, entry: &Entry, locale: Locale) -> BotMessage {
+        let text = entry.localized(locale);
+        let dialog_button = entry
+            .dialog
+            .as_deref()
+            .and_then(|name| self.content.dialogs.get(name))
+            .map(|dialog| Button {
+                label: self.text(locale, &dialog.title, &[]),
+                payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
+            });
+        // With a dialog offered first, the buttons are not all "related questions".
+        let caption_id = if dialog_button.is_some() {
+            "answer-next-steps"
+        } else {
+            "answer-related"
+        };
+        let buttons: Vec<Button> = dialog_button
+            .into_iter()
+            .chain(
+                entry
+                    .related
+                    .iter()
+                    .filter_map(|id| self.content.knowledge.entry(id))
+                    .map(|related| Button {
+                        label: related.localized(locale).title.clone(),
+                        payload: format!("{ENTRY_PAYLOAD}{}", related.id),
+                    }),
+            )
+            .collect();
+        let buttons_caption = (!buttons.is_empty()).then(|| self.text(locale, caption_id, &[]));
+        BotMessage {
+            kind: ReplyKind::Answer,
+            text: format!("{}\n\n{}", text.title, text.answer),
+            buttons_caption,
+            buttons,
+            links: text.links.clone(),
+            entry_id: Some(entry.id.clone()),
+            expects_photo: false,
+            expects_secret: false,
+        }
+    }
+
+    pub fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
+        Reply {
+            messages: vec![BotMessage::notice(
+                ReplyKind::Notice,
+                self.text(locale, id, args),
+            )],
+            outcome: "invalid",
+            entry_id: None,
+        }
+    }
+
+    fn greeting_id(&self) -> &'static str {
+        greeting_for_hour(Utc::now().with_timezone(&self.settings.utc_offset).hour())
+    }
+}
+
+/// Mid-dialog, a question with a definite answer, or small talk, is answered on the side.
+impl Asides for Answerer {
+    fn aside(&self, text: &str, locale: Locale) -> Option<BotMessage> {
+        let reply = self.reply_to_text(text, locale).ok()?;
+        matches!(reply.outcome, "definite" | "smalltalk")
+            .then(|| reply.messages.into_iter().next())?
+    }
+}
+
+/// The greeting message id for an hour of the users' day.
+pub fn greeting_for_hour(hour: u32) -> &'static str {
+    match hour {
+        5..=10 => "greeting-morning",
+        11..=17 => "greeting-afternoon",
+        18..=22 => "greeting-evening",
+        _ => "greeting-night",
+    }
+}
+
+/// Control characters other than line breaks and tabs mean a binary paste, not a question.
+pub fn looks_binary(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || text.contains('\u{fffd}')
+}
