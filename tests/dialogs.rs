@@ -852,3 +852,22 @@ async fn uploaded_photos_are_kept_apart_from_the_conversation_state() {
         assistant.database().close().await;
     }
 }
+
+#[tokio::test]
+async fn an_off_topic_question_at_a_buttons_step_is_answered_honestly_with_the_way_back() {
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    let chat = Chat::open(&assistant, Locale::ZhCn).await;
+    chat.press("dialog:duplicate-id").await;
+    let off_topic = chat.say("今天天气怎么样").await;
+    let text = all_text(&off_topic);
+    assert!(text.contains("暂时回答不了"), "{text}");
+    assert!(!text.contains("请点击下面的选项之一"), "{text}");
+    let back = chat.press("dlg:continue").await;
+    assert!(
+        all_text(&back).contains("哪一条提示"),
+        "{}",
+        all_text(&back)
+    );
+    assert_eq!(labels(&back).len(), 3, "the step's buttons again");
+}

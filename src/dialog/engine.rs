@@ -423,6 +423,15 @@ impl EngineContext<'_> {
                     });
                 }
             }
+            // A question the content cannot answer, typed where buttons wait: said honestly,
+            // with the way back to the step, rather than "choose a button".
+            if let Input::Text(text) = input
+                && looks_like_question(text)
+                && self.asides.aside(text, self.locale).is_none()
+            {
+                let unknown = self.notice("none-reply", &state.slots);
+                return Ok(self.aside(state, unknown, messages));
+            }
             return self.invalid(state, input, "dialog-choose-button", Vec::new(), messages);
         }
 
