@@ -57,7 +57,10 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("lock-status", &["locked", "free"]),
     ("signed-in", &["yes", "no"]),
     ("has-account", &["yes", "no"]),
-    ("register-again", &["ok", "refused", "unverified"]),
+    (
+        "register-again",
+        &["ok", "weak", "username", "refused", "unverified"],
+    ),
 ];
 
 /// Action names dialog files may use.
@@ -469,6 +472,10 @@ pub async fn run(
                     )
                 }
                 Err(e @ AccountError::MobileNotVerified) => refused("unverified", &e),
+                Err(e @ AccountError::WeakPassword(_)) => refused("weak", &e),
+                Err(e @ (AccountError::InvalidUsername | AccountError::UsernameTaken)) => {
+                    refused("username", &e)
+                }
                 Err(e) if is_refusal(&e) => refused("refused", &e),
                 Err(e) => Err(e.into()),
             }
