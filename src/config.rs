@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::knowledge::SearchSettings;
@@ -32,12 +33,16 @@ pub struct Config {
     pub log: Option<String>,
     pub search: SearchSettings,
     /// SMTP server for e-mail codes (`smtp://user:pass@host:587?tls=required`); a secret: set
-    /// it as `HELPBOT_SMTP_URL` in the environment. Unset: e-mails go to the outbox.
-    pub smtp_url: Option<String>,
+    /// it as `HELPBOT_SMTP_URL` in the environment. Unset: e-mails go to the outbox. Kept as a
+    /// secret value: `Debug` and logs show it redacted.
+    #[serde(default, skip_serializing)]
+    pub smtp_url: Option<SecretString>,
     /// The sender of those e-mails.
     pub smtp_from: String,
-    /// HTTP gateway for SMS (`HELPBOT_SMS_WEBHOOK_URL`). Unset: SMS go to the outbox.
-    pub sms_webhook_url: Option<String>,
+    /// HTTP gateway for SMS (`HELPBOT_SMS_WEBHOOK_URL`; its URL may carry a key, so it is kept
+    /// as a secret value too). Unset: SMS go to the outbox.
+    #[serde(default, skip_serializing)]
+    pub sms_webhook_url: Option<SecretString>,
     /// Where `helpbot serve` listens.
     pub listen: String,
     /// Sites allowed to call the chat API from a browser (CORS), e.g. `https://www.example.edu`.
@@ -130,6 +135,30 @@ mod tests {
             assert_eq!(config.locales_dir, PathBuf::from("l"));
             assert!((config.search.definite_threshold - 0.7).abs() < 1e-6);
             assert!((config.search.suggest_threshold - 0.2).abs() < 1e-6);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_are_read_from_the_environment_and_never_shown() {
+        use secrecy::ExposeSecret;
+        figment::Jail::expect_with(|jail| {
+            jail.set_env(
+                "HELPBOT_SMTP_URL",
+                "smtp://mailer:s3cret-pw@mail.example.edu:587",
+            );
+            jail.set_env(
+                "HELPBOT_SMS_WEBHOOK_URL",
+                "https://sms.example.edu/send?key=k3y-42",
+            );
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.smtp_url.as_ref().map(|s| s.expose_secret()),
+                Some("smtp://mailer:s3cret-pw@mail.example.edu:587")
+            );
+            let shown = format!("{config:?}");
+            assert!(!shown.contains("s3cret-pw"), "{shown}");
+            assert!(!shown.contains("k3y-42"), "{shown}");
             Ok(())
         });
     }

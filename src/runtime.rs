@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
 
 use crate::assistant::{Assistant, AssistantSettings};
@@ -109,9 +110,12 @@ pub fn configured_account_store(
     use crate::accounts::embedded::{EmbeddedAccountStore, SystemClock};
     let notifier = crate::accounts::senders::configured_notifier(
         &db,
-        config.smtp_url.as_deref(),
+        config.smtp_url.as_ref().map(ExposeSecret::expose_secret),
         &config.smtp_from,
-        config.sms_webhook_url.as_deref(),
+        config
+            .sms_webhook_url
+            .as_ref()
+            .map(ExposeSecret::expose_secret),
     )?;
     Ok(EmbeddedAccountStore::new(
         db,
