@@ -46,7 +46,7 @@ pub struct ConversationState {
     pub handoff_requested: bool,
 }
 
-/// Settings of the core taken from the configuration.
+/// Settings of the assistant taken from the configuration.
 #[derive(Debug, Clone)]
 pub struct AssistantSettings {
     pub max_message_chars: usize,
@@ -56,10 +56,10 @@ pub struct AssistantSettings {
 
 impl From<&Config> for AssistantSettings {
     fn from(config: &Config) -> Self {
+        let answering = AnswerSettings::from(config);
         Self {
-            max_message_chars: config.max_message_chars,
-            utc_offset: FixedOffset::east_opt(config.utc_offset_hours.clamp(-23, 23) * 3600)
-                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+            max_message_chars: answering.max_message_chars,
+            utc_offset: answering.utc_offset,
             default_locale: config.default_locale,
         }
     }
