@@ -231,3 +231,29 @@ fn a_dialog_with_a_toml_error_is_named_with_its_line() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("typo.toml:5:"), "{stdout}");
 }
+
+#[test]
+fn an_action_reading_a_slot_no_step_fills_is_named_with_its_line() {
+    let dir = content_copy();
+    let dialog = dir.path().join("dialogs/verify-by-classmate.toml");
+    // The classmate's name is put in a misspelt slot: `request-assist` would read nothing.
+    edit(
+        &dialog,
+        "slot = \"classmate_name\"",
+        "slot = \"classmate_nam\"",
+    );
+    let output = check(dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    let line = std::fs::read_to_string(&dialog)
+        .expect("read")
+        .lines()
+        .position(|l| l.contains("action = \"request-assist\""))
+        .expect("the action line")
+        + 1;
+    assert!(
+        stdout.contains(&format!("verify-by-classmate.toml:{line}:"))
+            && stdout.contains("reads slot `classmate_name`"),
+        "{stdout}"
+    );
+}

@@ -871,3 +871,36 @@ async fn an_off_topic_question_at_a_buttons_step_is_answered_honestly_with_the_w
     );
     assert_eq!(labels(&back).len(), 3, "the step's buttons again");
 }
+
+#[tokio::test]
+async fn every_declared_action_is_one_the_engine_runs() {
+    use helpbot::dialog::actions::{ACTIONS, ActionError, run};
+    let test_db = TestDb::sqlite();
+    let assistant = demo(&test_db).await;
+    for spec in ACTIONS {
+        let mut slots = Default::default();
+        let result = run(
+            spec.name,
+            assistant.accounts().as_ref(),
+            assistant.database(),
+            &mut slots,
+            &who("declared-actions"),
+        )
+        .await;
+        if let Err(ActionError::Account(error)) = &result {
+            assert!(
+                !error.to_string().contains("unknown action"),
+                "`{}` is declared but not run: {error}",
+                spec.name
+            );
+        }
+        if let Ok(done) = &result {
+            assert!(
+                spec.outcomes.contains(&done.outcome),
+                "`{}` returned undeclared outcome `{}`",
+                spec.name,
+                done.outcome
+            );
+        }
+    }
+}

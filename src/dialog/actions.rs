@@ -19,61 +19,156 @@ use crate::store::Database;
 /// A conversation's collected values.
 pub type Slots = BTreeMap<String, String>;
 
-/// Every action with its outcomes.
-const ACTIONS: &[(&str, &[&str])] = &[
-    (
+/// What a dialog file may know of an action: its name, the slots it reads (a step that calls
+/// it must come after steps that fill them), the slots it writes, and the outcomes it returns.
+/// This table is the one declaration: `check` validates dialog files against it, and a test
+/// runs every declared action to prove [`run`] knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionSpec {
+    pub name: &'static str,
+    pub reads: &'static [&'static str],
+    pub writes: &'static [&'static str],
+    pub outcomes: &'static [&'static str],
+}
+
+const fn action(
+    name: &'static str,
+    reads: &'static [&'static str],
+    writes: &'static [&'static str],
+    outcomes: &'static [&'static str],
+) -> ActionSpec {
+    ActionSpec {
+        name,
+        reads,
+        writes,
+        outcomes,
+    }
+}
+
+const CODE_CHECKED: &[&str] = &["ok", "wrong-code", "new-code"];
+const CODE_SENT: &[&str] = &["sent", "too-soon", "refused"];
+const RECORD: &[&str] = &["school", "number", "year", "level"];
+
+/// Every action dialog files may call.
+pub const ACTIONS: &[ActionSpec] = &[
+    action(
         "registration-state",
+        &["id_number"],
+        &[],
         &["free", "registered", "pending-review", "refused"],
     ),
-    (
+    action(
         "find-accounts",
+        &["real_name", "id_number"],
+        &["account_id"],
         &["found", "no-match", "no-mobile", "too-frequent"],
     ),
-    ("send-find-username-code", &["sent", "too-soon", "refused"]),
-    ("send-reset-code", &["sent", "too-soon", "refused"]),
-    ("reveal-username", &["ok", "wrong-code", "new-code"]),
-    ("check-reset-code", &["ok", "wrong-code", "new-code"]),
-    ("reset-password", &["ok", "new-code", "weak"]),
-    ("send-registration-code", &["sent", "too-soon", "refused"]),
-    ("check-registration-code", &["ok", "wrong-code", "new-code"]),
-    ("sign-in", &["ok", "wrong", "refused"]),
-    (
+    action(
+        "send-find-username-code",
+        &["account_id"],
+        &["masked_mobile"],
+        CODE_SENT,
+    ),
+    action(
+        "send-reset-code",
+        &["account_id"],
+        &["masked_mobile"],
+        CODE_SENT,
+    ),
+    action("reveal-username", &["code"], &["username"], CODE_CHECKED),
+    action("check-reset-code", &["code"], &[], CODE_CHECKED),
+    action(
+        "reset-password",
+        &["new_password"],
+        &[],
+        &["ok", "new-code", "weak"],
+    ),
+    action(
+        "send-registration-code",
+        &["mobile"],
+        &["masked_mobile"],
+        CODE_SENT,
+    ),
+    action(
+        "check-registration-code",
+        &["mobile", "code"],
+        &[],
+        CODE_CHECKED,
+    ),
+    action(
+        "sign-in",
+        &["username", "password"],
+        &["account_id"],
+        &["ok", "wrong", "refused"],
+    ),
+    action(
         "verify-record-current",
+        RECORD,
+        &["deactivated", "deactivated_count"],
         &["verified", "mismatch", "refused"],
     ),
-    (
+    action(
         "verify-record-graduate",
+        RECORD,
+        &["deactivated", "deactivated_count"],
         &["verified", "mismatch", "refused"],
     ),
-    ("submit-photos", &["submitted", "invalid-photo", "refused"]),
-    (
+    action(
+        "submit-photos",
+        &["photo_front", "photo_back"],
+        &[],
+        &["submitted", "invalid-photo", "refused"],
+    ),
+    action(
         "review-status",
+        &[],
+        &["reason"],
         &["none", "pending", "rejected", "approved"],
     ),
-    ("request-assist", &["sent", "invalid", "refused"]),
-    ("first-assist-request", &["found", "none"]),
-    ("confirm-assist", &["done", "gone"]),
-    ("decline-assist", &["done", "gone"]),
-    ("lock-status", &["locked", "free"]),
-    ("signed-in", &["yes", "no"]),
-    ("has-account", &["yes", "no"]),
-    (
+    action(
+        "request-assist",
+        &["classmate_name", "classmate_mobile", "own_mobile"],
+        &[],
+        &["sent", "invalid", "refused"],
+    ),
+    action(
+        "first-assist-request",
+        &[],
+        &["request_id", "requester_name", "requester_mobile"],
+        &["found", "none"],
+    ),
+    action("confirm-assist", &["request_id"], &[], &["done", "gone"]),
+    action("decline-assist", &["request_id"], &[], &["done", "gone"]),
+    action("lock-status", &[], &["minutes"], &["locked", "free"]),
+    action("signed-in", &[], &["account_id"], &["yes", "no"]),
+    action("has-account", &[], &[], &["yes", "no"]),
+    action(
         "register-again",
+        &[
+            "real_name",
+            "id_number",
+            "mobile",
+            "username",
+            "new_password",
+        ],
+        &["account_id"],
         &["ok", "weak", "username", "refused", "unverified"],
     ),
 ];
 
+/// The declaration of an action (`None` for an unknown one).
+pub fn spec(action: &str) -> Option<&'static ActionSpec> {
+    ACTIONS.iter().find(|spec| spec.name == action)
+}
+
 /// Action names dialog files may use.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    ACTIONS.iter().map(|(name, _)| *name)
+    ACTIONS.iter().map(|spec| spec.name)
 }
 
 /// The outcomes of an action (`None` for an unknown action).
 pub fn outcomes(action: &str) -> Option<&'static [&'static str]> {
-    ACTIONS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map(|(_, outcomes)| *outcomes)
+    spec(action).map(|spec| spec.outcomes)
 }
 
 /// A message to say: id and arguments.

@@ -177,8 +177,75 @@ pub fn load_dialogs(dir: &Path, translations: Option<&Translations>) -> (Dialogs
     for (name, dialog) in &dialogs.by_name {
         let (file, text) = &texts[name];
         check_dialog(dialog, &dialogs, file, text, translations, &mut problems);
+        check_slots(dialog, &dialogs, file, text, &mut problems);
     }
     (dialogs, problems)
+}
+
+/// The slots a dialog fills itself: its input steps' slots and what its actions write.
+fn filled_slots(dialog: &Dialog) -> BTreeSet<&str> {
+    let mut filled = BTreeSet::new();
+    for step in dialog.steps.values() {
+        if let Some(slot) = &step.slot {
+            filled.insert(slot.as_str());
+        }
+        if let Some(spec) = step.action.as_deref().and_then(actions::spec) {
+            filled.extend(spec.writes.iter().copied());
+        }
+    }
+    filled
+}
+
+/// Every action step reads only slots that can be filled before it: by this dialog, or by a
+/// dialog that leads into it (its slots are carried over). A misspelt slot in a dialog file
+/// would otherwise surface only when a student reaches the step.
+fn check_slots(
+    dialog: &Dialog,
+    all: &Dialogs,
+    file: &Path,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) {
+    let leads_into = |from: &Dialog, to: &str| {
+        from.steps.values().any(|step| {
+            step.dialog.as_deref() == Some(to)
+                || step.buttons.iter().any(|b| b.dialog.as_deref() == Some(to))
+        })
+    };
+    // This dialog and every dialog that can lead into it, however indirectly.
+    let mut sources: BTreeSet<&str> = BTreeSet::from([dialog.name.as_str()]);
+    let mut queue: VecDeque<&str> = VecDeque::from([dialog.name.as_str()]);
+    while let Some(target) = queue.pop_front() {
+        for other in all.by_name.values() {
+            if !sources.contains(other.name.as_str()) && leads_into(other, target) {
+                sources.insert(other.name.as_str());
+                queue.push_back(other.name.as_str());
+            }
+        }
+    }
+    let available: BTreeSet<&str> = sources
+        .iter()
+        .filter_map(|name| all.get(name))
+        .flat_map(filled_slots)
+        .collect();
+    for (name, step) in &dialog.steps {
+        let Some(spec) = step.action.as_deref().and_then(actions::spec) else {
+            continue;
+        };
+        for slot in spec.reads {
+            if !available.contains(slot) {
+                problems.push(Problem::new(
+                    file,
+                    step_line(text, name, Some("action")),
+                    format!(
+                        "step `{name}` calls `{}`, which reads slot `{slot}`, but no step of this \
+                         dialog (or of a dialog leading to it) fills that slot",
+                        spec.name
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// The line of a step's table, or of a key inside it.
