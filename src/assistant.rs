@@ -365,67 +365,56 @@ impl Assistant {
         input: Input,
         origin: Option<String>,
     ) -> Result<(Vec<BotMessage>, Vec<ActionEvent>), CoreError> {
-        {
-            let record = self
-                .db
-                .conversation(conversation_id)
-                .await?
-                .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
-            let requester =
-                Requester::new(record.channel.clone(), conversation_id).from_origin(origin);
-            let mut locale =
-                Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
-            let mut state: ConversationState =
-                serde_json::from_str(&record.state).unwrap_or_default();
-            state.turns += 1;
-            let secret = match &input {
-                Input::Text(text) => self.is_secret(text, state.dialog.as_ref()),
-                _ => false,
-            };
-            let mut events = Vec::new();
-            let reply = self
-                .turn(&mut state, &input, &mut locale, &requester, &mut events)
-                .await?;
-            let shown_input = if secret {
+        let record = self
+            .db
+            .conversation(conversation_id)
+            .await?
+            .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
+        let requester = Requester::new(record.channel.clone(), conversation_id).from_origin(origin);
+        let mut locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
+        let mut state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
+        state.turns += 1;
+        // What the history keeps of the input, and the log shows (a secret as a placeholder).
+        let user_body = match &input {
+            Input::Text(text) if self.is_secret(text, state.dialog.as_ref()) => {
                 SECRET_PLACEHOLDER.to_string()
-            } else {
-                input_text(&input)
-            };
-            tracing::info!(
-                input = %pii::loggable(&shown_input),
-                outcome = reply.outcome,
-                entry = reply.entry_id.as_deref().unwrap_or("-"),
-                "turn"
-            );
-            let user_body = match &input {
-                Input::Text(_) if secret => SECRET_PLACEHOLDER.to_string(),
-                Input::Text(text) => text.clone(),
-                Input::Button(payload) => format!("[button] {payload}"),
-                Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
-            };
-            let bodies: Vec<String> = reply
-                .messages
-                .iter()
-                .map(|m| serde_json::to_string(m).unwrap_or_default())
-                .collect();
-            let mut stored = vec![NewMessage {
-                sender: Sender::User,
-                body: &user_body,
-                outcome: None,
-                entry_id: None,
-            }];
-            stored.extend(bodies.iter().map(|body| NewMessage {
-                sender: Sender::Bot,
-                body,
-                outcome: Some(reply.outcome),
-                entry_id: reply.entry_id.as_deref(),
-            }));
-            let state_json = serde_json::to_string(&state).unwrap_or_default();
-            self.db
-                .record_turn(conversation_id, locale.tag(), &state_json, &stored)
-                .await?;
-            Ok((reply.messages, events))
-        }
+            }
+            Input::Text(text) => text.clone(),
+            Input::Button(payload) => format!("[button] {payload}"),
+            Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
+        };
+        let mut events = Vec::new();
+        let reply = self
+            .turn(&mut state, &input, &mut locale, &requester, &mut events)
+            .await?;
+        tracing::info!(
+            input = %pii::loggable(&user_body.chars().take(LOGGED_INPUT_CHARS).collect::<String>()),
+            outcome = reply.outcome,
+            entry = reply.entry_id.as_deref().unwrap_or("-"),
+            "turn"
+        );
+        let bodies: Vec<String> = reply
+            .messages
+            .iter()
+            .map(|m| serde_json::to_string(m).unwrap_or_default())
+            .collect();
+        let mut stored = vec![NewMessage {
+            sender: Sender::User,
+            body: &user_body,
+            outcome: None,
+            entry_id: None,
+        }];
+        stored.extend(bodies.iter().map(|body| NewMessage {
+            sender: Sender::Bot,
+            body,
+            outcome: Some(reply.outcome),
+            entry_id: reply.entry_id.as_deref(),
+        }));
+        let state_json = serde_json::to_string(&state).unwrap_or_default();
+        self.db
+            .record_turn(conversation_id, locale.tag(), &state_json, &stored)
+            .await?;
+        Ok((reply.messages, events))
     }
 
     /// Whether typed text is a secret that is neither stored nor logged as typed: anything at a
@@ -538,16 +527,11 @@ impl Assistant {
     }
 }
 
+/// How much of an input a log line shows.
+const LOGGED_INPUT_CHARS: usize = 200;
+
 /// Stands for a password in the history and the logs.
 pub const SECRET_PLACEHOLDER: &str = "••••••";
-
-fn input_text(input: &Input) -> String {
-    match input {
-        Input::Text(text) => text.chars().take(200).collect(),
-        Input::Button(payload) => format!("[button] {payload}"),
-        Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
-    }
-}
 
 /// The language a message is clearly written in: Chinese characters, or at least two words of
 /// Latin letters and no Chinese ("APP" alone decides nothing).

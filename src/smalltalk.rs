@@ -46,10 +46,7 @@ impl Eq for Intent {}
 /// particles that only soften it.
 fn is_filler(c: char) -> bool {
     crate::text::is_punctuation_or_space(c)
-        || matches!(
-            c,
-            '啊' | '呀' | '哈' | '呢' | '吧' | '哦' | '噢' | '嘛' | '~'
-        )
+        || matches!(c, '啊' | '呀' | '哈' | '呢' | '吧' | '哦' | '噢' | '嘛')
 }
 
 fn squeeze(text: &str) -> String {

@@ -491,35 +491,25 @@ impl EmbeddedAccountStore {
         }
     }
 
-    /// The newest code of a purpose sent for `who` (`CodeUnknown` when none was).
-    async fn latest_code(&self, who: &Requester, purpose: CodePurpose) -> AccountResult<String> {
-        let id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM codes WHERE holder = $1 AND purpose = $2 \
-             ORDER BY created_at DESC, id DESC LIMIT 1",
-        )
-        .bind(&who.conversation)
-        .bind(purpose.as_str())
-        .fetch_optional(self.db.pool())
-        .await?;
-        id.ok_or(AccountError::CodeUnknown)
-    }
-
-    /// Checks the code `who` typed against the newest code of a purpose sent for them; the
-    /// account it was sent for on success.
+    /// Checks the code `who` typed against the newest code of a purpose sent for them
+    /// (`CodeUnknown` when none was); the account it was sent for on success.
     async fn verify_code_of(
         &self,
         who: &Requester,
         purpose: CodePurpose,
         code: &str,
     ) -> AccountResult<String> {
-        let ticket = self.latest_code(who, purpose).await?;
+        let newest: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, account_id FROM codes WHERE holder = $1 AND purpose = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(&who.conversation)
+        .bind(purpose.as_str())
+        .fetch_optional(self.db.pool())
+        .await?;
+        let (ticket, account_id) = newest.ok_or(AccountError::CodeUnknown)?;
         self.verify_code(CodeTable::Account, &ticket, code).await?;
-        let account_id: Option<String> =
-            sqlx::query_scalar("SELECT account_id FROM codes WHERE id = $1")
-                .bind(&ticket)
-                .fetch_optional(self.db.pool())
-                .await?;
-        account_id.ok_or(AccountError::CodeUnknown)
+        Ok(account_id)
     }
 
     /// Checks a code of a ticket in one of the code tables (tries counted, used once).
@@ -747,76 +737,6 @@ impl EmbeddedAccountStore {
         })
     }
 
-    async fn register_account(&self, form: NewAccount) -> AccountResult<AccountSummary> {
-        let username = form.username.trim().to_string();
-        if !valid_username(&username) {
-            return Err(AccountError::InvalidUsername);
-        }
-        let real_name = form.real_name.trim().to_string();
-        if real_name.is_empty() || real_name.chars().count() > 30 {
-            return Err(AccountError::InvalidName);
-        }
-        password::check_strength(&form.password, &username).map_err(AccountError::WeakPassword)?;
-        let state = match self.id_number_state(&form.id_number).await? {
-            RegistrationState::PendingReview => return Err(AccountError::IdPendingReview),
-            RegistrationState::Registered if !form.reregister => {
-                return Err(AccountError::IdAlreadyRegistered);
-            }
-            RegistrationState::Registered => AccountState::PendingVerification,
-            RegistrationState::Free => AccountState::Active,
-        };
-        self.check_unique(&username, &form).await?;
-        let hash = password::hash(&form.password)
-            .map_err(|e| StoreError::Malformed(format!("password hashing: {e}")))?;
-        let id = uuid::Uuid::new_v4().to_string();
-        let now = self.now();
-        let mut tx = self.db.pool().begin().await?;
-        let id_state = if state == AccountState::PendingVerification {
-            "pending_review"
-        } else {
-            "registered"
-        };
-        // The state row first: it serialises registrations of the same ID number.
-        sqlx::query(
-            "INSERT INTO id_number_states (id_number, state, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id_number) DO UPDATE SET state = $2, updated_at = $3",
-        )
-        .bind(form.id_number.as_str())
-        .bind(id_state)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let inserted = sqlx::query(
-            "INSERT INTO accounts (id, username, password_hash, real_name, id_type, id_number, mobile, \
-             mobile_bound, email, email_activated, state, session_epoch, created_at) \
-             VALUES ($1, $2, $3, $4, 'resident_id', $5, $6, $7, $8, 0, $9, 0, $10)",
-        )
-        .bind(&id)
-        .bind(&username)
-        .bind(&hash)
-        .bind(&real_name)
-        .bind(form.id_number.as_str())
-        .bind(form.mobile.as_str())
-        .bind(i64::from(state == AccountState::Active))
-        .bind(form.email.as_ref().map(|e| e.as_str().to_string()))
-        .bind(state.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => tx.commit().await?,
-            Err(sqlx::Error::Database(db_error)) if db_error.is_unique_violation() => {
-                tx.rollback().await?;
-                // Someone took the username, mobile or e-mail meanwhile: say which.
-                self.check_unique(&username, &form).await?;
-                return Err(AccountError::UsernameTaken);
-            }
-            Err(other) => return Err(other.into()),
-        }
-        tracing::info!(account = %id, state = state.as_str(), id_number = %form.id_number, "account registered");
-        self.account(&id).await
-    }
-
     fn review_from(row: (String, String, String, Option<String>, i64, Option<i64>)) -> Review {
         let (id, account_id, status, reason, created_at, decided_at) = row;
         let status = match status.as_str() {
@@ -947,7 +867,73 @@ impl AccountStore for EmbeddedAccountStore {
     }
 
     async fn register(&self, form: NewAccount) -> AccountResult<AccountSummary> {
-        self.register_account(form).await
+        let username = form.username.trim().to_string();
+        if !valid_username(&username) {
+            return Err(AccountError::InvalidUsername);
+        }
+        let real_name = form.real_name.trim().to_string();
+        if real_name.is_empty() || real_name.chars().count() > 30 {
+            return Err(AccountError::InvalidName);
+        }
+        password::check_strength(&form.password, &username).map_err(AccountError::WeakPassword)?;
+        let state = match self.id_number_state(&form.id_number).await? {
+            RegistrationState::PendingReview => return Err(AccountError::IdPendingReview),
+            RegistrationState::Registered if !form.reregister => {
+                return Err(AccountError::IdAlreadyRegistered);
+            }
+            RegistrationState::Registered => AccountState::PendingVerification,
+            RegistrationState::Free => AccountState::Active,
+        };
+        self.check_unique(&username, &form).await?;
+        let hash = password::hash(&form.password)
+            .map_err(|e| StoreError::Malformed(format!("password hashing: {e}")))?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = self.now();
+        let mut tx = self.db.pool().begin().await?;
+        let id_state = if state == AccountState::PendingVerification {
+            "pending_review"
+        } else {
+            "registered"
+        };
+        // The state row first: it serialises registrations of the same ID number.
+        sqlx::query(
+            "INSERT INTO id_number_states (id_number, state, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id_number) DO UPDATE SET state = $2, updated_at = $3",
+        )
+        .bind(form.id_number.as_str())
+        .bind(id_state)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO accounts (id, username, password_hash, real_name, id_type, id_number, mobile, \
+             mobile_bound, email, email_activated, state, session_epoch, created_at) \
+             VALUES ($1, $2, $3, $4, 'resident_id', $5, $6, $7, $8, 0, $9, 0, $10)",
+        )
+        .bind(&id)
+        .bind(&username)
+        .bind(&hash)
+        .bind(&real_name)
+        .bind(form.id_number.as_str())
+        .bind(form.mobile.as_str())
+        .bind(i64::from(state == AccountState::Active))
+        .bind(form.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(state.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => tx.commit().await?,
+            Err(sqlx::Error::Database(db_error)) if db_error.is_unique_violation() => {
+                tx.rollback().await?;
+                // Someone took the username, mobile or e-mail meanwhile: say which.
+                self.check_unique(&username, &form).await?;
+                return Err(AccountError::UsernameTaken);
+            }
+            Err(other) => return Err(other.into()),
+        }
+        tracing::info!(account = %id, state = state.as_str(), id_number = %form.id_number, "account registered");
+        self.account(&id).await
     }
 
     async fn sign_in(

@@ -110,8 +110,8 @@ fn looks_like_question(text: &str) -> bool {
     MARKERS.iter().any(|m| text.contains(m)) || text.chars().count() > 15
 }
 
-/// Slots that never appear in a message (besides every slot a secret step fills).
-const UNSPOKEN_SLOTS: &[&str] = &["password", "new_password", "code", "account_id"];
+/// Slots that never appear in a message, besides every slot a secret step fills and the photos.
+const UNSPOKEN_SLOTS: &[&str] = &["account_id"];
 
 impl EngineContext<'_> {
     fn dialog(&self, name: &str) -> Result<&Dialog, EngineError> {

@@ -102,25 +102,15 @@ impl Step {
 #[derive(Debug, Clone, Default)]
 pub struct Dialogs {
     pub by_name: BTreeMap<String, Dialog>,
+    /// The slots a password or code step fills, in any dialog (known once the files are read).
+    secret_slots: BTreeSet<String>,
 }
 
 impl Dialogs {
-    /// Whether a conversation at this dialog position is waiting for a password or a code.
-    pub fn awaits_secret(&self, dialog: &str, step: &str) -> bool {
-        self.get(dialog)
-            .and_then(|d| d.steps.get(step))
-            .is_some_and(Step::takes_secret)
-    }
-
     /// Whether a slot holds a secret in some dialog (a password or code step fills it): such a
     /// slot is dropped at the end of every turn.
     pub fn is_secret_slot(&self, slot: &str) -> bool {
-        self.by_name.values().any(|dialog| {
-            dialog
-                .steps
-                .values()
-                .any(|step| step.takes_secret() && step.slot.as_deref() == Some(slot))
-        })
+        self.secret_slots.contains(slot)
     }
 
     pub fn get(&self, name: &str) -> Option<&Dialog> {
@@ -179,6 +169,13 @@ pub fn load_dialogs(dir: &Path, translations: Option<&Translations>) -> (Dialogs
         check_dialog(dialog, &dialogs, file, text, translations, &mut problems);
         check_slots(dialog, &dialogs, file, text, &mut problems);
     }
+    dialogs.secret_slots = dialogs
+        .by_name
+        .values()
+        .flat_map(|dialog| dialog.steps.values())
+        .filter(|step| step.takes_secret())
+        .filter_map(|step| step.slot.clone())
+        .collect();
     (dialogs, problems)
 }
 

@@ -730,7 +730,7 @@ async fn feedback(
     database
         .set_feedback(&id, &body.entry_id, body.useful)
         .await
-        .map_err(|e| ApiError::from_failure(&state, locale, &e))?;
+        .map_err(failed)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
