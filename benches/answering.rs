@@ -20,9 +20,7 @@ fn repo() -> PathBuf {
 
 fn config() -> Config {
     Config {
-        knowledge_dir: repo().join("knowledge"),
-        dialogs_dir: repo().join("dialogs"),
-        locales_dir: repo().join("locales"),
+        content: helpbot::config::ContentConfig::under(&repo()),
         ..Config::default()
     }
 }
@@ -113,9 +111,9 @@ fn main() {
             "HELPBOT_DATABASE_URL",
             format!("sqlite://{}", dir.path().join("h.db").display()),
         )
-        .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
-        .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
-        .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
+        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
+        .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

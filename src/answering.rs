@@ -46,9 +46,11 @@ pub struct AnswerSettings {
 impl From<&Config> for AnswerSettings {
     fn from(config: &Config) -> Self {
         Self {
-            max_message_chars: config.max_message_chars,
-            utc_offset: FixedOffset::east_opt(config.utc_offset_hours.clamp(-23, 23) * 3600)
-                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+            max_message_chars: config.conversation.max_message_chars,
+            utc_offset: FixedOffset::east_opt(
+                config.conversation.utc_offset_hours.clamp(-23, 23) * 3600,
+            )
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
         }
     }
 }

@@ -60,7 +60,7 @@ impl From<&Config> for AssistantSettings {
         Self {
             max_message_chars: answering.max_message_chars,
             utc_offset: answering.utc_offset,
-            default_locale: config.default_locale,
+            default_locale: config.conversation.default_locale,
         }
     }
 }

@@ -666,7 +666,7 @@ async fn a_resume_during_an_outage_keeps_the_conversation_and_continues_it_after
 
 #[tokio::test]
 async fn a_newer_tab_takes_over_the_live_messages_and_the_older_one_says_so() {
-    let app = spawn_app_with(|c| c.event_streams_per_conversation = 1).await;
+    let app = spawn_app_with(|c| c.web.event_streams_per_conversation = 1).await;
     let browser = Browser::open("tabs", 1280, 800, false).await;
     browser.open_widget(&app).await;
     let id = kept_conversation(&browser).await["id"]

@@ -76,10 +76,10 @@ impl Served {
             .arg("serve")
             .current_dir(workdir)
             .env("HELPBOT_DATABASE_URL", database_url)
-            .env("HELPBOT_LISTEN", format!("127.0.0.1:{port}"))
-            .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
-            .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
-            .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+            .env("HELPBOT_WEB__LISTEN", format!("127.0.0.1:{port}"))
+            .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
+            .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
+            .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -346,7 +346,7 @@ async fn postgresql_going_away_gives_a_quick_translated_503_and_the_service_reco
     let proxy = Proxy::start(0, target).await;
     through_proxy.set_port(Some(proxy.port)).expect("port");
     let app = spawn_app_on(db, |config| {
-        config.database_url = through_proxy.to_string();
+        config.database_url = through_proxy.to_string().into();
     })
     .await;
     let base = app.base.clone();

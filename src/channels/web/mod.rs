@@ -56,18 +56,18 @@ impl AppState {
             |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
             assistant,
-            default_locale: config.default_locale,
-            per_ip: Arc::new(RateLimiter::keyed(quota(config.rate_limit_per_ip))),
+            default_locale: config.conversation.default_locale,
+            per_ip: Arc::new(RateLimiter::keyed(quota(config.web.rate_limit_per_ip))),
             per_conversation: Arc::new(RateLimiter::keyed(quota(
-                config.rate_limit_per_conversation,
+                config.web.rate_limit_per_conversation,
             ))),
             tokens: Arc::new(Mutex::new(HashMap::new())),
             event_streams: Arc::new(StreamLimits::new(
-                config.event_streams_per_conversation,
-                config.event_streams_per_ip,
+                config.web.event_streams_per_conversation,
+                config.web.event_streams_per_ip,
             )),
             stopping: Arc::new(watch::Sender::new(false)),
-            grace: Duration::from_secs(config.shutdown_grace_seconds),
+            grace: Duration::from_secs(config.web.shutdown_grace_seconds),
         }
     }
 
