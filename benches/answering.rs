@@ -11,8 +11,8 @@ use helpbot::answering::{AnswerSettings, Answerer};
 use helpbot::config::Config;
 use helpbot::content::{Content, ContentPaths};
 use helpbot::eval::{Split, evaluate, load_cases};
-use helpbot::knowledge::locale_of;
 use helpbot::message::Input;
+use helpbot::text::likely_language;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -67,7 +67,7 @@ fn main() {
     for _ in 0..rounds {
         for case in &cases {
             let input = Input::Text(case.question.clone());
-            let locale = locale_of(&case.question);
+            let locale = likely_language(&case.question);
             let started = Instant::now();
             let reply = answerer.reply(&input, locale).expect("reply");
             latencies.push(started.elapsed());

@@ -15,6 +15,7 @@ use crate::knowledge::{Entry, Outcome};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
 use crate::smalltalk::SmallTalk;
+use crate::text::looks_binary;
 
 pub const ENTRY_PAYLOAD: &str = "entry:";
 pub const DIALOG_PAYLOAD: &str = "dialog:";
@@ -290,11 +291,4 @@ pub fn greeting_for_hour(hour: u32) -> &'static str {
         18..=22 => "greeting-evening",
         _ => "greeting-night",
     }
-}
-
-/// Control characters other than line breaks and tabs mean a binary paste, not a question.
-pub fn looks_binary(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || text.contains('\u{fffd}')
 }

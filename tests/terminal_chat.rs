@@ -66,7 +66,7 @@ fn english_conversations_are_answered_in_english() {
     assert!(text(&messages[0]).contains("How can I help"));
     assert!(text(&messages[2]).to_lowercase().contains("username"));
     assert!(
-        !helpbot::knowledge::analyzer::has_cjk(buttons(&messages[2]).join(" ").as_str()),
+        !helpbot::text::has_cjk(buttons(&messages[2]).join(" ").as_str()),
         "{messages:?}"
     );
     assert!(text(&messages[3]).contains("help robot"));
@@ -241,4 +241,45 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     drop(keyboard);
     let ended = chat.await.expect("task");
     assert!(ended.is_ok(), "{ended:?}");
+}
+
+#[tokio::test]
+async fn an_apology_is_in_the_language_the_conversation_switched_to() {
+    use tokio::io::AsyncWriteExt;
+    let db = TestDb::sqlite();
+    let assistant = helpbot::runtime::start(&common::config(db.url()))
+        .await
+        .expect("starts");
+    let (mut keyboard, input) = tokio::io::duplex(4096);
+    let screen = common::SharedBuffer::default();
+    let chat = {
+        let assistant = assistant.clone();
+        let mut out = screen.clone();
+        tokio::spawn(async move {
+            helpbot::channels::terminal::run(
+                &assistant,
+                helpbot::locale::Locale::ZhCn,
+                helpbot::channels::terminal::Format::Json,
+                None,
+                tokio::io::BufReader::new(input),
+                &mut out,
+            )
+            .await
+        })
+    };
+    wait_for(&screen, 1).await;
+    // A question clearly in English switches the Chinese conversation to English...
+    keyboard
+        .write_all(b"I forgot my username\n")
+        .await
+        .expect("type");
+    let before = wait_for(&screen, 2).await.len();
+    assistant.database().close().await;
+    // ...so a failed turn that shows no language of its own is apologised for in English.
+    keyboard.write_all(b"ok\n").await.expect("type");
+    let lines = wait_for(&screen, before + 1).await;
+    let apology: Value = serde_json::from_str(&lines[before]).expect("JSON");
+    assert!(text(&apology).contains("Sorry"), "{apology}");
+    drop(keyboard);
+    assert!(chat.await.expect("task").is_ok());
 }
