@@ -18,7 +18,7 @@ use common::server::{App, spawn_app, spawn_app_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpbot::accounts::demo::DEMO_PASSWORD;
-use helpbot::accounts::{AccountStore, StaffDecision};
+use helpbot::accounts::{StaffAccounts, StaffDecision};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(15);
