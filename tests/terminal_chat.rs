@@ -196,6 +196,32 @@ async fn wait_for(screen: &common::SharedBuffer, count: usize) -> Vec<String> {
     panic!("expected {count} lines, saw {:?}", screen.lines());
 }
 
+/// A Chinese terminal chat printing JSON lines: what is typed, what is shown, the running chat.
+fn chat_in_json(
+    assistant: &helpbot::assistant::Assistant,
+) -> (
+    tokio::io::DuplexStream,
+    common::SharedBuffer,
+    tokio::task::JoinHandle<Result<String, helpbot::assistant::CoreError>>,
+) {
+    let (keyboard, input) = tokio::io::duplex(4096);
+    let screen = common::SharedBuffer::default();
+    let assistant = assistant.clone();
+    let mut out = screen.clone();
+    let chat = tokio::spawn(async move {
+        helpbot::channels::terminal::run(
+            &assistant,
+            helpbot::locale::Locale::ZhCn,
+            helpbot::channels::terminal::Format::Json,
+            None,
+            tokio::io::BufReader::new(input),
+            &mut out,
+        )
+        .await
+    });
+    (keyboard, screen, chat)
+}
+
 #[tokio::test]
 async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     use tokio::io::AsyncWriteExt;
@@ -203,23 +229,7 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     let assistant = helpbot::runtime::start(&common::config(db.url()))
         .await
         .expect("starts");
-    let (mut keyboard, input) = tokio::io::duplex(4096);
-    let screen = common::SharedBuffer::default();
-    let chat = {
-        let assistant = assistant.clone();
-        let mut out = screen.clone();
-        tokio::spawn(async move {
-            helpbot::channels::terminal::run(
-                &assistant,
-                helpbot::locale::Locale::ZhCn,
-                helpbot::channels::terminal::Format::Json,
-                None,
-                tokio::io::BufReader::new(input),
-                &mut out,
-            )
-            .await
-        })
-    };
+    let (mut keyboard, screen, chat) = chat_in_json(&assistant);
     wait_for(&screen, 1).await;
     keyboard
         .write_all("忘记用户名\n".as_bytes())
@@ -250,23 +260,7 @@ async fn an_apology_is_in_the_language_the_conversation_switched_to() {
     let assistant = helpbot::runtime::start(&common::config(db.url()))
         .await
         .expect("starts");
-    let (mut keyboard, input) = tokio::io::duplex(4096);
-    let screen = common::SharedBuffer::default();
-    let chat = {
-        let assistant = assistant.clone();
-        let mut out = screen.clone();
-        tokio::spawn(async move {
-            helpbot::channels::terminal::run(
-                &assistant,
-                helpbot::locale::Locale::ZhCn,
-                helpbot::channels::terminal::Format::Json,
-                None,
-                tokio::io::BufReader::new(input),
-                &mut out,
-            )
-            .await
-        })
-    };
+    let (mut keyboard, screen, chat) = chat_in_json(&assistant);
     wait_for(&screen, 1).await;
     // A question clearly in English switches the Chinese conversation to English...
     keyboard
