@@ -550,6 +550,94 @@ impl Assistant {
     }
 }
 
+/// A conversation as a channel that hands out access tokens sees it: the hash of its token (none
+/// before one is set) and its language (none when the stored tag is not one we speak).
+#[derive(Debug, Clone)]
+pub struct ConversationAccess {
+    pub token_hash: Option<String>,
+    pub locale: Option<Locale>,
+}
+
+/// What became of a vote on an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Recorded; it replaces an earlier vote on the same answer.
+    Recorded,
+    /// The conversation was never answered with that entry: nothing to rate.
+    NotAnswered,
+}
+
+/// What a channel needs of a stored conversation besides its turns (access tokens, the history,
+/// feedback) and of the service's health, so that channels talk to the assistant only.
+impl Assistant {
+    /// Stores the hash of a conversation's access token (never the token).
+    pub async fn set_access_token_hash(
+        &self,
+        conversation_id: &str,
+        hash: &str,
+    ) -> Result<(), CoreError> {
+        Ok(self.db.set_access_token_hash(conversation_id, hash).await?)
+    }
+
+    /// The conversation's token hash and language, `None` when there is no such conversation.
+    pub async fn conversation_access(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<ConversationAccess>, CoreError> {
+        let stored = self.db.access_token_hash(conversation_id).await?;
+        Ok(stored.map(|(token_hash, locale)| ConversationAccess {
+            token_hash,
+            locale: Locale::negotiate(&locale),
+        }))
+    }
+
+    /// The language the conversation speaks now (a question in the other language may have
+    /// switched it), `None` when there is no such conversation or its tag is unknown.
+    pub async fn conversation_locale(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<Locale>, CoreError> {
+        let record = self.db.conversation(conversation_id).await?;
+        Ok(record.and_then(|record| Locale::negotiate(&record.locale)))
+    }
+
+    /// Every stored message of the conversation, oldest first.
+    pub async fn history(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<crate::store::StoredMessage>, CoreError> {
+        Ok(self.db.messages(conversation_id).await?)
+    }
+
+    /// Records "useful / not useful" under an answer the conversation was given: one vote per
+    /// answer and conversation, a later one replacing the earlier (a change of mind).
+    pub async fn record_feedback(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+        useful: bool,
+    ) -> Result<FeedbackOutcome, CoreError> {
+        if !self.db.answered_with(conversation_id, entry_id).await? {
+            return Ok(FeedbackOutcome::NotAnswered);
+        }
+        self.db
+            .set_feedback(conversation_id, entry_id, useful)
+            .await?;
+        Ok(FeedbackOutcome::Recorded)
+    }
+
+    /// How a failed operation is to be told to its user (see [`Database::failure`], which also
+    /// has stale pooled connections reopened).
+    pub fn failure(&self, err: &(dyn std::error::Error + 'static)) -> crate::store::Failure {
+        self.db.failure(err)
+    }
+
+    /// Whether the service can write to its database now (see [`Database::check_writable`]).
+    pub async fn check_writable(&self) -> Result<(), CoreError> {
+        Ok(self.db.check_writable().await?)
+    }
+}
+
 /// How much of an input a log line shows.
 const LOGGED_INPUT_CHARS: usize = 200;
 

@@ -19,7 +19,6 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde::Serialize;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -94,86 +93,6 @@ impl AppState {
     }
 }
 
-/// An API error: a status and a translated message.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-}
-
-impl ApiError {
-    /// The one mapping of a failed operation to a response: when the database cannot serve for
-    /// now (down, read-only, full, busy past the wait) a 503 asking the user to come back later,
-    /// with the support hotline; anything else a 500. The error is logged either way.
-    pub(crate) fn from_failure(
-        state: &AppState,
-        locale: Locale,
-        err: &(dyn std::error::Error + 'static),
-    ) -> Self {
-        let (status, code) = match state.assistant.database().failure(err) {
-            crate::store::Failure::Unavailable => {
-                tracing::warn!(error = %err, "database unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, "service-unavailable")
-            }
-            crate::store::Failure::Internal => {
-                tracing::error!(error = %err, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal-error")
-            }
-        };
-        Self::translated(state, locale, status, code)
-    }
-
-    /// An error whose message is the translation of its code.
-    pub(crate) fn translated(
-        state: &AppState,
-        locale: Locale,
-        status: StatusCode,
-        code: &'static str,
-    ) -> Self {
-        Self {
-            status,
-            code,
-            message: state
-                .assistant
-                .content()
-                .translations
-                .text(locale, code, &[]),
-            retry_after: None,
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = axum::Json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
-        });
-        let mut response = (self.status, body).into_response();
-        if let Some(seconds) = self.retry_after
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        response
-    }
-}
-
 /// The whole application: API, widget, demo page and health checks with their layers.
 pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
     let origins: Vec<HeaderValue> = allowed_origins
@@ -229,7 +148,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 /// reused for a second; see `store/health.rs`), so that a read-only or unreachable database takes
 /// the instance out of service instead of letting users' writes fail.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.assistant.database().check_writable().await {
+    match state.assistant.check_writable().await {
         Ok(()) => "ready".into_response(),
         Err(err) => {
             tracing::warn!(%err, "not ready");
