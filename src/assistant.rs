@@ -372,18 +372,29 @@ impl Assistant {
         input: Input,
         origin: Option<String>,
     ) -> Result<Vec<BotMessage>, CoreError> {
+        Ok(self.turn_of(conversation_id, input, origin).await?.messages)
+    }
+
+    /// Like [`Assistant::handle_from`], also telling the language the conversation speaks after
+    /// the turn (a channel that remembers it stays in step with the language rule).
+    pub async fn turn_of(
+        &self,
+        conversation_id: &str,
+        input: Input,
+        origin: Option<String>,
+    ) -> Result<TurnReply, CoreError> {
         let span = tracing::info_span!("turn", conversation = %conversation_id);
         async move {
             // Turns of one conversation run one after another, in any process: each starts
             // from the state the previous one stored.
             let lock = self.db.lock_turn(conversation_id).await?;
-            let (messages, events) = self.locked_turn(conversation_id, input, origin).await?;
+            let (reply, events) = self.locked_turn(conversation_id, input, origin).await?;
             lock.release().await;
             // The turn itself is done and stored; news that could not be passed on is logged.
             if let Err(e) = self.after_turn(conversation_id, events).await {
                 tracing::warn!(error = %e, "after the turn");
             }
-            Ok(messages)
+            Ok(reply)
         }
         .instrument(span)
         .await
@@ -394,7 +405,7 @@ impl Assistant {
         conversation_id: &str,
         input: Input,
         origin: Option<String>,
-    ) -> Result<(Vec<BotMessage>, Vec<ActionEvent>), CoreError> {
+    ) -> Result<(TurnReply, Vec<ActionEvent>), CoreError> {
         let record = self
             .db
             .conversation(conversation_id)
@@ -444,7 +455,11 @@ impl Assistant {
         self.db
             .record_turn(conversation_id, locale.tag(), &state_json, &stored)
             .await?;
-        Ok((reply.messages, events))
+        let reply = TurnReply {
+            messages: reply.messages,
+            locale,
+        };
+        Ok((reply, events))
     }
 
     /// Whether typed text is a secret that is neither stored nor logged as typed: anything at a
@@ -636,6 +651,13 @@ impl Assistant {
     pub async fn check_writable(&self) -> Result<(), CoreError> {
         Ok(self.db.check_writable().await?)
     }
+}
+
+/// What a turn answered, and the language the conversation speaks after it.
+#[derive(Debug, Clone)]
+pub struct TurnReply {
+    pub messages: Vec<BotMessage>,
+    pub locale: Locale,
 }
 
 /// How much of an input a log line shows.

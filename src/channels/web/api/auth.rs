@@ -64,6 +64,11 @@ impl AuthorizedConversation {
         Ok(Self { id, locale, answer })
     }
 
+    /// The rest of this request is answered in `locale` (the conversation's stays as it is).
+    pub(super) fn answer_in(&self, locale: Locale) {
+        self.answer.set(locale);
+    }
+
     /// The conversation speaks `locale` now: the rest of the request is answered in it and the
     /// remembered locale follows.
     pub(super) fn now_speaks(&mut self, state: &AppState, locale: Locale) {
@@ -184,5 +189,39 @@ mod tests {
         let (code, message) = send_nothing(&client, &url, "not-the-token").await;
         assert_eq!(code, "api-wrong-token");
         assert_eq!(message, "无权访问这个对话。", "the request's language");
+    }
+
+    #[tokio::test]
+    async fn errors_follow_a_conversation_that_a_question_switched_to_another_language() {
+        let base = serve().await;
+        let client = reqwest::Client::new();
+        let started: Value = client
+            .post(&base)
+            .json(&json!({ "locale": "zh-CN" }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        let id = started["id"].as_str().expect("id");
+        let token = started["token"].as_str().expect("token");
+        let url = format!("{base}/{id}/messages");
+        let (code, message) = send_nothing(&client, &url, token).await;
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("api-malformed", "请求格式不正确。")
+        );
+
+        let answered = client
+            .post(&url)
+            .bearer_auth(token)
+            .json(&json!({ "text": "I forgot my username" }))
+            .send()
+            .await
+            .expect("request");
+        assert!(answered.status().is_success());
+        let (_, message) = send_nothing(&client, &url, token).await;
+        assert_eq!(message, "The request is not well-formed.");
     }
 }

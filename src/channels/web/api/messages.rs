@@ -42,7 +42,7 @@ pub(super) async fn send(
         (None, Some(button)) => Input::Button(button),
         _ => return Err(ApiError::malformed()),
     };
-    turn(&state, &conversation, input, address).await
+    turn(&state, conversation, input, address).await
 }
 
 /// A photo, the form's `photo` field; the core judges whether it is one and not too large.
@@ -64,22 +64,39 @@ pub(super) async fn upload(
         }
     }
     let photo = photo.ok_or_else(missing)?;
-    turn(&state, &conversation, Input::Photo(photo), address).await
+    turn(&state, conversation, Input::Photo(photo), address).await
 }
 
 /// One turn for a client at `address`: limits that protect account owners count the address as
-/// well as the conversation.
+/// well as the conversation. The language rule may switch the conversation: later errors follow
+/// it, and so does the apology for a turn that failed.
 async fn turn(
     state: &AppState,
-    conversation: &AuthorizedConversation,
+    mut conversation: AuthorizedConversation,
     input: Input,
     address: SocketAddr,
 ) -> Result<Json<Replies>, ApiError> {
     check_conversation(state, &conversation.id)?;
     let origin = Some(address.ip().to_string());
-    let messages = state
+    match state
         .assistant
-        .handle_from(&conversation.id, input, origin)
-        .await?;
-    Ok(Json(Replies { messages }))
+        .turn_of(&conversation.id, input.clone(), origin)
+        .await
+    {
+        Ok(reply) => {
+            conversation.now_speaks(state, reply.locale);
+            Ok(Json(Replies {
+                messages: reply.messages,
+            }))
+        }
+        Err(error) => {
+            let locale = state
+                .assistant
+                .reply_language(&conversation.id, &input)
+                .await;
+            // Not stored, so the conversation has not switched; only this answer follows the rule.
+            conversation.answer_in(locale);
+            Err(error.into())
+        }
+    }
 }
