@@ -143,6 +143,23 @@ mod tests {
         format!("http://{address}/api/v1/conversations")
     }
 
+    /// A conversation in `locale`, started by a browser that speaks Chinese: its id and token.
+    async fn start(client: &reqwest::Client, base: &str, locale: &str) -> (String, String) {
+        let started: Value = client
+            .post(base)
+            .header("accept-language", "zh-CN")
+            .json(&json!({ "locale": locale }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(started["locale"], locale, "{started}");
+        let field = |name: &str| started[name].as_str().expect("field").to_string();
+        (field("id"), field("token"))
+    }
+
     /// The error code and message of a request in Chinese that sends neither text nor a button.
     async fn send_nothing(client: &reqwest::Client, url: &str, token: &str) -> (String, String) {
         let response = client
@@ -167,20 +184,8 @@ mod tests {
     async fn errors_are_answered_in_the_conversations_language_once_its_token_is_checked() {
         let base = serve().await;
         let client = reqwest::Client::new();
-        let started: Value = client
-            .post(&base)
-            .header("accept-language", "zh-CN")
-            .json(&json!({ "locale": "en" }))
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(started["locale"], "en", "{started}");
-        let id = started["id"].as_str().expect("id");
-        let token = started["token"].as_str().expect("token");
-        let url = format!("{base}/{id}/messages");
+        let (id, token) = start(&client, &base, "en").await;
+        let (token, url) = (token.as_str(), format!("{base}/{id}/messages"));
 
         let (code, message) = send_nothing(&client, &url, token).await;
         assert_eq!(code, "api-malformed");
@@ -195,18 +200,8 @@ mod tests {
     async fn errors_follow_a_conversation_that_a_question_switched_to_another_language() {
         let base = serve().await;
         let client = reqwest::Client::new();
-        let started: Value = client
-            .post(&base)
-            .json(&json!({ "locale": "zh-CN" }))
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        let id = started["id"].as_str().expect("id");
-        let token = started["token"].as_str().expect("token");
-        let url = format!("{base}/{id}/messages");
+        let (id, token) = start(&client, &base, "zh-CN").await;
+        let (token, url) = (token.as_str(), format!("{base}/{id}/messages"));
         let (code, message) = send_nothing(&client, &url, token).await;
         assert_eq!(
             (code.as_str(), message.as_str()),
