@@ -2,7 +2,7 @@
 //! guides through dialogs, acts on the account store and hands over to human support, on several
 //! channels through one core.
 //!
-//! A tour of the modules, in the order a message meets them:
+//! The modules, one line each (the README's code tour follows a message through them):
 
 /// The account store: rules of the account service and the actions the bot may take.
 pub mod accounts;
@@ -12,8 +12,10 @@ pub mod answering;
 pub mod ask;
 /// The assistant: turns an input of a conversation into structured replies.
 pub mod assistant;
-/// Channel adapters (terminal now; web and Telegram later): translate, never decide.
+/// Channel adapters (terminal, web; Telegram later): translate, never decide.
 pub mod channels;
+/// The commands of the `helpbot` binary, one file each.
+pub mod commands;
 /// Typed configuration: defaults < `helpbot.toml` < `HELPBOT_*` environment.
 pub mod config;
 /// Editor content (knowledge, small talk, translations) loaded and validated as one set.

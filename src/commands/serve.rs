@@ -1,0 +1,26 @@
+//! `helpbot serve`: the web channel until a signal stops it (see `channels::web::shutdown`).
+
+use std::process::ExitCode;
+
+use super::CommandResult;
+use crate::config::Config;
+use crate::runtime;
+
+pub async fn run(config: &Config) -> CommandResult {
+    use crate::channels::web::{self, shutdown::Stopped};
+    // Installed first, so that a signal during start-up stops the server gracefully too.
+    let signals = web::shutdown::signals()?;
+    let assistant = runtime::start(config).await?;
+    let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
+    tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
+    let state = web::AppState::new(assistant.clone(), config);
+    match web::serve(listener, state, &config.web.allowed_origins, signals).await? {
+        Stopped::Drained => {
+            assistant.database().close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        // Requests cut off may still hold database connections: do not wait for them.
+        Stopped::GraceExpired => Ok(ExitCode::SUCCESS),
+        Stopped::Forced => Ok(ExitCode::FAILURE),
+    }
+}
