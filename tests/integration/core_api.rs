@@ -1,6 +1,6 @@
 //! The channel-agnostic core driven directly, on both database backends.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::{Input, ReplyKind};

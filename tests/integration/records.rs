@@ -2,7 +2,7 @@
 //! stop the whole import, header problems, BOM and Chinese kinds, free column order, and a
 //! database failure midway that leaves nothing behind.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! The conversation store on both backends: SQLite file and PostgreSQL server.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use helpbot::store::{Backend, NewMessage, Sender};

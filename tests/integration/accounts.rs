@@ -1,7 +1,7 @@
 //! The embedded account store against the account service's rules, each at its boundary, on
 //! SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

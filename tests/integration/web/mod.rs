@@ -2,8 +2,7 @@
 //! The API's contract (OpenAPI, schemathesis) is in `contract.rs`, limits in `limits.rs`, logs and
 //! stopping the real binary in `process.rs`.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod contract;
 mod limits;
 mod process;

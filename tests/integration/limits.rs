@@ -1,7 +1,7 @@
 //! Rate limits on both backends: boundaries, locks, and parallel requests that must not exceed
 //! a cap.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use helpbot::accounts::limits::{

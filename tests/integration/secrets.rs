@@ -5,7 +5,7 @@
 //! everything logged at TRACE level, the history and the remembered conversation state are
 //! searched for every secret typed.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex, OnceLock};
 

@@ -297,7 +297,7 @@ async fn wrong_password(app: &App, id: &str, token: &str) -> String {
     app.send(id, token, json!({ "text": "lisi2024" })).await;
     let (status, reply) = app.send(id, token, json!({ "text": "Guess-pass-1" })).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    crate::texts(&reply)
+    super::texts(&reply)
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! What users type cannot forge or hide log lines: a turn's input is logged masked and escaped, as
 //! exactly one line, in the service's own log format.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::Input;

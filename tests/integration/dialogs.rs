@@ -2,7 +2,7 @@
 //! the duplicate-ID diagnosis, recovery with codes, the verification routes (including the
 //! classmate's two-party flow), steering commands, bad input, and a restart in the middle.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config, png};
 use helpbot::accounts::Requester;

@@ -7,7 +7,7 @@
 //! root (root may write any file). PostgreSQL "stops" by closing a forwarding proxy the service
 //! connects through: the machine's server keeps running for everyone else.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::net::SocketAddr;

@@ -2,7 +2,7 @@
 //! double click, two tabs) are all handled, one after another, each starting from the state the
 //! previous one stored; on PostgreSQL also when they arrive at two instances.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::{Assistant, Input};
