@@ -392,11 +392,12 @@ async fn a_postgresql_url_where_nothing_listens_is_a_quick_clear_error() {
 
 #[tokio::test]
 async fn a_healthy_database_is_writable_on_both_backends() {
-    for db in TestDb::both().await {
+    common::on_both_backends(async |db| {
         let database = db.connect().await;
         database.check_writable().await.expect("writable");
         // Answered from the last probe within the second, the same.
         database.check_writable().await.expect("writable");
         database.close().await;
-    }
+    })
+    .await;
 }

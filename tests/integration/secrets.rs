@@ -311,7 +311,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn no_secret_reaches_the_database_the_logs_or_the_history() {
     let logs = logs();
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         // As in production: codes go out through an SMS gateway, not the development outbox.
         let (gateway_url, gateway) = sms_gateway().await;
         let settings = config(test_db.url());
@@ -371,5 +371,6 @@ async fn no_secret_reaches_the_database_the_logs_or_the_history() {
             assert!(!contains(&logged, secret), "`{secret}` in the logs");
         }
         assistant.database().close().await;
-    }
+    })
+    .await;
 }

@@ -66,8 +66,12 @@ impl TestDb {
         TestDb::Postgres { name, url }
     }
 
-    pub async fn both() -> Vec<TestDb> {
-        vec![TestDb::sqlite(), TestDb::postgres().await]
+    /// The backend's name as people write it, for failure messages.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            TestDb::Sqlite { .. } => "SQLite",
+            TestDb::Postgres { .. } => "PostgreSQL",
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -106,6 +110,23 @@ impl Drop for TestDb {
                 });
             })
             .join();
+        }
+    }
+}
+
+/// Runs `test` on a fresh SQLite database, then on a fresh PostgreSQL one. A failure names the
+/// backend it happened on ("on PostgreSQL: …").
+pub async fn on_both_backends(test: impl AsyncFn(TestDb)) {
+    use futures_util::FutureExt;
+    for db in [TestDb::sqlite(), TestDb::postgres().await] {
+        let backend = db.backend_name();
+        if let Err(panic) = std::panic::AssertUnwindSafe(test(db)).catch_unwind().await {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("the test panicked");
+            panic!("on {backend}: {message}");
         }
     }
 }

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::server::{App, spawn_app, spawn_app_with};
-use crate::common::{TestDb, repo};
+use crate::common::{self, repo};
 
 /// (entry, useful, not useful) of every rated entry.
 async fn votes(app: &App) -> Vec<(String, i64, i64)> {
@@ -81,7 +81,7 @@ async fn one_vote_per_answer_and_conversation_and_a_change_of_mind_replaces_it()
 
 #[tokio::test]
 async fn the_store_keeps_one_vote_per_answer_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         db.create_conversation("c1", "web", "en")
             .await
@@ -120,7 +120,8 @@ async fn the_store_keeps_one_vote_per_answer_on_both_backends() {
         .await;
         assert!(duplicate.is_err(), "{:?}", db.backend());
         db.close().await;
-    }
+    })
+    .await;
 }
 
 /// Opens an event stream; the response once its headers arrived.
