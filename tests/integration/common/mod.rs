@@ -131,6 +131,31 @@ pub async fn on_both_backends(test: impl AsyncFn(TestDb)) {
     }
 }
 
+/// Names, for a child process of this test binary, the one test it runs.
+const RUN_ALONE: &str = "TEST_RUN_ALONE";
+
+/// Whether the test named `test` (as the harness names it: `secrets::no_secret_…`) has just run
+/// alone in a child process of this test binary, and passed there; in that child it is `false`
+/// and the test goes on with its body. A test that installs the process-wide log subscriber needs
+/// a process of its own: a process has one subscriber, and all it logs must be the test's.
+pub fn passed_in_own_process(test: &str) -> bool {
+    if std::env::var(RUN_ALONE).is_ok_and(|alone| alone == test) {
+        return false;
+    }
+    let output = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(RUN_ALONE, test)
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} in its own process:\n{stdout}\n{stderr}"
+    );
+    true
+}
+
 /// Runs the real binary in an empty working directory with content from the repository.
 pub fn helpbot(
     args: &[&str],
