@@ -8,7 +8,7 @@ use helpbot::locale::Locale;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::server::{App, spawn_app, spawn_app_with};
+use crate::common::server::{App, read_stream, spawn_app, spawn_app_with};
 use crate::common::{self, repo};
 
 /// (entry, useful, not useful) of every rated entry.
@@ -135,24 +135,6 @@ async fn open_stream(app: &App, id: &str, token: &str) -> reqwest::Response {
         .send()
         .await
         .expect("event stream")
-}
-
-/// What a stream says within `wait`, and whether it ended.
-async fn read_stream(
-    stream: &mut reqwest::Response,
-    until: &str,
-    wait: Duration,
-) -> (String, bool) {
-    let mut received = String::new();
-    let deadline = tokio::time::Instant::now() + wait;
-    while !received.contains(until) {
-        match tokio::time::timeout_at(deadline, stream.chunk()).await {
-            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
-            Ok(Ok(None)) | Ok(Err(_)) => return (received, true),
-            Err(_) => return (received, false),
-        }
-    }
-    (received, false)
 }
 
 #[tokio::test]
