@@ -1,6 +1,6 @@
-//! Test fixtures: a fresh database per test on each backend, configuration pointing at the
-//! repository's content, and a way to run the real `helpbot` binary.
-#![allow(dead_code)]
+//! Test fixtures: a fresh database per test on each backend (and a test on both that says which
+//! failed), configuration pointing at the repository's content, a way to run the real `helpbot`
+//! binary, and a process of its own for a test that installs the log subscriber.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -34,15 +34,22 @@ pub fn postgres_admin_url() -> String {
 
 /// A fresh, empty database that lives as long as the value.
 pub enum TestDb {
-    Sqlite { dir: tempfile::TempDir, url: String },
-    Postgres { name: String, url: String },
+    /// The file in a temporary folder, removed with the folder.
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        name: String,
+        url: String,
+    },
 }
 
 impl TestDb {
     pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("helpbot.db").display());
-        TestDb::Sqlite { dir, url }
+        TestDb::Sqlite { _dir: dir, url }
     }
 
     /// A uniquely named database on the local PostgreSQL server, dropped afterwards.
