@@ -11,8 +11,8 @@ use helpbot::answering::{AnswerSettings, Answerer};
 use helpbot::config::Config;
 use helpbot::content::{Content, ContentPaths};
 use helpbot::eval::{Split, evaluate, load_cases};
-use helpbot::knowledge::locale_of;
 use helpbot::message::Input;
+use helpbot::text::likely_language;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,9 +20,7 @@ fn repo() -> PathBuf {
 
 fn config() -> Config {
     Config {
-        knowledge_dir: repo().join("knowledge"),
-        dialogs_dir: repo().join("dialogs"),
-        locales_dir: repo().join("locales"),
+        content: helpbot::config::ContentConfig::under(&repo()),
         ..Config::default()
     }
 }
@@ -69,7 +67,7 @@ fn main() {
     for _ in 0..rounds {
         for case in &cases {
             let input = Input::Text(case.question.clone());
-            let locale = locale_of(&case.question);
+            let locale = likely_language(&case.question);
             let started = Instant::now();
             let reply = answerer.reply(&input, locale).expect("reply");
             latencies.push(started.elapsed());
@@ -113,9 +111,9 @@ fn main() {
             "HELPBOT_DATABASE_URL",
             format!("sqlite://{}", dir.path().join("h.db").display()),
         )
-        .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
-        .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
-        .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
+        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
+        .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

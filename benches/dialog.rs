@@ -42,10 +42,8 @@ fn main() {
         for _ in 0..rounds {
             let dir = tempfile::tempdir().expect("temp dir");
             let config = Config {
-                database_url: format!("sqlite://{}", dir.path().join("h.db").display()),
-                knowledge_dir: repo().join("knowledge"),
-                dialogs_dir: repo().join("dialogs"),
-                locales_dir: repo().join("locales"),
+                database_url: format!("sqlite://{}", dir.path().join("h.db").display()).into(),
+                content: helpbot::config::ContentConfig::under(&repo()),
                 ..Config::default()
             };
             let assistant = helpbot::runtime::start(&config).await.expect("starts");

@@ -15,6 +15,7 @@ use crate::knowledge::{Entry, Outcome};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
 use crate::smalltalk::SmallTalk;
+use crate::text::looks_binary;
 
 pub const ENTRY_PAYLOAD: &str = "entry:";
 pub const DIALOG_PAYLOAD: &str = "dialog:";
@@ -46,9 +47,11 @@ pub struct AnswerSettings {
 impl From<&Config> for AnswerSettings {
     fn from(config: &Config) -> Self {
         Self {
-            max_message_chars: config.max_message_chars,
-            utc_offset: FixedOffset::east_opt(config.utc_offset_hours.clamp(-23, 23) * 3600)
-                .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+            max_message_chars: config.conversation.max_message_chars,
+            utc_offset: FixedOffset::east_opt(
+                config.conversation.utc_offset_hours.clamp(-23, 23) * 3600,
+            )
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
         }
     }
 }
@@ -288,11 +291,4 @@ pub fn greeting_for_hour(hour: u32) -> &'static str {
         18..=22 => "greeting-evening",
         _ => "greeting-night",
     }
-}
-
-/// Control characters other than line breaks and tabs mean a binary paste, not a question.
-pub fn looks_binary(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        || text.contains('\u{fffd}')
 }

@@ -11,10 +11,11 @@ use std::io::{BufRead, Write};
 use crate::answering::{AnswerError, AnswerSettings, Answerer};
 use crate::channels::terminal;
 use crate::config::Config;
-use crate::knowledge::{KnowledgeBase, Outcome, locale_of};
+use crate::knowledge::{KnowledgeBase, Outcome};
 use crate::locale::Locale;
 use crate::message::Input;
 use crate::runtime::{self, StartError};
+use crate::text::likely_language;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AskError {
@@ -64,7 +65,7 @@ pub fn answer_lines(
         }
         let object = match std::str::from_utf8(&line) {
             Ok(question) => {
-                let locale = lang.unwrap_or_else(|| locale_of(question));
+                let locale = lang.unwrap_or_else(|| likely_language(question));
                 let result = knowledge.search(question, locale)?;
                 report.answered += 1;
                 serde_json::json!({
@@ -98,7 +99,7 @@ pub async fn answer_for_people(
     // `ask` stores nothing and acts on nothing: it answers from the content alone.
     let content = runtime::load_content(config).map_err(StartError::from)?;
     let answerer = Answerer::new(content, AnswerSettings::from(config));
-    let locale = lang.unwrap_or_else(|| locale_of(&question));
+    let locale = lang.unwrap_or_else(|| likely_language(&question));
     let reply = answerer.reply(&Input::Text(question), locale)?;
     writeln!(out, "[{}]", reply.outcome)?;
     for message in &reply.messages {

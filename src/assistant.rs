@@ -9,7 +9,7 @@ use tracing::Instrument;
 
 use crate::accounts::{AccountError, AccountStore, Decision, Requester, StaffDecision};
 pub use crate::answering::{AnswerError, Reply, greeting_for_hour};
-use crate::answering::{AnswerSettings, Answerer, DIALOG_PAYLOAD, looks_binary};
+use crate::answering::{AnswerSettings, Answerer, DIALOG_PAYLOAD};
 use crate::config::Config;
 use crate::content::Content;
 use crate::delivery::Delivery;
@@ -19,6 +19,7 @@ use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::pii;
 use crate::store::{Database, NewMessage, Sender, StoreError};
+use crate::text::written_language;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -60,7 +61,7 @@ impl From<&Config> for AssistantSettings {
         Self {
             max_message_chars: answering.max_message_chars,
             utc_offset: answering.utc_offset,
-            default_locale: config.default_locale,
+            default_locale: config.conversation.default_locale,
         }
     }
 }
@@ -286,13 +287,42 @@ impl Assistant {
 
     /// What a user is told when their turn could not be handled (it was not stored): to come
     /// back later, with the hotline, while the database cannot serve; otherwise that something
-    /// went wrong.
-    pub fn apology(&self, locale: Locale, error: &CoreError) -> BotMessage {
+    /// went wrong. In the language the turn would have been answered in.
+    pub async fn apology(
+        &self,
+        conversation_id: &str,
+        input: &Input,
+        error: &CoreError,
+    ) -> BotMessage {
         let id = match self.db.failure(error) {
             crate::store::Failure::Unavailable => "service-unavailable",
             crate::store::Failure::Internal => "internal-error",
         };
+        let locale = self.reply_language(conversation_id, input).await;
         BotMessage::notice(ReplyKind::Notice, self.text(locale, id, &[]))
+    }
+
+    /// The language a turn of this conversation is answered in, by [`reply_language`]; also when
+    /// the turn failed, for the message that says so. From the stored conversation when it can
+    /// be read (while the database cannot serve, that costs the same short wait once more),
+    /// else from the input alone, else the default language.
+    pub async fn reply_language(&self, conversation_id: &str, input: &Input) -> Locale {
+        match self.db.conversation(conversation_id).await {
+            Ok(Some(record)) => {
+                let state: ConversationState =
+                    serde_json::from_str(&record.state).unwrap_or_default();
+                reply_language(
+                    Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale),
+                    input,
+                    state.dialog.is_some(),
+                )
+            }
+            _ => match input {
+                Input::Text(text) => written_language(text),
+                _ => None,
+            }
+            .unwrap_or(self.settings.default_locale),
+        }
     }
 
     /// Switches a conversation's language (the next replies use it).
@@ -447,14 +477,7 @@ impl Assistant {
         requester: &Requester,
         events: &mut Vec<ActionEvent>,
     ) -> Result<Reply, CoreError> {
-        // Outside a dialog, a question clearly written in the other language switches the
-        // conversation to it (a browser's language is only a first guess).
-        if state.dialog.is_none()
-            && let Input::Text(text) = input
-            && let Some(written) = written_language(text)
-        {
-            *locale = written;
-        }
+        *locale = reply_language(*locale, input, state.dialog.is_some());
         let locale = *locale;
         let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
         let engine = EngineContext {
@@ -527,26 +550,111 @@ impl Assistant {
     }
 }
 
+/// A conversation as a channel that hands out access tokens sees it: the hash of its token (none
+/// before one is set) and its language (none when the stored tag is not one we speak).
+#[derive(Debug, Clone)]
+pub struct ConversationAccess {
+    pub token_hash: Option<String>,
+    pub locale: Option<Locale>,
+}
+
+/// What became of a vote on an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Recorded; it replaces an earlier vote on the same answer.
+    Recorded,
+    /// The conversation was never answered with that entry: nothing to rate.
+    NotAnswered,
+}
+
+/// What a channel needs of a stored conversation besides its turns (access tokens, the history,
+/// feedback) and of the service's health, so that channels talk to the assistant only.
+impl Assistant {
+    /// Stores the hash of a conversation's access token (never the token).
+    pub async fn set_access_token_hash(
+        &self,
+        conversation_id: &str,
+        hash: &str,
+    ) -> Result<(), CoreError> {
+        Ok(self.db.set_access_token_hash(conversation_id, hash).await?)
+    }
+
+    /// The conversation's token hash and language, `None` when there is no such conversation.
+    pub async fn conversation_access(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<ConversationAccess>, CoreError> {
+        let stored = self.db.access_token_hash(conversation_id).await?;
+        Ok(stored.map(|(token_hash, locale)| ConversationAccess {
+            token_hash,
+            locale: Locale::negotiate(&locale),
+        }))
+    }
+
+    /// The language the conversation speaks now (a question in the other language may have
+    /// switched it), `None` when there is no such conversation or its tag is unknown.
+    pub async fn conversation_locale(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<Locale>, CoreError> {
+        let record = self.db.conversation(conversation_id).await?;
+        Ok(record.and_then(|record| Locale::negotiate(&record.locale)))
+    }
+
+    /// Every stored message of the conversation, oldest first.
+    pub async fn history(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<crate::store::StoredMessage>, CoreError> {
+        Ok(self.db.messages(conversation_id).await?)
+    }
+
+    /// Records "useful / not useful" under an answer the conversation was given: one vote per
+    /// answer and conversation, a later one replacing the earlier (a change of mind).
+    pub async fn record_feedback(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+        useful: bool,
+    ) -> Result<FeedbackOutcome, CoreError> {
+        if !self.db.answered_with(conversation_id, entry_id).await? {
+            return Ok(FeedbackOutcome::NotAnswered);
+        }
+        self.db
+            .set_feedback(conversation_id, entry_id, useful)
+            .await?;
+        Ok(FeedbackOutcome::Recorded)
+    }
+
+    /// How a failed operation is to be told to its user (see [`Database::failure`], which also
+    /// has stale pooled connections reopened).
+    pub fn failure(&self, err: &(dyn std::error::Error + 'static)) -> crate::store::Failure {
+        self.db.failure(err)
+    }
+
+    /// Whether the service can write to its database now (see [`Database::check_writable`]).
+    pub async fn check_writable(&self) -> Result<(), CoreError> {
+        Ok(self.db.check_writable().await?)
+    }
+}
+
 /// How much of an input a log line shows.
 const LOGGED_INPUT_CHARS: usize = 200;
 
 /// Stands for a password in the history and the logs.
 pub const SECRET_PLACEHOLDER: &str = "••••••";
 
-/// The language a message is clearly written in: Chinese characters, or at least two words of
-/// Latin letters and no Chinese ("APP" alone decides nothing).
-fn written_language(text: &str) -> Option<Locale> {
-    if looks_binary(text) {
-        return None;
+/// The language rule, the same on every channel. A question typed outside a dialog and clearly
+/// written in one language ([`written_language`]) is answered in that language, and the
+/// conversation goes on in it: a browser's or a command line's language is only a first guess.
+/// Anything else is answered in the conversation's language: a number, a code, "APP", a button,
+/// a photo, and whatever is typed inside a dialog, where text is a value the step asks for (a
+/// name, a username) or a pasted error message, not a choice of language.
+fn reply_language(conversation: Locale, input: &Input, in_dialog: bool) -> Locale {
+    match input {
+        Input::Text(text) if !in_dialog => written_language(text).unwrap_or(conversation),
+        _ => conversation,
     }
-    if crate::knowledge::analyzer::has_cjk(text) {
-        return Some(Locale::ZhCn);
-    }
-    let words = text
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() >= 2)
-        .count();
-    (words >= 2).then_some(Locale::En)
 }
 
 /// "转人工" and the like outside a dialog (the same words as inside one).
@@ -584,20 +692,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_clear_question_outside_a_dialog_decides_the_language() {
+        let question = |text: &str| Input::Text(text.into());
+        let rule = reply_language;
+        assert_eq!(
+            rule(Locale::ZhCn, &question("forgot my password"), false),
+            Locale::En
+        );
+        assert_eq!(
+            rule(Locale::En, &question("忘记用户名"), false),
+            Locale::ZhCn
+        );
+        // No clear language: the conversation's.
+        assert_eq!(rule(Locale::En, &question("APP"), false), Locale::En);
+        assert_eq!(
+            rule(Locale::ZhCn, &question("13812345678"), false),
+            Locale::ZhCn
+        );
+        assert_eq!(
+            rule(Locale::En, &Input::Button("x".into()), false),
+            Locale::En
+        );
+        // Inside a dialog text is a value: a Chinese name keeps an English conversation English.
+        assert_eq!(rule(Locale::En, &question("张三"), true), Locale::En);
+    }
+
+    #[test]
     fn greetings_follow_the_clock() {
         assert_eq!(greeting_for_hour(7), "greeting-morning");
         assert_eq!(greeting_for_hour(14), "greeting-afternoon");
         assert_eq!(greeting_for_hour(20), "greeting-evening");
         assert_eq!(greeting_for_hour(2), "greeting-night");
-    }
-
-    #[test]
-    fn the_written_language_needs_clear_evidence() {
-        assert_eq!(written_language("忘记用户名"), Some(Locale::ZhCn));
-        assert_eq!(written_language("APP实人验证"), Some(Locale::ZhCn));
-        assert_eq!(written_language("forgot my password"), Some(Locale::En));
-        assert_eq!(written_language("APP"), None);
-        assert_eq!(written_language("13812345678"), None);
     }
 
     #[test]
@@ -624,11 +749,5 @@ mod tests {
         ] {
             assert!(!looks_like_secret(text), "{text}");
         }
-    }
-
-    #[test]
-    fn binary_is_detected() {
-        assert!(looks_binary("abc\u{0}def"));
-        assert!(!looks_binary("忘记用户名\n了"));
     }
 }

@@ -1,6 +1,11 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
-//! present, or the file named by `--config`), then `HELPBOT_*` environment variables
-//! (`HELPBOT_DATABASE_URL`, `HELPBOT_KNOWLEDGE_DIR`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD` …).
+//! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
+//! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
+//! `[web]`), and a nested key is set in the environment with `__`
+//! (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the
+//! database, logging) stays at the top (`HELPBOT_DATABASE_URL`). Values that hold a password
+//! (the database URL, the SMTP URL, the SMS gateway URL) are secret values: `Debug` and logs
+//! never show them.
 
 use std::path::{Path, PathBuf};
 
@@ -15,34 +20,63 @@ use crate::locale::Locale;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// `sqlite://data/helpbot.db` (the default; created on first run) or `postgres://…`.
-    pub database_url: String,
+    /// `sqlite://data/helpbot.db` (the default; created on first run) or `postgres://…`, whose
+    /// URL may carry a password: a secret value.
+    #[serde(skip_serializing)]
+    pub database_url: SecretString,
     /// Create the SQLite file even though one was created at that path before and is now missing
     /// (`--create-database`). Off: helpbot refuses to start without it instead.
     pub create_database: bool,
+    /// tracing filter when `RUST_LOG` is not set (commands pick a quiet default otherwise).
+    pub log: Option<String>,
+    pub content: ContentConfig,
+    pub conversation: ConversationConfig,
+    pub search: SearchSettings,
+    pub messaging: MessagingConfig,
+    pub web: WebConfig,
+}
+
+/// The editors' content folders.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContentConfig {
     pub knowledge_dir: PathBuf,
     pub dialogs_dir: PathBuf,
     pub locales_dir: PathBuf,
+}
+
+/// How the assistant talks, whatever the channel.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConversationConfig {
     /// The language used when a channel does not say which one the user speaks.
     pub default_locale: Locale,
     /// Offset from UTC, in hours, of the users' clock (greetings by time of day).
     pub utc_offset_hours: i32,
     /// Longest message, in characters, the assistant reads.
     pub max_message_chars: usize,
-    /// tracing filter when `RUST_LOG` is not set (commands pick a quiet default otherwise).
-    pub log: Option<String>,
-    pub search: SearchSettings,
+}
+
+/// How the account store sends codes and notices.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MessagingConfig {
     /// SMTP server for e-mail codes (`smtp://user:pass@host:587?tls=required`); a secret: set
-    /// it as `HELPBOT_SMTP_URL` in the environment. Unset: e-mails go to the outbox. Kept as a
-    /// secret value: `Debug` and logs show it redacted.
-    #[serde(default, skip_serializing)]
+    /// it as `HELPBOT_MESSAGING__SMTP_URL` in the environment. Unset: e-mails go to the outbox.
+    #[serde(skip_serializing)]
     pub smtp_url: Option<SecretString>,
     /// The sender of those e-mails.
     pub smtp_from: String,
-    /// HTTP gateway for SMS (`HELPBOT_SMS_WEBHOOK_URL`; its URL may carry a key, so it is kept
-    /// as a secret value too). Unset: SMS go to the outbox.
-    #[serde(default, skip_serializing)]
+    /// HTTP gateway for SMS (`HELPBOT_MESSAGING__SMS_WEBHOOK_URL`; its URL may carry a key, so
+    /// it is a secret value too). Unset: SMS go to the outbox.
+    #[serde(skip_serializing)]
     pub sms_webhook_url: Option<SecretString>,
+}
+
+/// The web channel (`helpbot serve`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
     /// Where `helpbot serve` listens.
     pub listen: String,
     /// Sites allowed to call the chat API from a browser (CORS), e.g. `https://www.example.edu`.
@@ -64,19 +98,62 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            database_url: "sqlite://data/helpbot.db".into(),
+            database_url: SecretString::from("sqlite://data/helpbot.db"),
             create_database: false,
+            log: None,
+            content: ContentConfig::default(),
+            conversation: ConversationConfig::default(),
+            search: SearchSettings::default(),
+            messaging: MessagingConfig::default(),
+            web: WebConfig::default(),
+        }
+    }
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
             knowledge_dir: "knowledge".into(),
             dialogs_dir: "dialogs".into(),
             locales_dir: "locales".into(),
+        }
+    }
+}
+
+impl ContentConfig {
+    /// The content folders of a checkout (tests, benchmarks, tools run from anywhere).
+    pub fn under(root: &Path) -> Self {
+        Self {
+            knowledge_dir: root.join("knowledge"),
+            dialogs_dir: root.join("dialogs"),
+            locales_dir: root.join("locales"),
+        }
+    }
+}
+
+impl Default for ConversationConfig {
+    fn default() -> Self {
+        Self {
             default_locale: Locale::ZhCn,
             utc_offset_hours: 8,
             max_message_chars: 500,
-            log: None,
-            search: SearchSettings::default(),
+        }
+    }
+}
+
+impl Default for MessagingConfig {
+    fn default() -> Self {
+        Self {
             smtp_url: None,
             smtp_from: "helpbot <noreply@localhost>".into(),
             sms_webhook_url: None,
+        }
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
             listen: "127.0.0.1:8080".into(),
             allowed_origins: Vec::new(),
             rate_limit_per_ip: 600,
@@ -118,21 +195,35 @@ impl Config {
 #[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     #[test]
     fn defaults_need_no_file_and_env_overrides_file() {
         figment::Jail::expect_with(|jail| {
             let config = Config::load(None).map_err(|e| e.to_string())?;
-            assert_eq!(config.database_url, "sqlite://data/helpbot.db");
+            assert_eq!(
+                config.database_url.expose_secret(),
+                "sqlite://data/helpbot.db"
+            );
+            assert_eq!(config.web.listen, "127.0.0.1:8080");
             jail.create_file(
                 "helpbot.toml",
-                "knowledge_dir = \"from-file\"\nlocales_dir = \"l\"\n[search]\ndefinite_threshold = 0.7\n",
+                "[content]\nknowledge_dir = \"from-file\"\nlocales_dir = \"l\"\n\
+                 [search]\ndefinite_threshold = 0.7\n[web]\nrate_limit_per_ip = 7\n",
             )?;
-            jail.set_env("HELPBOT_KNOWLEDGE_DIR", "from-env");
+            jail.set_env("HELPBOT_CONTENT__KNOWLEDGE_DIR", "from-env");
             jail.set_env("HELPBOT_SEARCH__SUGGEST_THRESHOLD", "0.2");
+            jail.set_env("HELPBOT_DATABASE_URL", "postgres://h@db/helpbot");
             let config = Config::load(None).map_err(|e| e.to_string())?;
-            assert_eq!(config.knowledge_dir, PathBuf::from("from-env"));
-            assert_eq!(config.locales_dir, PathBuf::from("l"));
+            assert_eq!(config.content.knowledge_dir, PathBuf::from("from-env"));
+            assert_eq!(config.content.locales_dir, PathBuf::from("l"));
+            assert_eq!(config.content.dialogs_dir, PathBuf::from("dialogs"));
+            assert_eq!(config.web.rate_limit_per_ip, 7);
+            assert_eq!(config.web.shutdown_grace_seconds, 10);
+            assert_eq!(
+                config.database_url.expose_secret(),
+                "postgres://h@db/helpbot"
+            );
             assert!((config.search.definite_threshold - 0.7).abs() < 1e-6);
             assert!((config.search.suggest_threshold - 0.2).abs() < 1e-6);
             Ok(())
@@ -141,24 +232,68 @@ mod tests {
 
     #[test]
     fn secrets_are_read_from_the_environment_and_never_shown() {
-        use secrecy::ExposeSecret;
         figment::Jail::expect_with(|jail| {
             jail.set_env(
-                "HELPBOT_SMTP_URL",
+                "HELPBOT_MESSAGING__SMTP_URL",
                 "smtp://mailer:s3cret-pw@mail.example.edu:587",
             );
             jail.set_env(
-                "HELPBOT_SMS_WEBHOOK_URL",
+                "HELPBOT_MESSAGING__SMS_WEBHOOK_URL",
                 "https://sms.example.edu/send?key=k3y-42",
             );
+            jail.set_env("HELPBOT_DATABASE_URL", "postgres://h:db-pa55@db/helpbot");
             let config = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(
-                config.smtp_url.as_ref().map(|s| s.expose_secret()),
+                config
+                    .messaging
+                    .smtp_url
+                    .as_ref()
+                    .map(|s| s.expose_secret()),
                 Some("smtp://mailer:s3cret-pw@mail.example.edu:587")
             );
             let shown = format!("{config:?}");
-            assert!(!shown.contains("s3cret-pw"), "{shown}");
-            assert!(!shown.contains("k3y-42"), "{shown}");
+            for secret in ["s3cret-pw", "k3y-42", "db-pa55"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+            Ok(())
+        });
+    }
+
+    /// `helpbot.example.toml` documents every key with its default value: parsed, it has the
+    /// same keys and values as the built-in defaults.
+    #[test]
+    fn the_example_file_shows_every_key_with_its_default() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("helpbot.example.toml");
+        let example: toml::Table = std::fs::read_to_string(&path)
+            .expect("example file")
+            .parse()
+            .expect("example is TOML");
+        let defaults = toml::Table::try_from(Config::default()).expect("defaults serialise");
+        fn keys(table: &toml::Table, prefix: &str, into: &mut Vec<String>) {
+            for (key, value) in table {
+                let path = format!("{prefix}{key}");
+                match value {
+                    toml::Value::Table(inner) => keys(inner, &format!("{path}."), into),
+                    _ => into.push(path),
+                }
+            }
+        }
+        let (mut documented, mut known) = (Vec::new(), Vec::new());
+        keys(&example, "", &mut documented);
+        keys(&defaults, "", &mut known);
+        // The database URL is a secret value, never serialised; it is documented all the same.
+        known.push("database_url".into());
+        documented.sort();
+        known.sort();
+        assert_eq!(documented, known);
+        // And with the values of the defaults (compared once loaded: floats are f32).
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "helpbot.toml",
+                &std::fs::read_to_string(&path).expect("read"),
+            )?;
+            let loaded = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(format!("{loaded:?}"), format!("{:?}", Config::default()));
             Ok(())
         });
     }
@@ -166,7 +301,10 @@ mod tests {
     #[test]
     fn unknown_keys_are_errors() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("helpbot.toml", "knowlege_dir = \"typo\"\n")?;
+            jail.create_file("helpbot.toml", "[content]\nknowlege_dir = \"typo\"\n")?;
+            assert!(Config::load(None).is_err());
+            // A key of the old flat layout names a table that does not exist.
+            jail.create_file("helpbot.toml", "listen = \"0.0.0.0:80\"\n")?;
             assert!(Config::load(None).is_err());
             Ok(())
         });

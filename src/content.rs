@@ -48,9 +48,9 @@ pub struct ContentPaths {
 impl From<&Config> for ContentPaths {
     fn from(config: &Config) -> Self {
         Self {
-            knowledge: config.knowledge_dir.clone(),
-            dialogs: config.dialogs_dir.clone(),
-            locales: config.locales_dir.clone(),
+            knowledge: config.content.knowledge_dir.clone(),
+            dialogs: config.content.dialogs_dir.clone(),
+            locales: config.content.locales_dir.clone(),
         }
     }
 }

@@ -102,7 +102,7 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
     let (mut top1, mut top3, mut mrr, mut rejected) = (0usize, 0usize, 0.0f64, 0usize);
     let (mut definite_right, mut definite_wrong, mut suggest_right, mut false_none) = (0, 0, 0, 0);
     for case in cases {
-        let locale = crate::knowledge::locale_of(&case.question);
+        let locale = crate::text::likely_language(&case.question);
         let result = match knowledge.search_with(&case.question, locale, settings) {
             Ok(result) => result,
             Err(_) => continue,

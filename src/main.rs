@@ -45,7 +45,7 @@ enum Command {
     },
     /// Serve the chat API, the web widget and its demo page (listens on `listen`, default
     /// 127.0.0.1:8080). Ctrl-C / SIGTERM stops it: no new connections, event streams end,
-    /// requests in flight get `shutdown_grace_seconds`; a second signal stops it at once.
+    /// requests in flight get `[web] shutdown_grace_seconds`; a second signal stops it at once.
     Serve,
     /// Chat in the terminal: each line is a message; type a number to press a button.
     Chat {
@@ -324,7 +324,7 @@ async fn chat(
     conversation: Option<String>,
 ) -> CommandResult {
     let assistant = runtime::start(config).await?;
-    let locale = lang.unwrap_or(config.default_locale);
+    let locale = lang.unwrap_or(config.conversation.default_locale);
     let format = if json {
         terminal::Format::Json
     } else {
@@ -446,10 +446,10 @@ async fn serve(config: &Config) -> CommandResult {
     // Installed first, so that a signal during start-up stops the server gracefully too.
     let signals = web::shutdown::signals()?;
     let assistant = runtime::start(config).await?;
-    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
     let state = web::AppState::new(assistant.clone(), config);
-    match web::serve(listener, state, &config.allowed_origins, signals).await? {
+    match web::serve(listener, state, &config.web.allowed_origins, signals).await? {
         Stopped::Drained => {
             assistant.database().close().await;
             Ok(ExitCode::SUCCESS)

@@ -62,7 +62,7 @@ pub async fn open_database(config: &Config) -> Result<Database, StoreError> {
     } else {
         Creation::FirstRun
     };
-    Database::connect_with(&config.database_url, creation).await
+    Database::connect_with(config.database_url.expose_secret(), creation).await
 }
 
 /// Loads and validates the content named by the configuration.
@@ -81,7 +81,7 @@ pub fn load_content(config: &Config) -> Result<Arc<Content>, ContentError> {
 pub async fn start(config: &Config) -> Result<Assistant, StartError> {
     let content = load_content(config)?;
     let db = open_database(config).await?;
-    tracing::info!(database = %redact_url(&config.database_url), "database ready");
+    tracing::info!(database = %redact_url(config.database_url.expose_secret()), "database ready");
     let accounts = Arc::new(configured_account_store(config, db.clone())?);
     Ok(Assistant::new(
         content,
@@ -110,9 +110,14 @@ pub fn configured_account_store(
     use crate::accounts::embedded::{EmbeddedAccountStore, SystemClock};
     let notifier = crate::accounts::senders::configured_notifier(
         &db,
-        config.smtp_url.as_ref().map(ExposeSecret::expose_secret),
-        &config.smtp_from,
         config
+            .messaging
+            .smtp_url
+            .as_ref()
+            .map(ExposeSecret::expose_secret),
+        &config.messaging.smtp_from,
+        config
+            .messaging
             .sms_webhook_url
             .as_ref()
             .map(ExposeSecret::expose_secret),

@@ -1,9 +1,12 @@
 //! Text helpers every layer uses, in one place: the normalisation that makes what users type
 //! comparable (full-width to half-width, lower case, traditional to simplified script), the
-//! squeezing of short messages to their letters, and the one list of words that steer a
-//! conversation (human, back, restart, cancel), in both languages, wherever they are typed.
+//! squeezing of short messages to their letters, the one list of words that steer a
+//! conversation (human, back, restart, cancel), in both languages, wherever they are typed, and
+//! the language a text is written in (the assistant's language rule builds on it).
 
 use unicode_normalization::UnicodeNormalization;
+
+use crate::locale::Locale;
 
 /// NFKC (full-width digits and letters become ASCII), lower case, simplified script.
 pub fn normalize(text: &str) -> String {
@@ -27,6 +30,50 @@ pub fn squeeze(text: &str) -> String {
         .chars()
         .filter(|c| !is_punctuation_or_space(*c))
         .collect()
+}
+
+/// A Chinese (CJK unified) character.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Whether a text contains Chinese characters.
+pub fn has_cjk(text: &str) -> bool {
+    text.chars().any(is_cjk)
+}
+
+/// Control characters other than line breaks and tabs, or bytes that were not UTF-8 (read as
+/// U+FFFD), mean a binary paste, not a question.
+pub fn looks_binary(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || text.contains('\u{fffd}')
+}
+
+/// The language a message is clearly written in: Chinese characters, or at least two words of
+/// Latin letters and no Chinese ("APP" alone, a number or a code decides nothing).
+pub fn written_language(text: &str) -> Option<Locale> {
+    if looks_binary(text) {
+        return None;
+    }
+    if has_cjk(text) {
+        return Some(Locale::ZhCn);
+    }
+    let words = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .count();
+    (words >= 2).then_some(Locale::En)
+}
+
+/// The language of a question asked on its own, with no conversation to fall back on (`ask`,
+/// `eval`): Chinese when it has Chinese characters, otherwise English.
+pub fn likely_language(question: &str) -> Locale {
+    if has_cjk(question) {
+        Locale::ZhCn
+    } else {
+        Locale::En
+    }
 }
 
 /// A word that steers the conversation rather than answering or asking.
@@ -72,5 +119,23 @@ mod tests {
         assert_eq!(command("Start over"), Some(Command::Restart));
         assert_eq!(command("取消。"), Some(Command::Cancel));
         assert_eq!(command("人工客服电话是多少"), None);
+    }
+
+    #[test]
+    fn the_written_language_needs_clear_evidence() {
+        assert_eq!(written_language("忘记用户名"), Some(Locale::ZhCn));
+        assert_eq!(written_language("APP实人验证"), Some(Locale::ZhCn));
+        assert_eq!(written_language("forgot my password"), Some(Locale::En));
+        assert_eq!(written_language("APP"), None);
+        assert_eq!(written_language("13812345678"), None);
+        assert_eq!(written_language("ab\u{0}cd ef"), None);
+        assert_eq!(likely_language("APP"), Locale::En);
+        assert_eq!(likely_language("APP实人验证"), Locale::ZhCn);
+    }
+
+    #[test]
+    fn binary_is_detected() {
+        assert!(looks_binary("abc\u{0}def"));
+        assert!(!looks_binary("忘记用户名\n了"));
     }
 }

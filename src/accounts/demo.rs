@@ -4,7 +4,7 @@
 use super::embedded::{EmbeddedAccountStore, SENSITIVE_LIMIT};
 use super::identity::{IdNumber, Mobile};
 use super::records::import_records_from_reader;
-use super::{AccountError, AccountStore, NewAccount};
+use super::{AccountError, NewAccount, StaffAccounts};
 use crate::store::StoreError;
 
 /// The password of every demo account (demo data only).

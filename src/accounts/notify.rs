@@ -97,7 +97,7 @@ impl Notifier for OutboxNotifier {
 }
 
 /// A message in the outbox, newest first from [`latest`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxMessage {
     pub channel: String,
     pub destination: String,
@@ -107,20 +107,11 @@ pub struct OutboxMessage {
 
 /// The latest `limit` messages of the outbox.
 pub async fn latest(db: &Database, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT channel, destination, body, created_at FROM outbox \
          ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(channel, destination, body, created_at)| OutboxMessage {
-            channel,
-            destination,
-            body,
-            created_at,
-        })
-        .collect())
+    .await?)
 }

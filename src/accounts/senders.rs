@@ -1,5 +1,5 @@
-//! Real senders behind the [`Notifier`] trait: e-mail over SMTP (lettre, `HELPBOT_SMTP_URL`) and
-//! SMS through an HTTP gateway webhook (`HELPBOT_SMS_WEBHOOK_URL`, which receives
+//! Real senders behind the [`Notifier`] trait: e-mail over SMTP (lettre, `HELPBOT_MESSAGING__SMTP_URL`) and
+//! SMS through an HTTP gateway webhook (`HELPBOT_MESSAGING__SMS_WEBHOOK_URL`, which receives
 //! `{"to": "...", "text": "..."}` as JSON). Without them the outbox is the sink.
 
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::accounts::{AccountStore, Decision, StaffDecision};
+use crate::accounts::{Decision, StaffAccounts, StaffDecision};
 use crate::assistant::{Assistant, CoreError};
 
 /// Reviews listed at most.
@@ -46,7 +46,7 @@ pub async fn list_reviews(
 
 /// Saves a review's photos as `<dir>/<review>-<side>.<format>`; returns the paths.
 pub async fn save_photos(
-    store: &dyn AccountStore,
+    store: &dyn StaffAccounts,
     review_id: &str,
     dir: &Path,
 ) -> Result<Vec<String>, StaffError> {

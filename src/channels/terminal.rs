@@ -118,14 +118,12 @@ pub async fn run(
         };
         // A turn that failed (the database is unreachable, say) is apologised for and the chat
         // goes on: the user may try again or ask something else.
-        let messages = match assistant
-            .handle(&conversation, interpret_line(&line, &buttons))
-            .await
-        {
+        let input = interpret_line(&line, &buttons);
+        let messages = match assistant.handle(&conversation, input.clone()).await {
             Ok(messages) => messages,
             Err(error) => {
                 tracing::error!(%error, "turn failed");
-                vec![assistant.apology(locale, &error)]
+                vec![assistant.apology(&conversation, &input, &error).await]
             }
         };
         for message in &messages {

@@ -1,4 +1,4 @@
-//! The actions a dialog step may call: thin calls to the [`AccountStore`], each with the
+//! The actions a dialog step may call: thin calls to the [`StudentAccounts`], each with the
 //! outcomes a dialog file branches on. An action reads and writes the conversation's slots; what
 //! the store refused is said to the user with the store's own message. Proof never lives in the
 //! slots: codes and sign-ins are bound to the conversation by the store, and every action on an
@@ -11,8 +11,8 @@ use fluent_bundle::FluentValue;
 use crate::accounts::identity::{IdNumber, Mobile};
 use crate::accounts::notify::Channel;
 use crate::accounts::{
-    AccountError, AccountStore, CodePurpose, CodeTicket, RecordClaim, RegistrationState, Requester,
-    ReviewStatus, Session,
+    AccountError, CodePurpose, CodeTicket, RecordClaim, RegistrationState, Requester, ReviewStatus,
+    Session, StudentAccounts,
 };
 use crate::store::Database;
 
@@ -251,7 +251,7 @@ fn parse_slot<T, E>(
 }
 
 /// The account this conversation proved it owns by signing in, still valid.
-async fn signed_in(store: &dyn AccountStore, who: &Requester) -> Result<Session, ActionError> {
+async fn signed_in(store: &dyn StudentAccounts, who: &Requester) -> Result<Session, ActionError> {
     store.session_of(who).await?.ok_or(ActionError::NotSignedIn)
 }
 
@@ -288,7 +288,7 @@ fn code_sent(result: Result<CodeTicket, AccountError>, slots: &mut Slots) -> Act
 /// what it needs (see [`ActionError`]).
 pub async fn run(
     action: &str,
-    store: &dyn AccountStore,
+    store: &dyn StudentAccounts,
     uploads: &Database,
     slots: &mut Slots,
     who: &Requester,

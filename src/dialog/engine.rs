@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::actions::{self, ActionError, ActionEvent, Say, Slots};
 use super::validators;
 use super::{Dialog, Dialogs, Step};
-use crate::accounts::{AccountError, AccountStore, PhotoSide, Requester};
+use crate::accounts::{AccountError, PhotoSide, Requester, StudentAccounts};
 use crate::i18n::Translations;
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
@@ -50,7 +50,8 @@ pub trait Asides: Sync {
 pub struct EngineContext<'a> {
     pub dialogs: &'a Dialogs,
     pub translations: &'a Translations,
-    pub store: &'a dyn AccountStore,
+    /// The students' side of the account store: a dialog cannot reach a staff decision.
+    pub store: &'a dyn StudentAccounts,
     /// The conversation (and address) the turn is for: the store binds proof to it.
     pub requester: &'a Requester,
     /// Where uploaded photos are kept while the dialog collects them.

@@ -3,6 +3,7 @@
 //! bigrams of Chinese runs, and English stemming. Indexing and querying call the same function, so a
 //! question and an entry can only match on terms produced the same way.
 
+use crate::text::is_cjk;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -55,10 +56,6 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Script {
     Cjk,
@@ -74,11 +71,6 @@ fn script_of(c: char) -> Script {
     } else {
         Script::Other
     }
-}
-
-/// Whether a text contains Chinese characters: used to pick a reply locale for a question.
-pub fn has_cjk(text: &str) -> bool {
-    text.chars().any(is_cjk)
 }
 
 impl Analyzer {

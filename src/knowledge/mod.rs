@@ -383,12 +383,3 @@ fn mix(word_share: f32, words: Option<f32>, grams: Option<f32>) -> f32 {
         (None, None) => 0.0,
     }
 }
-
-/// The locale a question is written in: Chinese if it has Chinese characters, else English.
-pub fn locale_of(question: &str) -> Locale {
-    if analyzer::has_cjk(question) {
-        Locale::ZhCn
-    } else {
-        Locale::En
-    }
-}

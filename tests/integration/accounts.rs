@@ -12,8 +12,8 @@ use helpbot::accounts::limits::{DAY_MS, HOUR_MS, MINUTE_MS};
 use helpbot::accounts::notify::{Channel, OutboxNotifier, latest};
 use helpbot::accounts::photo::PhotoError;
 use helpbot::accounts::{
-    AccountError, AccountState, AccountStore, CodePurpose, NewAccount, PhotoSide, RecordClaim,
-    RegistrationState, Requester, ReviewStatus, StaffDecision,
+    AccountError, AccountState, CodePurpose, NewAccount, PhotoSide, RecordClaim, RegistrationState,
+    Requester, ReviewStatus, StaffAccounts, StaffDecision, StudentAccounts,
 };
 use helpbot::store::Database;
 
@@ -669,6 +669,19 @@ async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
             .submit_photos(&new, &good, &good)
             .await
             .expect("fifth upload");
+        // Staff see the photos as uploaded, front first.
+        let photos = w.store.review_photos(&fifth.id).await.expect("photos");
+        assert_eq!(
+            photos
+                .iter()
+                .map(|p| (p.side.as_str(), p.format.as_str(), p.content == good))
+                .collect::<Vec<_>>(),
+            vec![("front", "png", true), ("back", "png", true)]
+        );
+        assert!(matches!(
+            w.store.review_photos("no-such-review").await,
+            Err(AccountError::ReviewNotFound)
+        ));
         assert!(matches!(
             w.store
                 .decide_review(

@@ -67,9 +67,18 @@ fn ask_json_bytes(stdin: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_helpbot"))
         .args(["ask", "--json"])
         .current_dir(workdir.path())
-        .env("HELPBOT_KNOWLEDGE_DIR", common::repo().join("knowledge"))
-        .env("HELPBOT_DIALOGS_DIR", common::repo().join("dialogs"))
-        .env("HELPBOT_LOCALES_DIR", common::repo().join("locales"))
+        .env(
+            "HELPBOT_CONTENT__KNOWLEDGE_DIR",
+            common::repo().join("knowledge"),
+        )
+        .env(
+            "HELPBOT_CONTENT__DIALOGS_DIR",
+            common::repo().join("dialogs"),
+        )
+        .env(
+            "HELPBOT_CONTENT__LOCALES_DIR",
+            common::repo().join("locales"),
+        )
         .env_remove("RUST_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -18,7 +18,7 @@ use common::server::{App, spawn_app, spawn_app_with};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpbot::accounts::demo::DEMO_PASSWORD;
-use helpbot::accounts::{AccountStore, StaffDecision};
+use helpbot::accounts::{StaffAccounts, StaffDecision};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -666,7 +666,7 @@ async fn a_resume_during_an_outage_keeps_the_conversation_and_continues_it_after
 
 #[tokio::test]
 async fn a_newer_tab_takes_over_the_live_messages_and_the_older_one_says_so() {
-    let app = spawn_app_with(|c| c.event_streams_per_conversation = 1).await;
+    let app = spawn_app_with(|c| c.web.event_streams_per_conversation = 1).await;
     let browser = Browser::open("tabs", 1280, 800, false).await;
     browser.open_widget(&app).await;
     let id = kept_conversation(&browser).await["id"]

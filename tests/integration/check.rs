@@ -15,15 +15,15 @@ fn check(content: &Path) -> Output {
         "sqlite::memory:",
         &[
             (
-                "HELPBOT_KNOWLEDGE_DIR",
+                "HELPBOT_CONTENT__KNOWLEDGE_DIR",
                 content.join("knowledge").to_str().expect("utf-8"),
             ),
             (
-                "HELPBOT_DIALOGS_DIR",
+                "HELPBOT_CONTENT__DIALOGS_DIR",
                 content.join("dialogs").to_str().expect("utf-8"),
             ),
             (
-                "HELPBOT_LOCALES_DIR",
+                "HELPBOT_CONTENT__LOCALES_DIR",
                 content.join("locales").to_str().expect("utf-8"),
             ),
         ],

@@ -83,9 +83,7 @@ async fn two_users_at_once_keep_their_own_conversations() {
     let (ra, rb) = (ra.expect("a replies"), rb.expect("b replies"));
     assert!(ra[0].text.contains("密码"));
     assert!(rb[0].text.to_lowercase().contains("password"));
-    assert!(!helpbot::knowledge::analyzer::has_cjk(
-        &rb[0].buttons[0].label
-    ));
+    assert!(!helpbot::text::has_cjk(&rb[0].buttons[0].label));
     assert_eq!(assistant.database().messages(&a).await.expect("a").len(), 3);
     assert_eq!(assistant.database().messages(&b).await.expect("b").len(), 3);
     assistant.database().close().await;

@@ -253,7 +253,7 @@ async fn postgresql_going_away_gives_a_quick_translated_503_and_the_service_reco
     let proxy = Proxy::start(0, target).await;
     through_proxy.set_port(Some(proxy.port)).expect("port");
     let app = spawn_app_on(db, |config| {
-        config.database_url = through_proxy.to_string();
+        config.database_url = through_proxy.to_string().into();
     })
     .await;
     let base = app.base.clone();

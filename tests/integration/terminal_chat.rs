@@ -66,7 +66,7 @@ fn english_conversations_are_answered_in_english() {
     assert!(text(&messages[0]).contains("How can I help"));
     assert!(text(&messages[2]).to_lowercase().contains("username"));
     assert!(
-        !helpbot::knowledge::analyzer::has_cjk(buttons(&messages[2]).join(" ").as_str()),
+        !helpbot::text::has_cjk(buttons(&messages[2]).join(" ").as_str()),
         "{messages:?}"
     );
     assert!(text(&messages[3]).contains("help robot"));
@@ -196,6 +196,32 @@ async fn wait_for(screen: &common::SharedBuffer, count: usize) -> Vec<String> {
     panic!("expected {count} lines, saw {:?}", screen.lines());
 }
 
+/// A Chinese terminal chat printing JSON lines: what is typed, what is shown, the running chat.
+fn chat_in_json(
+    assistant: &helpbot::assistant::Assistant,
+) -> (
+    tokio::io::DuplexStream,
+    common::SharedBuffer,
+    tokio::task::JoinHandle<Result<String, helpbot::assistant::CoreError>>,
+) {
+    let (keyboard, input) = tokio::io::duplex(4096);
+    let screen = common::SharedBuffer::default();
+    let assistant = assistant.clone();
+    let mut out = screen.clone();
+    let chat = tokio::spawn(async move {
+        helpbot::channels::terminal::run(
+            &assistant,
+            helpbot::locale::Locale::ZhCn,
+            helpbot::channels::terminal::Format::Json,
+            None,
+            tokio::io::BufReader::new(input),
+            &mut out,
+        )
+        .await
+    });
+    (keyboard, screen, chat)
+}
+
 #[tokio::test]
 async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     use tokio::io::AsyncWriteExt;
@@ -203,23 +229,7 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     let assistant = helpbot::runtime::start(&common::config(db.url()))
         .await
         .expect("starts");
-    let (mut keyboard, input) = tokio::io::duplex(4096);
-    let screen = common::SharedBuffer::default();
-    let chat = {
-        let assistant = assistant.clone();
-        let mut out = screen.clone();
-        tokio::spawn(async move {
-            helpbot::channels::terminal::run(
-                &assistant,
-                helpbot::locale::Locale::ZhCn,
-                helpbot::channels::terminal::Format::Json,
-                None,
-                tokio::io::BufReader::new(input),
-                &mut out,
-            )
-            .await
-        })
-    };
+    let (mut keyboard, screen, chat) = chat_in_json(&assistant);
     wait_for(&screen, 1).await;
     keyboard
         .write_all("忘记用户名\n".as_bytes())
@@ -241,4 +251,29 @@ async fn a_turn_that_fails_is_apologised_for_and_the_chat_goes_on() {
     drop(keyboard);
     let ended = chat.await.expect("task");
     assert!(ended.is_ok(), "{ended:?}");
+}
+
+#[tokio::test]
+async fn an_apology_is_in_the_language_the_conversation_switched_to() {
+    use tokio::io::AsyncWriteExt;
+    let db = TestDb::sqlite();
+    let assistant = helpbot::runtime::start(&common::config(db.url()))
+        .await
+        .expect("starts");
+    let (mut keyboard, screen, chat) = chat_in_json(&assistant);
+    wait_for(&screen, 1).await;
+    // A question clearly in English switches the Chinese conversation to English...
+    keyboard
+        .write_all(b"I forgot my username\n")
+        .await
+        .expect("type");
+    let before = wait_for(&screen, 2).await.len();
+    assistant.database().close().await;
+    // ...so a failed turn that shows no language of its own is apologised for in English.
+    keyboard.write_all(b"ok\n").await.expect("type");
+    let lines = wait_for(&screen, before + 1).await;
+    let apology: Value = serde_json::from_str(&lines[before]).expect("JSON");
+    assert!(text(&apology).contains("Sorry"), "{apology}");
+    drop(keyboard);
+    assert!(chat.await.expect("task").is_ok());
 }

@@ -19,7 +19,6 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use serde::Serialize;
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -56,18 +55,18 @@ impl AppState {
             |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
             assistant,
-            default_locale: config.default_locale,
-            per_ip: Arc::new(RateLimiter::keyed(quota(config.rate_limit_per_ip))),
+            default_locale: config.conversation.default_locale,
+            per_ip: Arc::new(RateLimiter::keyed(quota(config.web.rate_limit_per_ip))),
             per_conversation: Arc::new(RateLimiter::keyed(quota(
-                config.rate_limit_per_conversation,
+                config.web.rate_limit_per_conversation,
             ))),
             tokens: Arc::new(Mutex::new(HashMap::new())),
             event_streams: Arc::new(StreamLimits::new(
-                config.event_streams_per_conversation,
-                config.event_streams_per_ip,
+                config.web.event_streams_per_conversation,
+                config.web.event_streams_per_ip,
             )),
             stopping: Arc::new(watch::Sender::new(false)),
-            grace: Duration::from_secs(config.shutdown_grace_seconds),
+            grace: Duration::from_secs(config.web.shutdown_grace_seconds),
         }
     }
 
@@ -91,86 +90,6 @@ impl AppState {
         {
             known.1 = locale;
         }
-    }
-}
-
-/// An API error: a status and a translated message.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-    retry_after: Option<u64>,
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-}
-
-impl ApiError {
-    /// The one mapping of a failed operation to a response: when the database cannot serve for
-    /// now (down, read-only, full, busy past the wait) a 503 asking the user to come back later,
-    /// with the support hotline; anything else a 500. The error is logged either way.
-    pub(crate) fn from_failure(
-        state: &AppState,
-        locale: Locale,
-        err: &(dyn std::error::Error + 'static),
-    ) -> Self {
-        let (status, code) = match state.assistant.database().failure(err) {
-            crate::store::Failure::Unavailable => {
-                tracing::warn!(error = %err, "database unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, "service-unavailable")
-            }
-            crate::store::Failure::Internal => {
-                tracing::error!(error = %err, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal-error")
-            }
-        };
-        Self::translated(state, locale, status, code)
-    }
-
-    /// An error whose message is the translation of its code.
-    pub(crate) fn translated(
-        state: &AppState,
-        locale: Locale,
-        status: StatusCode,
-        code: &'static str,
-    ) -> Self {
-        Self {
-            status,
-            code,
-            message: state
-                .assistant
-                .content()
-                .translations
-                .text(locale, code, &[]),
-            retry_after: None,
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = axum::Json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
-        });
-        let mut response = (self.status, body).into_response();
-        if let Some(seconds) = self.retry_after
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        response
     }
 }
 
@@ -229,7 +148,7 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
 /// reused for a second; see `store/health.rs`), so that a read-only or unreachable database takes
 /// the instance out of service instead of letting users' writes fail.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.assistant.database().check_writable().await {
+    match state.assistant.check_writable().await {
         Ok(()) => "ready".into_response(),
         Err(err) => {
             tracing::warn!(%err, "not ready");

@@ -17,10 +17,8 @@ pub fn repo() -> PathBuf {
 /// Configuration on the shipped content and the given database.
 pub fn config(database_url: &str) -> Config {
     Config {
-        database_url: database_url.to_string(),
-        knowledge_dir: repo().join("knowledge"),
-        dialogs_dir: repo().join("dialogs"),
-        locales_dir: repo().join("locales"),
+        database_url: database_url.into(),
+        content: helpbot::config::ContentConfig::under(&repo()),
         ..Config::default()
     }
 }
@@ -176,9 +174,9 @@ pub fn helpbot(
         .args(args)
         .current_dir(workdir.path())
         .env("HELPBOT_DATABASE_URL", database_url)
-        .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
-        .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
-        .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
+        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
+        .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
         .env_remove("RUST_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

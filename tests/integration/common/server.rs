@@ -48,7 +48,7 @@ async fn serve_on(
     let signal = Box::pin(futures_util::stream::once(async move {
         let _ = stopped.await;
     }));
-    let origins = config.allowed_origins.clone();
+    let origins = config.web.allowed_origins.clone();
     let served = tokio::spawn(async move {
         let _ = helpbot::channels::web::serve(listener, state, &origins, signal).await;
     });
@@ -267,10 +267,10 @@ impl ServeProcess {
             .arg("serve")
             .current_dir(workdir)
             .env("HELPBOT_DATABASE_URL", database_url)
-            .env("HELPBOT_LISTEN", "127.0.0.1:0")
-            .env("HELPBOT_KNOWLEDGE_DIR", repo().join("knowledge"))
-            .env("HELPBOT_DIALOGS_DIR", repo().join("dialogs"))
-            .env("HELPBOT_LOCALES_DIR", repo().join("locales"))
+            .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
+            .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
+            .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
+            .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
             .env("RUST_LOG", "info,tower_http=debug")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())

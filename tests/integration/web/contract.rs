@@ -294,8 +294,8 @@ fn schemathesis() -> PathBuf {
 async fn schemathesis_finds_no_server_error_and_no_response_the_document_does_not_describe() {
     // All the generated traffic comes from one address and one conversation.
     let app = spawn_app_with(|c| {
-        c.rate_limit_per_ip = 1_000_000;
-        c.rate_limit_per_conversation = 1_000_000;
+        c.web.rate_limit_per_ip = 1_000_000;
+        c.web.rate_limit_per_conversation = 1_000_000;
     })
     .await;
     app.load_demo_data().await;

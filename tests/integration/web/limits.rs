@@ -163,7 +163,7 @@ async fn a_fourth_tab_takes_the_place_of_the_oldest_which_is_told() {
 
 #[tokio::test]
 async fn an_address_may_hold_only_so_many_event_streams() {
-    let app = spawn_app_with(|c| c.event_streams_per_ip = 2).await;
+    let app = spawn_app_with(|c| c.web.event_streams_per_ip = 2).await;
     let mut open = Vec::new();
     for _ in 0..2 {
         let (id, token, _) = app.start("zh-CN").await;
@@ -187,7 +187,7 @@ async fn an_address_may_hold_only_so_many_event_streams() {
 
 #[tokio::test]
 async fn the_per_ip_limit_comes_before_the_body_is_read_and_covers_the_widget_texts() {
-    let app = spawn_app_with(|c| c.rate_limit_per_ip = 4).await;
+    let app = spawn_app_with(|c| c.web.rate_limit_per_ip = 4).await;
     let (id, token, _) = app.start("en").await;
     let url = format!("{}/api/v1/conversations/{id}/messages", app.base);
     let mut statuses = Vec::new();
@@ -251,7 +251,7 @@ fn waits_read_right_in_english_and_chinese() {
 #[tokio::test]
 async fn a_wait_under_a_second_is_announced_as_1_second() {
     // 120 a minute: one more every half second, so the wait is never a whole second.
-    let app = spawn_app_with(|c| c.rate_limit_per_ip = 120).await;
+    let app = spawn_app_with(|c| c.web.rate_limit_per_ip = 120).await;
     for _ in 0..1000 {
         let response = app
             .client
@@ -286,8 +286,8 @@ async fn wrong_password(app: &App, id: &str, token: &str) -> String {
 #[tokio::test]
 async fn wrong_passwords_from_one_address_lock_that_address_before_the_account() {
     let app = spawn_app_with(|config| {
-        config.rate_limit_per_ip = 10_000;
-        config.rate_limit_per_conversation = 10_000;
+        config.web.rate_limit_per_ip = 10_000;
+        config.web.rate_limit_per_conversation = 10_000;
     })
     .await;
     app.load_demo_data().await;

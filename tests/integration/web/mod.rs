@@ -207,7 +207,7 @@ async fn a_token_cannot_read_another_conversation() {
 
 #[tokio::test]
 async fn rate_limits_answer_429_with_a_translated_message() {
-    let app = spawn_app_with(|c| c.rate_limit_per_conversation = 3).await;
+    let app = spawn_app_with(|c| c.web.rate_limit_per_conversation = 3).await;
     let (id, token, _) = app.start("zh-CN").await;
     for _ in 0..3 {
         assert_eq!(
@@ -348,7 +348,8 @@ async fn feedback_language_switch_and_suggestions() {
 
 #[tokio::test]
 async fn cors_allows_only_configured_sites() {
-    let app = spawn_app_with(|c| c.allowed_origins = vec!["https://www.example.edu".into()]).await;
+    let app =
+        spawn_app_with(|c| c.web.allowed_origins = vec!["https://www.example.edu".into()]).await;
     let allowed = app
         .client
         .post(format!("{}/api/v1/conversations", app.base))
