@@ -1,6 +1,6 @@
-//! Test fixtures: a fresh database per test on each backend, configuration pointing at the
-//! repository's content, and a way to run the real `helpbot` binary.
-#![allow(dead_code)]
+//! Test fixtures: a fresh database per test on each backend (and a test on both that says which
+//! failed), configuration pointing at the repository's content, a way to run the real `helpbot`
+//! binary, and a process of its own for a test that installs the log subscriber.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -32,15 +32,22 @@ pub fn postgres_admin_url() -> String {
 
 /// A fresh, empty database that lives as long as the value.
 pub enum TestDb {
-    Sqlite { dir: tempfile::TempDir, url: String },
-    Postgres { name: String, url: String },
+    /// The file in a temporary folder, removed with the folder.
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        name: String,
+        url: String,
+    },
 }
 
 impl TestDb {
     pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("helpbot.db").display());
-        TestDb::Sqlite { dir, url }
+        TestDb::Sqlite { _dir: dir, url }
     }
 
     /// A uniquely named database on the local PostgreSQL server, dropped afterwards.
@@ -64,8 +71,12 @@ impl TestDb {
         TestDb::Postgres { name, url }
     }
 
-    pub async fn both() -> Vec<TestDb> {
-        vec![TestDb::sqlite(), TestDb::postgres().await]
+    /// The backend's name as people write it, for failure messages.
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            TestDb::Sqlite { .. } => "SQLite",
+            TestDb::Postgres { .. } => "PostgreSQL",
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -106,6 +117,48 @@ impl Drop for TestDb {
             .join();
         }
     }
+}
+
+/// Runs `test` on a fresh SQLite database, then on a fresh PostgreSQL one. A failure names the
+/// backend it happened on ("on PostgreSQL: …").
+pub async fn on_both_backends(test: impl AsyncFn(TestDb)) {
+    use futures_util::FutureExt;
+    for db in [TestDb::sqlite(), TestDb::postgres().await] {
+        let backend = db.backend_name();
+        if let Err(panic) = std::panic::AssertUnwindSafe(test(db)).catch_unwind().await {
+            let message = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("the test panicked");
+            panic!("on {backend}: {message}");
+        }
+    }
+}
+
+/// Names, for a child process of this test binary, the one test it runs.
+const RUN_ALONE: &str = "TEST_RUN_ALONE";
+
+/// Whether the test named `test` (as the harness names it: `secrets::no_secret_…`) has just run
+/// alone in a child process of this test binary, and passed there; in that child it is `false`
+/// and the test goes on with its body. A test that installs the process-wide log subscriber needs
+/// a process of its own: a process has one subscriber, and all it logs must be the test's.
+pub fn passed_in_own_process(test: &str) -> bool {
+    if std::env::var(RUN_ALONE).is_ok_and(|alone| alone == test) {
+        return false;
+    }
+    let output = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(RUN_ALONE, test)
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} in its own process:\n{stdout}\n{stderr}"
+    );
+    true
 }
 
 /// Runs the real binary in an empty working directory with content from the repository.

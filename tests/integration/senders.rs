@@ -1,7 +1,7 @@
 //! The real senders against local fake servers: an SMTP server and an SMS gateway, both on
 //! loopback, speaking just enough of their protocols to receive one message.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,6 +1,6 @@
 //! The shipped evaluation set must keep the search above the agreed floor.
 
-mod common;
+use crate::common;
 
 use helpbot::eval::{evaluate, load_cases};
 

@@ -1,9 +1,8 @@
 //! Rate limits on both backends: boundaries, locks, and parallel requests that must not exceed
 //! a cap.
 
-mod common;
+use crate::common;
 
-use common::TestDb;
 use helpbot::accounts::limits::{
     DAY_MS, HOUR_MS, Limit, MINUTE_MS, Verdict, locked_until, try_count, try_count_all,
 };
@@ -12,7 +11,7 @@ const T0: i64 = 1_800_000_000_000;
 
 #[tokio::test]
 async fn a_daily_cap_allows_exactly_max_and_frees_up_after_the_window() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let limit = Limit::per_window(3, DAY_MS);
         for i in 0..3 {
@@ -52,12 +51,13 @@ async fn a_daily_cap_allows_exactly_max_and_frees_up_after_the_window() {
             Verdict::Allowed
         );
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_total_cap_never_frees_up() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         for day in 0..5 {
             assert_eq!(
@@ -90,12 +90,13 @@ async fn a_total_cap_never_frees_up() {
             }
         );
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn too_many_sensitive_operations_lock_for_two_hours() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let limit = Limit::locking(5, 10 * MINUTE_MS, 2 * HOUR_MS);
         for i in 0..5 {
@@ -152,12 +153,13 @@ async fn too_many_sensitive_operations_lock_for_two_hours() {
             Verdict::Allowed
         );
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_interval_and_a_daily_cap_together() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let limits = [
             Limit::per_window(1, MINUTE_MS),
@@ -202,12 +204,13 @@ async fn an_interval_and_a_daily_cap_together() {
             }
         ));
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_requests_cannot_exceed_the_cap() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let limit = Limit::per_window(5, DAY_MS);
         let tasks: Vec<_> = (0..20)
@@ -226,16 +229,17 @@ async fn parallel_requests_cannot_exceed_the_cap() {
         }
         assert_eq!(allowed, 5, "{:?}", db.backend());
         db.close().await;
-    }
+    })
+    .await;
 }
 
 mod outbox {
-    use super::common::TestDb;
+    use super::common;
     use helpbot::accounts::notify::{Channel, Notification, Notifier, OutboxNotifier, latest};
 
     #[tokio::test]
     async fn the_embedded_notifier_writes_the_outbox_on_both_backends() {
-        for test_db in TestDb::both().await {
+        common::on_both_backends(async |test_db| {
             let db = test_db.connect().await;
             let notifier = OutboxNotifier::new(db.clone());
             for (i, to) in ["13812345678", "13900000000"].iter().enumerate() {
@@ -257,6 +261,7 @@ mod outbox {
             );
             assert_eq!(latest(&db, 1).await.expect("outbox").len(), 1);
             db.close().await;
-        }
+        })
+        .await;
     }
 }

@@ -2,7 +2,7 @@
 //! the duplicate-ID diagnosis, recovery with codes, the verification routes (including the
 //! classmate's two-party flow), steering commands, bad input, and a restart in the middle.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config, png};
 use helpbot::accounts::Requester;
@@ -90,7 +90,7 @@ async fn code(assistant: &Assistant) -> String {
 
 #[tokio::test]
 async fn already_registered_never_registered_record_route_deactivates_the_old_account() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = demo(&test_db).await;
         let chat = Chat::open(&assistant, Locale::ZhCn).await;
         let answer = chat.say("注册的时候显示身份证已经被注册了").await;
@@ -148,7 +148,8 @@ async fn already_registered_never_registered_record_route_deactivates_the_old_ac
                 .any(|m| m.outcome.as_deref() == Some("dialog"))
         );
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -722,7 +723,7 @@ async fn zhangsan_state(assistant: &Assistant) -> helpbot::accounts::Registratio
 #[tokio::test]
 async fn registering_in_the_chat_creates_nothing_until_the_mobile_is_proven() {
     use helpbot::accounts::RegistrationState;
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = demo(&test_db).await;
         let chat = Chat::open(&assistant, Locale::ZhCn).await;
         let asked = fill_registration_form(&chat, "13900000088").await;
@@ -758,12 +759,13 @@ async fn registering_in_the_chat_creates_nothing_until_the_mobile_is_proven() {
             RegistrationState::PendingReview
         );
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_code_step_reached_without_a_code_in_this_conversation_leads_somewhere() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = demo(&test_db).await;
         // Another tab sent the code a moment ago.
         let tab = Chat::open(&assistant, Locale::ZhCn).await;
@@ -795,7 +797,8 @@ async fn a_code_step_reached_without_a_code_in_this_conversation_leads_somewhere
         let revealed = all_text(&tab.say(&code).await);
         assert!(revealed.contains("zhangsan"), "{revealed}");
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -824,7 +827,7 @@ async fn asking_for_a_person_works_the_same_in_and_out_of_a_dialog() {
 
 #[tokio::test]
 async fn uploaded_photos_are_kept_apart_from_the_conversation_state() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = demo(&test_db).await;
         let chat = Chat::open(&assistant, Locale::ZhCn).await;
         chat.press("dialog:verify-by-photo").await;
@@ -850,7 +853,8 @@ async fn uploaded_photos_are_kept_apart_from_the_conversation_state() {
             .expect("count");
         assert_eq!(left, 0, "handed on to the review, then forgotten");
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The embedded account store against the account service's rules, each at its boundary, on
 //! SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
@@ -89,7 +89,7 @@ async fn duplicate_case(w: &World, seq: u32) -> (String, String) {
 
 #[tokio::test]
 async fn registration_follows_the_duplicate_id_rules() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let id = id_number(1);
         assert_eq!(
@@ -154,7 +154,8 @@ async fn registration_follows_the_duplicate_id_rules() {
             "证件号码重复待审核，不能再次注册此证件号码"
         );
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 async fn db_close(w: World) {
@@ -163,7 +164,7 @@ async fn db_close(w: World) {
 
 #[tokio::test]
 async fn usernames_mobiles_emails_and_passwords_are_checked() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         w.store
             .register(form("wangwu", "王五", &id_number(2), 5, false))
@@ -234,12 +235,13 @@ async fn usernames_mobiles_emails_and_passwords_are_checked() {
             Err(AccountError::InvalidUsername)
         ));
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_username_is_revealed_only_after_the_code_to_the_bound_mobile() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let id = id_number(10);
         w.store
@@ -298,12 +300,13 @@ async fn a_username_is_revealed_only_after_the_code_to_the_bound_mobile() {
         let reused = w.store.reveal_username(&code, &who("t")).await;
         assert!(matches!(reused, Err(AccountError::CodeDead)), "{reused:?}");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let account = w
             .store
@@ -353,12 +356,13 @@ async fn codes_expire_after_a_day_and_die_after_five_wrong_tries() {
             Err(AccountError::CodeDead)
         ));
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn codes_have_a_resend_interval_and_a_daily_cap() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let account = w
             .store
@@ -422,12 +426,13 @@ async fn codes_have_a_resend_interval_and_a_daily_cap() {
             "{capped:?}"
         );
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_time() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let account = w
             .store
@@ -485,12 +490,13 @@ async fn too_many_sensitive_operations_lock_for_two_hours_with_the_remaining_tim
             .await
             .expect("unlocked");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_password_reset_ends_old_sessions_and_is_logged() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let account = w
             .store
@@ -573,13 +579,14 @@ async fn a_password_reset_ends_old_sessions_and_is_logged() {
             .expect("hash");
         assert!(stored.starts_with("$argon2id$") && !stored.contains("Better-pass-9"));
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
     let good = png(320, 240, false);
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (old, new) = duplicate_case(&w, 20).await;
 
@@ -728,13 +735,14 @@ async fn photo_reviews_follow_the_upload_limits_and_staff_decisions() {
             Err(AccountError::AccountDeactivated)
         ));
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_sixth_photo_upload_in_total_is_refused() {
     let good = png(200, 200, false);
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (_, new) = duplicate_case(&w, 21).await;
         for upload in 1..=5 {
@@ -761,12 +769,13 @@ async fn the_sixth_photo_upload_in_total_is_refused() {
             "{sixth:?}"
         );
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_classmate_confirms_from_their_own_session() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (old, new) = duplicate_case(&w, 30).await;
         let classmate = w
@@ -862,12 +871,13 @@ async fn a_classmate_confirms_from_their_own_session() {
         );
         let _ = classmate;
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn classmate_requests_need_a_bound_classmate_and_are_capped_at_five_a_day() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (_, new) = duplicate_case(&w, 33).await;
         let classmate = w
@@ -929,7 +939,8 @@ async fn classmate_requests_need_a_bound_classmate_and_are_capped_at_five_a_day(
             AccountState::PendingVerification
         );
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 fn records_csv(id: &IdNumber) -> String {
@@ -943,7 +954,7 @@ fn records_csv(id: &IdNumber) -> String {
 
 #[tokio::test]
 async fn the_student_record_route_gives_three_attempts_per_account() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (old, new) = duplicate_case(&w, 50).await;
         helpbot::accounts::records::import_records_from_reader(
@@ -1012,12 +1023,13 @@ async fn the_student_record_route_gives_three_attempts_per_account() {
             .await
             .expect("verified with its own attempts");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_verifications_deactivate_the_right_accounts_exactly_once() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (old, new) = duplicate_case(&w, 60).await;
         // A third, older account on the same ID number, and an unrelated account.
@@ -1095,12 +1107,13 @@ async fn parallel_verifications_deactivate_the_right_accounts_exactly_once() {
                 .expect("count");
         assert_eq!(deactivation_events, 2);
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_code_requests_cannot_exceed_the_interval() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let account = w
             .store
@@ -1130,13 +1143,14 @@ async fn parallel_code_requests_cannot_exceed_the_interval() {
         assert_eq!(sent, 1, "{:?}", w.db.backend());
         assert_eq!(latest(&w.db, 100).await.expect("outbox").len(), 1);
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
     use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let store = helpbot::runtime::account_store(db.clone());
         assert_eq!(load_demo_data(&store).await.expect("loads"), 5);
@@ -1196,7 +1210,8 @@ async fn demo_data_covers_every_situation_and_only_fills_a_fresh_database() {
             .expect("the graduate record matches");
         assert_eq!(activation.deactivated, vec!["l**i".to_string()]);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[test]
@@ -1223,7 +1238,7 @@ fn import_records_reports_bad_rows_by_line_and_exits_non_zero() {
 
 #[tokio::test]
 async fn codes_go_to_the_activated_email_too() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let mut with_email = form("mailuser", "邮箱用户", &id_number(80), 880, false);
         with_email.email = Some(
@@ -1274,13 +1289,14 @@ async fn codes_go_to_the_activated_email_too() {
             .await
             .expect("reset by mailed code");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn another_route_settles_a_waiting_photo_review_and_parallel_submissions_start_one() {
     let good = png(200, 200, false);
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let (_, new) = duplicate_case(&w, 90).await;
         let tasks: Vec<_> = (0..2)
@@ -1328,12 +1344,13 @@ async fn another_route_settles_a_waiting_photo_review_and_parallel_submissions_s
         );
         assert!(w.store.pending_reviews(10).await.expect("queue").is_empty());
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_stranger_locks_themselves_out_before_the_owner() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let id = id_number(80);
         let owner = w
@@ -1448,12 +1465,13 @@ async fn a_stranger_locks_themselves_out_before_the_owner() {
             .await
             .expect("the owner still gets a code");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn registration_state_look_ups_are_limited_per_conversation_and_address() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let id = id_number(81);
         let prober = who("prober").from_origin(Some("203.0.113.10".into()));
@@ -1493,12 +1511,13 @@ async fn registration_state_look_ups_are_limited_per_conversation_and_address() 
             .await
             .expect("the window passed");
         db_close(w).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn registering_with_a_mobile_needs_a_code_sent_to_it_in_the_same_conversation() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let w = world(&test_db).await;
         let id = id_number(82);
         w.store
@@ -1573,5 +1592,6 @@ async fn registering_with_a_mobile_needs_a_code_sent_to_it_in_the_same_conversat
             "a code registers one account: {reused:?}"
         );
         db_close(w).await;
-    }
+    })
+    .await;
 }

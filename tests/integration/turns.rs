@@ -2,7 +2,7 @@
 //! double click, two tabs) are all handled, one after another, each starting from the state the
 //! previous one stored; on PostgreSQL also when they arrive at two instances.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::{Assistant, Input};
@@ -50,7 +50,7 @@ async fn turns_and_transcript(assistant: &Assistant, conversation: &str) -> (u64
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parallel_messages_to_one_conversation_are_handled_one_after_another() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = assistant(&test_db).await;
         let (conversation, _) = assistant
             .start_conversation("test", Locale::ZhCn)
@@ -78,7 +78,8 @@ async fn parallel_messages_to_one_conversation_are_handled_one_after_another() {
         assert_eq!(turns, PARALLEL as u64, "{:?}: no turn lost", test_db.url());
         assert_eq!(stored, PARALLEL);
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

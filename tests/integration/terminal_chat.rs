@@ -1,6 +1,6 @@
 //! `helpbot chat` end to end: the real binary, a fresh database, scripted stdin.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, helpbot, stdout_lines};
 use serde_json::Value;

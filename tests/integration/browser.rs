@@ -7,7 +7,7 @@
 //! `CHROMEDRIVER` point elsewhere). Screenshots of the key states are written to
 //! `test-artifacts/browser/`.
 
-mod common;
+use crate::common;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

@@ -2,15 +2,14 @@
 //! The API's contract (OpenAPI, schemathesis) is in `contract.rs`, limits in `limits.rs`, logs and
 //! stopping the real binary in `process.rs`.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 mod contract;
 mod limits;
 mod process;
 
 use std::time::Duration;
 
-use common::server::{spawn_app, spawn_app_with};
+use common::server::{read_stream, spawn_app, spawn_app_with};
 use helpbot::accounts::demo::DEMO_PASSWORD;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -254,14 +253,7 @@ async fn pushed_messages_arrive_on_the_event_stream_and_replies_stay_in_their_re
         .await;
     assert!(texts(&reply).to_lowercase().contains("password"), "{reply}");
     app.push_notice(&id, "News from staff").await;
-    let mut received = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while !received.contains("News from staff") && tokio::time::Instant::now() < deadline {
-        match tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await {
-            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
-            _ => break,
-        }
-    }
+    let (received, _) = read_stream(&mut stream, "News from staff", Duration::from_secs(5)).await;
     assert!(received.contains("event: message"), "{received}");
     assert!(received.contains("News from staff"), "{received}");
     assert!(
@@ -443,14 +435,7 @@ async fn a_review_decided_in_another_process_reaches_the_student_live_and_in_the
     );
     assert!(approved.status.success(), "{approved:?}");
 
-    let mut received = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !received.contains("审核通过") && tokio::time::Instant::now() < deadline {
-        match tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await {
-            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
-            _ => break,
-        }
-    }
+    let (received, _) = read_stream(&mut stream, "审核通过", Duration::from_secs(10)).await;
     assert!(received.contains("审核通过"), "{received}");
     let history: Value = app
         .client

@@ -8,8 +8,8 @@ use helpbot::locale::Locale;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::server::{App, spawn_app, spawn_app_with};
-use crate::common::{TestDb, repo};
+use crate::common::server::{App, read_stream, spawn_app, spawn_app_with};
+use crate::common::{self, repo};
 
 /// (entry, useful, not useful) of every rated entry.
 async fn votes(app: &App) -> Vec<(String, i64, i64)> {
@@ -81,7 +81,7 @@ async fn one_vote_per_answer_and_conversation_and_a_change_of_mind_replaces_it()
 
 #[tokio::test]
 async fn the_store_keeps_one_vote_per_answer_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         db.create_conversation("c1", "web", "en")
             .await
@@ -120,7 +120,8 @@ async fn the_store_keeps_one_vote_per_answer_on_both_backends() {
         .await;
         assert!(duplicate.is_err(), "{:?}", db.backend());
         db.close().await;
-    }
+    })
+    .await;
 }
 
 /// Opens an event stream; the response once its headers arrived.
@@ -134,24 +135,6 @@ async fn open_stream(app: &App, id: &str, token: &str) -> reqwest::Response {
         .send()
         .await
         .expect("event stream")
-}
-
-/// What a stream says within `wait`, and whether it ended.
-async fn read_stream(
-    stream: &mut reqwest::Response,
-    until: &str,
-    wait: Duration,
-) -> (String, bool) {
-    let mut received = String::new();
-    let deadline = tokio::time::Instant::now() + wait;
-    while !received.contains(until) {
-        match tokio::time::timeout_at(deadline, stream.chunk()).await {
-            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
-            Ok(Ok(None)) | Ok(Err(_)) => return (received, true),
-            Err(_) => return (received, false),
-        }
-    }
-    (received, false)
 }
 
 #[tokio::test]
@@ -297,7 +280,7 @@ async fn wrong_password(app: &App, id: &str, token: &str) -> String {
     app.send(id, token, json!({ "text": "lisi2024" })).await;
     let (status, reply) = app.send(id, token, json!({ "text": "Guess-pass-1" })).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    crate::texts(&reply)
+    super::texts(&reply)
 }
 
 #[tokio::test]

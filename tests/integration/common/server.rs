@@ -2,6 +2,7 @@
 //! is dropped, the way zero-to-production's `spawn_app()` does it.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -196,27 +197,76 @@ impl App {
     }
 }
 
-/// The real `helpbot serve` in its own process on a random port with a fresh SQLite file; its
-/// log (stderr) is collected. Killed when dropped.
+/// What a stream says within `wait`, and whether it ended.
+pub async fn read_stream(
+    stream: &mut reqwest::Response,
+    until: &str,
+    wait: Duration,
+) -> (String, bool) {
+    let mut received = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while !received.contains(until) {
+        match tokio::time::timeout_at(deadline, stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => received.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(Ok(None)) | Ok(Err(_)) => return (received, true),
+            Err(_) => return (received, false),
+        }
+    }
+    (received, false)
+}
+
+/// The real `helpbot serve` in its own process on a random port; its log (stderr) is collected.
+/// Killed when dropped.
 pub struct ServeProcess {
     child: Child,
     pub base: String,
     log: Arc<Mutex<String>>,
-    _db: TestDb,
-    _workdir: tempfile::TempDir,
+    _db: Option<TestDb>,
+    _workdir: Option<tempfile::TempDir>,
 }
 
+/// How long `helpbot serve` may take to start (loading the content) on a busy machine.
+const STARTS_WITHIN: Duration = Duration::from_secs(60);
+
 impl ServeProcess {
-    /// Starts it with these extra environment variables. `RUST_LOG` defaults to
-    /// `info,tower_http=debug`: every request is logged (by its path) when it arrives.
+    /// Starts it on a fresh SQLite file with these extra environment variables. `RUST_LOG`
+    /// defaults to `info,tower_http=debug`: every request is logged (by its path) when it arrives.
     pub fn start(extra_env: &[(&str, &str)]) -> Self {
         let db = TestDb::sqlite();
         let workdir = tempfile::tempdir().expect("temp dir");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_helpbot"));
+        let mut server = Self::start_in(workdir.path(), db.url(), None, extra_env);
+        server._db = Some(db);
+        server._workdir = Some(workdir);
+        server
+    }
+
+    /// Starts it in `workdir` on the given database; with `user`, under that unprivileged user id
+    /// (through `setpriv`: a test running as root may write any file).
+    pub fn start_in(
+        workdir: &Path,
+        database_url: &str,
+        user: Option<u32>,
+        extra_env: &[(&str, &str)],
+    ) -> Self {
+        let binary = env!("CARGO_BIN_EXE_helpbot");
+        let mut command = match user {
+            Some(id) => {
+                let mut setpriv = Command::new("setpriv");
+                setpriv.args([
+                    &format!("--reuid={id}"),
+                    &format!("--regid={id}"),
+                    "--clear-groups",
+                    "--",
+                    binary,
+                ]);
+                setpriv
+            }
+            None => Command::new(binary),
+        };
         command
             .arg("serve")
-            .current_dir(workdir.path())
-            .env("HELPBOT_DATABASE_URL", db.url())
+            .current_dir(workdir)
+            .env("HELPBOT_DATABASE_URL", database_url)
             .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
             .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
             .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
@@ -245,10 +295,10 @@ impl ServeProcess {
             child,
             base: String::new(),
             log,
-            _db: db,
-            _workdir: workdir,
+            _db: None,
+            _workdir: None,
         };
-        let line = server.wait_for_log("helpbot serving: open http://");
+        let line = server.wait_for_log_within("helpbot serving: open http://", STARTS_WITHIN);
         let address = line
             .split("open http://")
             .nth(1)
@@ -270,7 +320,11 @@ impl ServeProcess {
 
     /// Waits (15 s at most) for a log line containing `text`, and returns it.
     pub fn wait_for_log(&mut self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
+        self.wait_for_log_within(text, Duration::from_secs(15))
+    }
+
+    fn wait_for_log_within(&mut self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
         loop {
             if let Some(line) = self.log().lines().find(|line| line.contains(text)) {
                 return line.to_string();

@@ -1,13 +1,13 @@
 //! The conversation store on both backends: SQLite file and PostgreSQL server.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use helpbot::store::{Backend, NewMessage, Sender};
 
 #[tokio::test]
 async fn conversations_and_transcripts_round_trip_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         db.create_conversation("c-1", "terminal", "zh-CN")
             .await
@@ -48,12 +48,13 @@ async fn conversations_and_transcripts_round_trip_on_both_backends() {
         assert_eq!(record.state, r#"{"turns":1}"#);
         assert!(record.updated_at >= record.created_at);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_turn_of_an_unknown_conversation_stores_nothing() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let result = db
             .record_turn(
@@ -71,12 +72,13 @@ async fn a_turn_of_an_unknown_conversation_stores_nothing() {
         assert!(result.is_err(), "{:?}", db.backend());
         assert!(db.conversation("missing").await.expect("read").is_none());
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn user_text_is_data_not_sql() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let hostile = "x'); DROP TABLE messages; --";
         db.create_conversation(hostile, "terminal", "zh-CN")
@@ -100,7 +102,8 @@ async fn user_text_is_data_not_sql() {
             hostile
         );
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -139,7 +142,7 @@ async fn an_unsupported_url_is_a_clear_error() {
 
 #[tokio::test]
 async fn pushed_messages_and_account_links_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         for (id, locale) in [("c-1", "zh-CN"), ("c-2", "en"), ("c-3", "zh-CN")] {
             db.create_conversation(id, "web", locale)
@@ -205,12 +208,13 @@ async fn pushed_messages_and_account_links_on_both_backends() {
         assert_eq!(transcript[0].outcome.as_deref(), Some("pushed"));
         assert_eq!(transcript[0].sender, Sender::Bot);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn concurrent_turns_are_committed_together_and_a_bad_one_fails_alone_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         for n in 0..20 {
             db.create_conversation(&format!("c-{n}"), "web", "zh-CN")
@@ -281,12 +285,13 @@ async fn concurrent_turns_are_committed_together_and_a_bad_one_fails_alone_on_bo
         }
         assert_eq!(stored, 59 * 2);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_conversation_reads_back_its_newest_turn_while_others_write() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         for n in 0..8 {
             db.create_conversation(&format!("r-{n}"), "web", "zh-CN")
@@ -331,7 +336,8 @@ async fn a_conversation_reads_back_its_newest_turn_while_others_write() {
         }
         fresh.close().await;
         db.close().await;
-    }
+    })
+    .await;
 }
 
 /// The database file itself, read as if there were no write-ahead log: what checkpoints copied.

@@ -2,11 +2,10 @@
 //! stop the whole import, header problems, BOM and Chinese kinds, free column order, and a
 //! database failure midway that leaves nothing behind.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::TestDb;
 use helpbot::accounts::identity::check_character;
 use helpbot::accounts::records::{
     ImportError, ImportReport, RecordKind, RowProblem, find_records, import_records,
@@ -57,7 +56,7 @@ async fn count(db: &Database) -> i64 {
 
 #[tokio::test]
 async fn a_good_file_imports_and_its_records_are_found() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let path = write(dir.path(), "records.csv", &good_csv());
@@ -112,12 +111,13 @@ async fn a_good_file_imports_and_its_records_are_found() {
                 .is_empty()
         );
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn importing_twice_skips_duplicates() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let path = write(dir.path(), "records.csv", &good_csv());
@@ -157,12 +157,13 @@ async fn importing_twice_skips_duplicates() {
         );
         assert_eq!(count(&db).await, 5);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn one_bad_row_among_good_ones_imports_nothing_and_every_bad_row_is_reported() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let contents = format!(
@@ -202,12 +203,13 @@ async fn one_bad_row_among_good_ones_imports_nothing_and_every_bad_row_is_report
         assert_eq!(count(&db).await, 0, "{:?}", db.backend());
         assert!(find_records(&db, ID_A).await.expect("find").is_empty());
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_field_is_checked() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let contents = format!(
             "kind,name,id_number,school,number,year,level\n\
@@ -239,12 +241,13 @@ async fn every_field_is_checked() {
         );
         assert_eq!(count(&db).await, 0);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn header_problems_are_reported_on_line_1() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let dir = tempfile::tempdir().expect("temp dir");
 
@@ -296,12 +299,13 @@ async fn header_problems_are_reported_on_line_1() {
         }
         assert_eq!(count(&db).await, 0);
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_bom_chinese_kinds_and_free_column_order_are_accepted() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let id_c = id_from("44030419980101123");
@@ -335,12 +339,13 @@ async fn a_bom_chinese_kinds_and_free_column_order_are_accepted() {
         assert_eq!(c[0].kind, RecordKind::Current);
         assert_eq!(c[0].school, "深圳大学, 南山校区");
         db.close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_database_failure_midway_leaves_nothing_imported() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let db = test_db.connect().await;
         // A trigger that fails the third insert.
         match db.backend() {
@@ -384,5 +389,6 @@ async fn a_database_failure_midway_leaves_nothing_imported() {
         }
         assert_eq!(count(&db).await, 0, "{:?}", db.backend());
         db.close().await;
-    }
+    })
+    .await;
 }

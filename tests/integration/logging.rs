@@ -1,7 +1,7 @@
 //! What users type cannot forge or hide log lines: a turn's input is logged masked and escaped, as
 //! exactly one line, in the service's own log format.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::Input;
@@ -9,6 +9,12 @@ use helpbot::locale::Locale;
 
 #[tokio::test]
 async fn a_message_that_imitates_a_log_line_stays_on_its_own_line_escaped() {
+    // It installs the process's log subscriber.
+    if common::passed_in_own_process(
+        "logging::a_message_that_imitates_a_log_line_stays_on_its_own_line_escaped",
+    ) {
+        return;
+    }
     let log = common::SharedBuffer::default();
     let writer = log.clone();
     helpbot::runtime::init_logging_to(Some("info"), "info", move || writer.clone());

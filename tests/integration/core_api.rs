@@ -1,6 +1,6 @@
 //! The channel-agnostic core driven directly, on both database backends.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, config};
 use helpbot::assistant::{Input, ReplyKind};
@@ -8,7 +8,7 @@ use helpbot::locale::Locale;
 
 #[tokio::test]
 async fn the_core_answers_and_stores_turns_on_both_backends() {
-    for test_db in TestDb::both().await {
+    common::on_both_backends(async |test_db| {
         let assistant = helpbot::runtime::start(&config(test_db.url()))
             .await
             .expect("starts");
@@ -45,7 +45,8 @@ async fn the_core_answers_and_stores_turns_on_both_backends() {
         let messages = assistant.database().messages(&id).await.expect("messages");
         assert_eq!(messages.len(), 7);
         assistant.database().close().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -7,17 +7,15 @@
 //! root (root may write any file). PostgreSQL "stops" by closing a forwarding proxy the service
 //! connects through: the machine's server keeps running for everyone else.
 
-mod common;
+use crate::common;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::server::spawn_app_on;
-use common::{TestDb, helpbot, repo};
+use common::server::{ServeProcess, spawn_app_on};
+use common::{TestDb, helpbot};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -35,97 +33,6 @@ fn running_as_root() -> bool {
 #[cfg(not(unix))]
 fn running_as_root() -> bool {
     false
-}
-
-/// `helpbot serve` as a separate process, stopped when dropped.
-struct Served {
-    child: Child,
-    base: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Served {
-    /// Starts the binary in `workdir` on a free port; `as_nobody`: under an unprivileged user.
-    async fn start(workdir: &Path, database_url: &str, as_nobody: bool) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let binary = env!("CARGO_BIN_EXE_helpbot");
-        let mut command = if as_nobody {
-            let mut c = Command::new("setpriv");
-            c.args([
-                &format!("--reuid={NOBODY}"),
-                &format!("--regid={NOBODY}"),
-                "--clear-groups",
-                "--",
-                binary,
-            ]);
-            c
-        } else {
-            Command::new(binary)
-        };
-        let mut child = command
-            .arg("serve")
-            .current_dir(workdir)
-            .env("HELPBOT_DATABASE_URL", database_url)
-            .env("HELPBOT_WEB__LISTEN", format!("127.0.0.1:{port}"))
-            .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
-            .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
-            .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start helpbot serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        if let Some(mut pipe) = child.stderr.take() {
-            let stderr = stderr.clone();
-            std::thread::spawn(move || {
-                let mut buffer = [0u8; 4096];
-                while let Ok(n) = pipe.read(&mut buffer) {
-                    if n == 0 {
-                        break;
-                    }
-                    if let Ok(mut all) = stderr.lock() {
-                        all.push_str(&String::from_utf8_lossy(&buffer[..n]));
-                    }
-                }
-            });
-        }
-        let served = Served {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            stderr,
-        };
-        let client = reqwest::Client::new();
-        let started = Instant::now();
-        loop {
-            if let Ok(response) = client.get(format!("{}/healthz", served.base)).send().await
-                && response.status() == StatusCode::OK
-            {
-                return served;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "helpbot serve did not start: {}",
-                served.log()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
-    }
 }
 
 async fn readyz(client: &reqwest::Client, base: &str) -> StatusCode {
@@ -211,7 +118,7 @@ async fn a_read_only_sqlite_file_gives_503_and_the_service_recovers_when_it_is_w
     }
     let file = dir.path().join("helpbot.db");
     let url = format!("sqlite://{}", file.display());
-    let served = Served::start(dir.path(), &url, as_nobody).await;
+    let served = ServeProcess::start_in(dir.path(), &url, as_nobody.then_some(NOBODY), &[]);
     let client = reqwest::Client::new();
     let base = served.base.clone();
     assert_eq!(readyz(&client, &base).await, StatusCode::OK);
@@ -276,7 +183,7 @@ fn a_deleted_database_file_is_not_silently_recreated() {
 async fn a_first_run_on_a_fresh_machine_creates_the_database_with_no_flag() {
     // The README's `serve` in an empty folder, on the default database URL.
     let dir = tempfile::tempdir().expect("temp dir");
-    let served = Served::start(dir.path(), "sqlite://data/helpbot.db", false).await;
+    let served = ServeProcess::start_in(dir.path(), "sqlite://data/helpbot.db", None, &[]);
     let client = reqwest::Client::new();
     assert_eq!(
         readyz(&client, &served.base).await,
@@ -392,11 +299,12 @@ async fn a_postgresql_url_where_nothing_listens_is_a_quick_clear_error() {
 
 #[tokio::test]
 async fn a_healthy_database_is_writable_on_both_backends() {
-    for db in TestDb::both().await {
+    common::on_both_backends(async |db| {
         let database = db.connect().await;
         database.check_writable().await.expect("writable");
         // Answered from the last probe within the second, the same.
         database.check_writable().await.expect("writable");
         database.close().await;
-    }
+    })
+    .await;
 }

@@ -1,6 +1,6 @@
 //! The `helpbot ask --json` contract that evaluation tools rely on.
 
-mod common;
+use crate::common;
 
 use common::{helpbot, stdout_lines};
 use serde_json::Value;

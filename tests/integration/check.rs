@@ -1,7 +1,7 @@
 //! `helpbot check`: the shipped content passes; each kind of broken file is reported as
 //! `file:line: message` with a non-zero exit.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

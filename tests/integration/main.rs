@@ -1,0 +1,24 @@
+//! The integration tests, one binary: the real `helpbot` binary, the core and the web server
+//! against fresh SQLite and PostgreSQL databases, the widget in a headless Chromium. Run a part of
+//! them by module path, e.g. `cargo test --test integration browser::`.
+
+mod common;
+
+mod accounts;
+mod ask;
+mod browser;
+mod check;
+mod core_api;
+mod dialogs;
+mod eval;
+mod faults;
+mod limits;
+mod logging;
+mod pii;
+mod records;
+mod secrets;
+mod senders;
+mod store;
+mod terminal_chat;
+mod turns;
+mod web;
