@@ -47,6 +47,9 @@ pub fn mask(text: &str) -> Cow<'_, str> {
         let address = found.as_str();
         let (local, domain) = address.split_once('@').unwrap_or((address, ""));
         let first = local.chars().next().unwrap_or('*');
+        // The domain stays readable, but a number written into it is masked like any other
+        // (`a@example.com.120104199102052530.cn` is a well-formed address).
+        let domain = mask(domain);
         replacements.push((normalized.original(&chars), format!("{first}***@{domain}")));
         consumed[chars].fill(true);
     }
@@ -466,6 +469,12 @@ mod tests {
         assert_eq!(mask("+86 138 1234 5678"), "+86 138****5678");
         assert_eq!(mask("0086-13812345678"), "0086 138****5678");
         assert_eq!(mask("＋８６　１３８１２３４５６７８"), "+86 138****5678");
+    }
+
+    #[test]
+    fn a_number_inside_an_email_domain_is_masked_too() {
+        let masked = mask("a._a0_a@example.com.100000193001010000.aa");
+        assert_eq!(masked, "a***@example.com.1000**********0000.aa");
     }
 
     #[test]
