@@ -14,6 +14,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
+use crate::handoff::hours::{ClockTime, Day, Holiday};
 use crate::knowledge::SearchSettings;
 use crate::locale::Locale;
 
@@ -34,6 +35,7 @@ pub struct Config {
     pub search: SearchSettings,
     pub messaging: MessagingConfig,
     pub web: WebConfig,
+    pub handoff: HandoffConfig,
 }
 
 /// The editors' content folders.
@@ -95,6 +97,45 @@ pub struct WebConfig {
     pub shutdown_grace_seconds: u64,
 }
 
+/// Human handoff: when support works and what students are told when it does not.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HandoffConfig {
+    /// Working days, "mon" … "sun".
+    pub days: Vec<Day>,
+    /// Opening and closing time, "HH:MM" on the clock of `utc_offset_hours`. A closing time
+    /// before the opening time runs past midnight; equal times mean all day.
+    pub opens: ClockTime,
+    pub closes: ClockTime,
+    /// Dates ("YYYY-MM-DD") support does not work, whatever the day.
+    pub holidays: Vec<Holiday>,
+    /// Offset from UTC, in hours, of support's clock.
+    pub utc_offset_hours: i32,
+    /// The hotline and e-mail students are given when nobody can take them.
+    pub hotline: String,
+    pub email: String,
+    /// An agent counts as online this long after the console's last heartbeat.
+    pub agent_timeout_seconds: u64,
+    /// Minutes an agent spends on one student, for the estimated wait in the queue.
+    pub minutes_per_conversation: u32,
+}
+
+impl Default for HandoffConfig {
+    fn default() -> Self {
+        Self {
+            days: vec![Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri],
+            opens: ClockTime(chrono::NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default()),
+            closes: ClockTime(chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap_or_default()),
+            holidays: Vec::new(),
+            utc_offset_hours: 8,
+            hotline: "010-82199588".into(),
+            email: "kefu@chsi.com.cn".into(),
+            agent_timeout_seconds: 60,
+            minutes_per_conversation: 5,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -106,6 +147,7 @@ impl Default for Config {
             search: SearchSettings::default(),
             messaging: MessagingConfig::default(),
             web: WebConfig::default(),
+            handoff: HandoffConfig::default(),
         }
     }
 }

@@ -26,6 +26,8 @@ pub mod delivery;
 pub mod dialog;
 /// Evaluation of the search on a labelled question set, and threshold tuning.
 pub mod eval;
+/// Human handoff: the queue, working hours, agents online, tickets, ratings, the agent's summary.
+pub mod handoff;
 /// Fluent translations of every text the code itself produces.
 pub mod i18n;
 /// Knowledge entries, the tantivy + jieba index, and the three-outcome search.
