@@ -184,6 +184,7 @@ impl Answerer {
                         entry_id: None,
                         expects_photo: false,
                         expects_secret: false,
+                        sender: None,
                     }],
                     outcome: "suggest",
                     entry_id: None,
@@ -255,6 +256,7 @@ impl Answerer {
             entry_id: Some(entry.id.clone()),
             expects_photo: false,
             expects_secret: false,
+            sender: None,
         }
     }
 

@@ -1,6 +1,9 @@
 //! The assistant: the only place that decides what happens to a user's input. A channel hands
 //! it an [`Input`] for a conversation and renders the [`BotMessage`]s it returns.
 
+mod desk;
+mod support;
+
 use std::sync::Arc;
 
 use chrono::{Datelike, FixedOffset, Utc};
@@ -15,11 +18,15 @@ use crate::content::Content;
 use crate::delivery::Delivery;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
+use crate::handoff::Presence;
 use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::pii;
 use crate::store::{Database, NewMessage, Sender, StoreError};
 use crate::text::written_language;
+
+pub use desk::{Desk, DeskError, MAX_AGENT_TEXT, QueueItem};
+pub use support::{ASK_PAYLOAD, HandoffSettings, Support};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -45,6 +52,10 @@ pub struct ConversationState {
     pub dialog: Option<DialogState>,
     /// The user asked for (or was handed to) human support.
     pub handoff_requested: bool,
+    /// Knowledge-base questions in a row that found no answer (the second offers a person).
+    pub unanswered: u8,
+    /// Where the conversation stands with human support, if it is with support.
+    pub support: Option<Support>,
 }
 
 /// Settings of the assistant taken from the configuration.
@@ -53,6 +64,7 @@ pub struct AssistantSettings {
     pub max_message_chars: usize,
     pub utc_offset: FixedOffset,
     pub default_locale: Locale,
+    pub handoff: HandoffSettings,
 }
 
 impl From<&Config> for AssistantSettings {
@@ -62,6 +74,7 @@ impl From<&Config> for AssistantSettings {
             max_message_chars: answering.max_message_chars,
             utc_offset: answering.utc_offset,
             default_locale: config.conversation.default_locale,
+            handoff: HandoffSettings::from(&config.handoff),
         }
     }
 }
@@ -74,6 +87,7 @@ pub struct Assistant {
     accounts: Arc<dyn AccountStore>,
     settings: AssistantSettings,
     delivery: Arc<Delivery>,
+    presence: Presence,
 }
 
 /// How many of an account's recent conversations hear news about it.
@@ -96,6 +110,7 @@ impl Assistant {
         Self {
             answerer,
             content,
+            presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
             db,
             accounts,
             settings,
@@ -250,6 +265,25 @@ impl Assistant {
 
     pub fn database(&self) -> &Database {
         &self.db
+    }
+
+    /// The agents' heartbeats (the console beats; see also [`Assistant::desk`]).
+    pub fn presence(&self) -> &Presence {
+        &self.presence
+    }
+
+    /// The dialog engine for one turn of a conversation.
+    fn engine<'a>(&'a self, locale: Locale, requester: &'a Requester) -> EngineContext<'a> {
+        EngineContext {
+            dialogs: &self.content.dialogs,
+            translations: &self.content.translations,
+            store: self.accounts.as_ref(),
+            requester,
+            uploads: &self.db,
+            locale,
+            this_year: Utc::now().with_timezone(&self.settings.utc_offset).year(),
+            asides: &self.answerer,
+        }
     }
 
     /// Opens a conversation and returns its id and the welcome message.
@@ -494,17 +528,18 @@ impl Assistant {
     ) -> Result<Reply, CoreError> {
         *locale = reply_language(*locale, input, state.dialog.is_some());
         let locale = *locale;
-        let this_year = Utc::now().with_timezone(&self.settings.utc_offset).year();
-        let engine = EngineContext {
-            dialogs: &self.content.dialogs,
-            translations: &self.content.translations,
-            store: self.accounts.as_ref(),
-            requester,
-            uploads: &self.db,
-            locale,
-            this_year,
-            asides: &self.answerer,
-        };
+        // With support (or just back from it): a person may own the conversation.
+        if let Some(reply) = self.support_turn(requester, state, input, locale).await? {
+            return Ok(reply);
+        }
+        if let Input::Button(payload) = input
+            && let Some(reply) = self
+                .handoff_button(requester, state, payload, locale)
+                .await?
+        {
+            return Ok(reply);
+        }
+        let engine = self.engine(locale, requester);
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
             _ => None,
@@ -539,29 +574,38 @@ impl Assistant {
         };
         if let Some(mut turn) = turn {
             events.append(&mut turn.events);
-            let outcome = if turn.handoff { "handoff" } else { "dialog" };
+            if turn.handoff {
+                let reason = Self::dialog_handoff_reason(input);
+                let mut handed = self
+                    .hand_over(requester, state, reason, turn.state.as_ref(), locale)
+                    .await?;
+                turn.messages.append(&mut handed.messages);
+                handed.messages = turn.messages;
+                return Ok(handed);
+            }
             state.dialog = turn.state;
-            state.handoff_requested |= turn.handoff;
             return Ok(Reply {
                 messages: turn.messages,
-                outcome,
+                outcome: "dialog",
                 entry_id: None,
             });
         }
         if let Input::Text(text) = input
             && is_human_request(text)
         {
-            state.handoff_requested = true;
-            return Ok(Reply {
-                messages: vec![BotMessage::notice(
-                    ReplyKind::Notice,
-                    self.text(locale, "dialog-handoff", &[]),
-                )],
-                outcome: "handoff",
-                entry_id: None,
-            });
+            return self
+                .hand_over(
+                    requester,
+                    state,
+                    crate::handoff::Reason::Asked,
+                    None,
+                    locale,
+                )
+                .await;
         }
-        Ok(self.answerer.reply(input, locale)?)
+        let mut reply = self.answerer.reply(input, locale)?;
+        self.count_unanswered(state, &mut reply, locale);
+        Ok(reply)
     }
 }
 

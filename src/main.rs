@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use helpbot::commands::review::ReviewAction;
+use helpbot::commands::tickets::TicketAction;
 use helpbot::commands::{self, with_runtime};
 use helpbot::config::Config;
 use helpbot::locale::Locale;
@@ -76,6 +77,14 @@ enum Command {
         #[command(subcommand)]
         action: Option<ReviewAction>,
     },
+    /// Messages students left for support when nobody could take them (until the staff
+    /// console): list, answer (the student is told in the chat).
+    Tickets {
+        #[command(subcommand)]
+        action: Option<TicketAction>,
+    },
+    /// The queue of conversations waiting for a person (taken in the staff console).
+    Handoff,
     /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
     Eval {
         file: PathBuf,
@@ -137,6 +146,11 @@ fn main() -> ExitCode {
             &config,
             action.unwrap_or(ReviewAction::List),
         )),
+        Command::Tickets { action } => with_runtime(commands::tickets::tickets(
+            &config,
+            action.unwrap_or(TicketAction::List { all: false }),
+        )),
+        Command::Handoff => with_runtime(commands::tickets::handoff_queue(&config)),
     };
     match result {
         Ok(code) => code,

@@ -57,6 +57,16 @@ pub struct BotMessage {
     /// The bot asks for a password: channels hide what the user types and do not echo it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expects_secret: bool,
+    /// A person wrote this message (a support agent), not the bot: channels show their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<Person>,
+}
+
+/// A person who writes in a conversation, as the student sees them: the display name the agent
+/// chose, never their account name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
 }
 
 impl BotMessage {
@@ -71,6 +81,17 @@ impl BotMessage {
             entry_id: None,
             expects_photo: false,
             expects_secret: false,
+            sender: None,
+        }
+    }
+
+    /// A message a person wrote.
+    pub fn from_person(name: &str, text: String) -> Self {
+        Self {
+            sender: Some(Person {
+                name: name.to_string(),
+            }),
+            ..Self::notice(ReplyKind::Notice, text)
         }
     }
 }

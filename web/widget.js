@@ -126,7 +126,12 @@
   }
 
   function showBot(message, live) {
-    var node = el("div", { class: "hb-msg hb-bot", "data-kind": message.kind }, [document.createTextNode(message.text)]);
+    // A person's message (a support agent) shows their display name above it.
+    var person = message.sender && message.sender.name;
+    var node = el("div", { class: person ? "hb-msg hb-bot hb-person" : "hb-msg hb-bot", "data-kind": message.kind }, [
+      person ? el("div", { class: "hb-sender", text: person }) : null,
+      document.createTextNode(message.text)
+    ]);
     if (message.links && message.links.length) {
       node.appendChild(el("div", { class: "hb-links" }, message.links.map(function (l) {
         return el("a", { href: l.url, target: "_blank", rel: "noopener noreferrer", text: l.title });

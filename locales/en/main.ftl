@@ -36,9 +36,6 @@ category-support = Contact support
 input-photo-unexpected = No picture is needed now. Please describe your problem in words.
 
 # Guided dialogs: what the engine itself says.
-dialog-handoff = All right, I am handing you over to human support. You can also reach them directly:
-    Hotline 010-82199588
-    E-mail kefu@chsi.com.cn
 dialog-your-turn = Please choose or type:
 dialog-choose-button = Please press one of the options below, or type its number.
 dialog-continue = Shall we go on with the previous step?

@@ -36,9 +36,6 @@ category-support = 联系客服
 input-photo-unexpected = 现在不需要上传图片。请用文字描述您的问题。
 
 # Guided dialogs: what the engine itself says.
-dialog-handoff = 好的，为您转接人工客服。人工客服也可以通过以下方式联系：
-    客服电话 010-82199588
-    客服邮箱 kefu@chsi.com.cn
 dialog-your-turn = 请选择或输入：
 dialog-choose-button = 请点击下面的选项之一，或输入选项的序号。
 dialog-continue = 要继续刚才的步骤吗？

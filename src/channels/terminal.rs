@@ -1,11 +1,14 @@
 //! The terminal channel (`helpbot chat`): every input line is one user message; replies are printed
 //! with their buttons numbered. A button is pressed by typing its number or its label, a picture
-//! uploaded with `/photo FILE`.
+//! uploaded with `/photo FILE`. Messages pushed to the conversation later (a support agent's
+//! reply, the place in the queue, a review decision) are printed as they arrive, between lines;
+//! a person's message shows their name in brackets.
 
 use std::io::Write;
 
 use serde::Serialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+use tokio::sync::broadcast;
 
 use crate::assistant::{Assistant, CoreError};
 use crate::locale::Locale;
@@ -23,11 +26,20 @@ pub enum Format {
 struct JsonMessage<'a> {
     text: String,
     buttons: Vec<&'a str>,
+    /// The display name of the person who wrote it (a support agent); absent for the bot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender: Option<&'a str>,
 }
+
+/// How often the terminal looks for pushed messages.
+const PUSH_POLL: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The text of a message with its links, as a terminal shows it.
 pub fn render_text(message: &BotMessage) -> String {
-    let mut text = message.text.clone();
+    let mut text = match &message.sender {
+        Some(person) => format!("[{}] {}", person.name, message.text),
+        None => message.text.clone(),
+    };
     for link in &message.links {
         text.push_str(&format!("\n🔗 {}: {}", link.title, link.url));
     }
@@ -48,6 +60,7 @@ fn print_message(
             let json = JsonMessage {
                 text: render_text(message),
                 buttons: message.buttons.iter().map(|b| b.label.as_str()).collect(),
+                sender: message.sender.as_ref().map(|p| p.name.as_str()),
             };
             writeln!(out, "{}", serde_json::to_string(&json).unwrap_or_default())?;
         }
@@ -107,9 +120,21 @@ pub async fn run(
     eprintln!("conversation {conversation} (continue it later with --conversation {conversation})");
     print_message(out, format, &first).ok();
     let mut buttons: Vec<Button> = first.buttons.clone();
+    let follower = assistant.follow_pushed_messages(PUSH_POLL);
+    let mut pushed = assistant.subscribe(&conversation);
     let mut lines = input.lines();
     loop {
-        let line = match lines.next_line().await {
+        let line = tokio::select! {
+            line = lines.next_line() => line,
+            message = next_pushed(&mut pushed) => {
+                print_message(out, format, &message).ok();
+                if !message.buttons.is_empty() {
+                    buttons = message.buttons.clone();
+                }
+                continue;
+            }
+        };
+        let line = match line {
             Ok(Some(line)) => line,
             Ok(None) => break,
             // Not UTF-8: answered like any unreadable message, and the chat goes on.
@@ -135,7 +160,23 @@ pub async fn run(
             buttons.clear();
         }
     }
+    follower.abort();
     Ok(conversation)
+}
+
+/// The next message pushed to the conversation; never, once nothing can arrive.
+async fn next_pushed(receiver: &mut Option<broadcast::Receiver<BotMessage>>) -> BotMessage {
+    loop {
+        let Some(listening) = receiver else {
+            return std::future::pending().await;
+        };
+        match listening.recv().await {
+            Ok(message) => return message,
+            // Fell behind: the history has what was missed.
+            Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => *receiver = None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,8 +33,10 @@ pub struct DialogState {
 #[derive(Debug)]
 pub struct DialogTurn {
     pub messages: Vec<BotMessage>,
-    /// `None` once the dialog ended or handed over.
+    /// `None` once the dialog ended. On a handoff, where it handed over (the dialog is over;
+    /// the position and the slots gathered, secrets gone, are for the agent's summary).
     pub state: Option<DialogState>,
+    /// The dialog hands the conversation over to a person: the assistant says what happens.
     pub handoff: bool,
     /// What the turn's actions reported, for the assistant to act on after the turn.
     pub events: Vec<ActionEvent>,
@@ -82,7 +84,8 @@ const INVALID_BEFORE_HELP: u8 = 3;
 const BUTTON_PREFIX: &str = "dlg:";
 /// Validators that accept almost any text.
 const FREE_TEXT_VALIDATORS: &[&str] = &["name", "school", "level", "text", "username"];
-const HUMAN_PAYLOAD: &str = "dlg:human";
+/// The "human help" button offered after invalid inputs.
+pub const HUMAN_PAYLOAD: &str = "dlg:human";
 const CONTINUE_PAYLOAD: &str = "dlg:continue";
 
 /// Whether free text reads as a question rather than a value ("本科" is a value, "收不到校验码怎么办"
@@ -168,6 +171,7 @@ impl EngineContext<'_> {
             entry_id: None,
             expects_photo: false,
             expects_secret: false,
+            sender: None,
         }
     }
 
@@ -229,8 +233,7 @@ impl EngineContext<'_> {
                 messages.push(self.notice(say, &state.slots));
             }
             if step.handoff {
-                messages.push(self.notice("dialog-handoff", &state.slots));
-                return Ok((None, true));
+                return Ok((Some(state), true));
             }
             if step.end {
                 return Ok((None, false));
@@ -618,16 +621,12 @@ impl EngineContext<'_> {
                     events: turn.events,
                 })
             }
-            Command::Human => {
-                state.slots.clear();
-                messages.push(self.notice("dialog-handoff", &state.slots));
-                Ok(DialogTurn {
-                    messages,
-                    state: None,
-                    handoff: true,
-                    events,
-                })
-            }
+            Command::Human => Ok(DialogTurn {
+                messages,
+                state: Some(state),
+                handoff: true,
+                events,
+            }),
             Command::Cancel => {
                 messages.push(self.notice("dialog-cancelled", &state.slots));
                 Ok(DialogTurn {
