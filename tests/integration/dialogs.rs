@@ -675,6 +675,9 @@ async fn too_frequent_tells_how_long_the_lock_lasts_and_sms_troubleshooting_hand
     let mut last = chat.press("dialog:sms-code-not-received").await;
     // Always take the last option ("still nothing" / "human") until the dialog hands over.
     for _ in 0..8 {
+        if all_text(&last).contains("010-82199588") {
+            break;
+        }
         let Some(count) = last.last().map(|m| m.buttons.len()).filter(|n| *n > 0) else {
             break;
         };

@@ -12,6 +12,7 @@ mod core_api;
 mod dialogs;
 mod eval;
 mod faults;
+mod handoff;
 mod layers;
 mod limits;
 mod logging;
