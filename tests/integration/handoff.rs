@@ -553,3 +553,54 @@ async fn in_working_hours_with_nobody_online_the_student_is_told_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_terminal_prints_what_a_person_writes_between_the_lines_typed() {
+    use helpbot::channels::terminal::{self, Format};
+    use tokio::io::AsyncWriteExt;
+    on_both_backends(async |db: TestDb| {
+        let mut config = common::config(db.url());
+        always_open(&mut config);
+        let assistant = helpbot::runtime::start(&config).await.expect("starts");
+        assistant.desk().heartbeat(&wang()).await.expect("beat");
+        let (mut typing, typed) = tokio::io::duplex(1024);
+        let mut out = Vec::new();
+        let agent_side = async {
+            typing.write_all("转人工\n".as_bytes()).await.expect("type");
+            // The student's turn is taken, then the agent takes the conversation and replies.
+            let id = loop {
+                let queue = assistant.desk().queue().await.expect("queue");
+                if let Some(item) = queue.first() {
+                    break item.handoff.id.clone();
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+            let desk = assistant.desk();
+            desk.take(&id, &wang()).await.expect("take");
+            desk.reply(&id, &wang(), "您好，我是人工客服")
+                .await
+                .expect("reply");
+            // The terminal looks for pushed messages twice a second.
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            drop(typing);
+        };
+        let (ran, ()) = tokio::join!(
+            terminal::run(
+                &assistant,
+                helpbot::locale::Locale::ZhCn,
+                Format::Human,
+                None,
+                tokio::io::BufReader::new(typed),
+                &mut out,
+            ),
+            agent_side
+        );
+        ran.expect("chat");
+        let printed = String::from_utf8_lossy(&out);
+        assert!(printed.contains("第 1 位"), "{printed}");
+        assert!(printed.contains("客服 小王 已接入"), "{printed}");
+        assert!(printed.contains("[小王] 您好，我是人工客服"), "{printed}");
+        assistant.database().close().await;
+    })
+    .await;
+}
