@@ -183,7 +183,7 @@ impl Desk<'_> {
         tracing::info!(handoff = %id, staff = %agent.staff_id, "handoff taken");
         self.tell(&taken, "handoff-taken", &agent.display_name)
             .await?;
-        self.assistant.queue_changed().await;
+        self.assistant.queue_changed();
         Ok(taken)
     }
 

@@ -164,7 +164,8 @@ impl Assistant {
         let online = self.presence.online_count().await?;
         for (index, handoff) in waiting.iter().enumerate() {
             let position = index + 1;
-            if handoff.told_position == position as i64
+            let told = handoff.told_position;
+            if (told != 0 && told <= position as i64)
                 || !queue::tell_position(&self.db, &handoff.id, position).await?
             {
                 continue;
@@ -181,12 +182,17 @@ impl Assistant {
         Ok(())
     }
 
-    /// After a change in the queue: positions are told, and a failure to tell them is logged
-    /// (the change itself is done and stored).
-    pub(super) async fn queue_changed(&self) {
-        if let Err(error) = self.refresh_positions().await {
-            tracing::warn!(%error, "queue positions not told");
-        }
+    /// After a change in the queue: the new places are told in the background, so that neither
+    /// the agent who took a conversation nor the student who left waits for a long queue to be
+    /// told; a failure is logged (the change itself is done and stored, and the next change
+    /// tells again).
+    pub(super) fn queue_changed(&self) {
+        let assistant = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = assistant.refresh_positions().await {
+                tracing::warn!(%error, "queue positions not told");
+            }
+        });
     }
 
     /// Hands the conversation over: into the queue when support works and an agent is online,
@@ -454,7 +460,7 @@ impl Assistant {
                 return Ok(None);
             }
             tracing::info!(handoff = %record.id, "the student left support");
-            self.queue_changed().await;
+            self.queue_changed();
             return Ok(Some(reply(
                 vec![self.notice_with(locale, "handoff-cancelled", Vec::new())],
                 "handoff-cancelled",

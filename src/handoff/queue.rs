@@ -263,12 +263,13 @@ pub async fn cancel(db: &Database, id: &str) -> Result<bool, StoreError> {
     Ok(done.rows_affected() == 1)
 }
 
-/// Records the place in the queue the student is being told, unless they were told it already
-/// (`false`): of two instances updating positions at once, one tells.
+/// Records the place in the queue the student is being told, unless they were told it or a
+/// better one already (`false`): of two instances updating positions at once, one tells, and a
+/// late update never tells a place behind one told before (a waiting student only moves up).
 pub async fn tell_position(db: &Database, id: &str, position: usize) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE handoffs SET told_position = $1 \
-         WHERE id = $2 AND status = 'waiting' AND told_position <> $1",
+         WHERE id = $2 AND status = 'waiting' AND (told_position = 0 OR told_position > $1)",
     )
     .bind(position as i64)
     .bind(id)
