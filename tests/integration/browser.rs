@@ -746,3 +746,57 @@ async fn a_newer_tab_takes_over_the_live_messages_and_the_older_one_says_so() {
     browser.wait_for_bot_text(before, "第二条消息").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_student_waits_for_a_person_hears_them_by_name_and_rates_the_help() {
+    use helpbot::handoff::Agent;
+    use helpbot::handoff::hours::{ClockTime, Day};
+    let app = spawn_app_with(|config| {
+        config.handoff.days = Day::ALL.to_vec();
+        config.handoff.opens = ClockTime(chrono::NaiveTime::MIN);
+        config.handoff.closes = ClockTime(chrono::NaiveTime::MIN);
+    })
+    .await;
+    let agent = Agent::new("staff-wang-01", "小王");
+    let desk = app.assistant.desk();
+    desk.heartbeat(&agent).await.expect("beat");
+    let browser = Browser::open("handoff", 1100, 800, false).await;
+    browser.open_widget(&app).await;
+    let before = browser.bot_messages().await;
+    browser.say("转人工").await;
+    browser.wait_for_bot_text(before, "排在第 1 位").await;
+    let id = desk.queue().await.expect("queue")[0].handoff.id.clone();
+    desk.take(&id, &agent).await.expect("take");
+    browser.wait_for_bot_text(before, "客服 小王 已接入").await;
+    let before = browser.bot_messages().await;
+    // A student's markup is text for the agent, and the agent's is text for the student.
+    browser.say("我的账号<b>登不上</b>").await;
+    desk.reply(&id, &agent, "您好，<i>请问</i>您的用户名是？")
+        .await
+        .expect("reply");
+    browser.wait_for_bot_text(before, "请问").await;
+    let shown = browser
+        .script(
+            "var m = Array.from(document.querySelectorAll('.hb-person')).pop();
+             return m ? [m.querySelector('.hb-sender').textContent, m.innerText,
+                         m.querySelectorAll('i').length] : null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown[0], json!("小王"), "{shown}");
+    assert!(
+        shown[1].as_str().is_some_and(|t| t.contains("<i>请问</i>")),
+        "{shown}"
+    );
+    assert_eq!(shown[2], json!(0), "markup was rendered: {shown}");
+    browser.screenshot("1-agent-reply").await;
+
+    let before = browser.bot_messages().await;
+    desk.close(&id, &agent).await.expect("close");
+    browser.wait_for_bot_text(before, "打分").await;
+    browser.press("5 分").await;
+    browser.wait_for_bot_text(before, "谢谢您的评价").await;
+    browser.screenshot("2-rated").await;
+    assert_eq!(desk.handoff(&id).await.expect("handoff").rating, Some(5));
+    browser.close().await;
+}
