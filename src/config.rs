@@ -1,7 +1,7 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
 //! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
 //! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
-//! `[web]`), and a nested key is set in the environment with `__`
+//! `[web]`, `[handoff]`), and a nested key is set in the environment with `__`
 //! (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the
 //! database, logging) stays at the top (`HELPBOT_DATABASE_URL`). Values that hold a password
 //! (the database URL, the SMTP URL, the SMS gateway URL) are secret values: `Debug` and logs
