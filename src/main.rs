@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use helpbot::commands::review::ReviewAction;
+use helpbot::commands::staff::StaffAction;
 use helpbot::commands::{self, with_runtime};
 use helpbot::config::Config;
 use helpbot::locale::Locale;
@@ -76,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         action: Option<ReviewAction>,
     },
+    /// Staff accounts of the console (`/console` of `helpbot serve`): add, list, disable.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
     Eval {
         file: PathBuf,
@@ -137,6 +143,7 @@ fn main() -> ExitCode {
             &config,
             action.unwrap_or(ReviewAction::List),
         )),
+        Command::Staff { action } => with_runtime(commands::staff::run(&config, action)),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod data;
 pub mod eval;
 pub mod review;
 pub mod serve;
+pub mod staff;
 
 use std::process::ExitCode;
 
