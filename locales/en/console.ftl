@@ -57,7 +57,7 @@ console-photos = Handheld ID photos
 console-photo-front = Front photo
 console-photo-back = Back photo
 console-decide = Decision
-console-approve-explained = The photos match the account's name and ID number: activate this account and deactivate the accounts listed above.
+console-approve-explained = The photos match the account's name and ID number: activate this account and deactivate the other accounts with the same ID number.
 console-approve = Approve
 console-reject-reason = Reason for rejecting
 console-reason-blurry = The photo is blurry; the card cannot be read
@@ -72,11 +72,11 @@ console-review-was-rejected = This review was rejected: { $reason }
 
 # After a decision
 console-approved-title = Review approved
-console-approved-done = The account is active.
+console-approved-done = The account { $account } is active.
 console-deactivated-none = No other account had to be deactivated.
 console-deactivated-intro = These accounts were deactivated:
 console-rejected-title = Review rejected
-console-rejected-with = Rejected: { $reason }
+console-rejected-with = The photos of { $account } were rejected: { $reason }
 console-student-told = The conversations that signed in to this account are told in the chat.
 
 # The supervisors' page

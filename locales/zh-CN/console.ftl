@@ -57,7 +57,7 @@ console-photos = 手持证件照片
 console-photo-front = 正面照片
 console-photo-back = 背面照片
 console-decide = 审核决定
-console-approve-explained = 照片与帐号的姓名、证件号码一致：激活这个帐号，并注销上面列出的帐号。
+console-approve-explained = 照片与帐号的姓名、证件号码一致：激活这个帐号，并注销同一证件号码的其他帐号。
 console-approve = 通过
 console-reject-reason = 驳回原因
 console-reason-blurry = 照片模糊，看不清证件信息
@@ -72,11 +72,11 @@ console-review-was-rejected = 这条审核已被驳回，原因：{ $reason }
 
 # After a decision
 console-approved-title = 审核已通过
-console-approved-done = 帐号已激活。
+console-approved-done = 帐号 { $account } 已激活。
 console-deactivated-none = 没有需要注销的其他帐号。
 console-deactivated-intro = 已注销以下帐号：
 console-rejected-title = 审核已驳回
-console-rejected-with = 已驳回，原因：{ $reason }
+console-rejected-with = 已驳回帐号 { $account } 的照片，原因：{ $reason }
 console-student-told = 登录过这个帐号的对话会在聊天中收到结果。
 
 # The supervisors' page

@@ -98,10 +98,11 @@ pub(super) async fn review(
     if let Err(err) = audit(&state, &signed, AuditAction::ReviewOpened, &id, None).await {
         return page::failure(texts, Some(&signed), &err);
     }
+    // Photos first and the decision beside the facts, so that a laptop screen shows what is
+    // needed to decide with little scrolling.
     let body = html! {
-        (subject_details(texts, &subject))
         section aria-labelledby="photos-heading" {
-            h2 #photos-heading { (texts.t("console-photos")) }
+            h2 #photos-heading .visually-hidden { (texts.t("console-photos")) }
             div.photos {
                 @for (side, label) in [("front", "console-photo-front"), ("back", "console-photo-back")] {
                     figure {
@@ -113,12 +114,17 @@ pub(super) async fn review(
                 }
             }
         }
-        @match &subject.review.status {
-            ReviewStatus::Pending => (decision_forms(texts, &signed, &subject)),
-            ReviewStatus::Approved => p.status { (texts.t("console-review-was-approved")) },
-            ReviewStatus::Rejected { reason } => p.status {
-                (texts.with("console-review-was-rejected", &[("reason", reason.clone().into())]))
-            },
+        div.review-grid {
+            div { (subject_details(texts, &subject)) }
+            div {
+                @match &subject.review.status {
+                    ReviewStatus::Pending => (decision_forms(texts, &signed, &subject)),
+                    ReviewStatus::Approved => p.status { (texts.t("console-review-was-approved")) },
+                    ReviewStatus::Rejected { reason } => p.status {
+                        (texts.with("console-review-was-rejected", &[("reason", reason.clone().into())]))
+                    },
+                }
+            }
         }
     };
     let title = texts.t("console-review-title");
@@ -227,7 +233,7 @@ pub(super) async fn decide(
             "console-bad-form",
         );
     };
-    if let Err(refused) = signed.check_csrf(&form.csrf, &headers) {
+    if let Some(refused) = signed.csrf_refusal(&form.csrf, &headers) {
         return refused;
     }
     let decision = match form.decision.as_str() {
@@ -272,11 +278,25 @@ pub(super) async fn decide(
         return page::failure(texts, Some(&signed), &err);
     }
     tracing::info!(staff = %signed.session.member.name, review = %id, decision = action.as_str(), "console: photo review decided");
+    let account = match state
+        .assistant
+        .accounts()
+        .account(&decided.account_id)
+        .await
+    {
+        Ok(account) => account.masked_username,
+        Err(err) => return page::failure(texts, Some(&signed), &err.into()),
+    };
     let body = html! {
         @match &reason {
-            Some(reason) => p role="status" { (texts.with("console-rejected-with", &[("reason", reason.clone().into())])) },
+            Some(reason) => p role="status" {
+                (texts.with("console-rejected-with", &[
+                    ("account", account.clone().into()),
+                    ("reason", reason.clone().into()),
+                ]))
+            },
             None => {
-                p role="status" { (texts.t("console-approved-done")) }
+                p role="status" { (texts.with("console-approved-done", &[("account", account.clone().into())])) }
                 @if deactivated.is_empty() {
                     p { (texts.t("console-deactivated-none")) }
                 } @else {

@@ -108,9 +108,9 @@ pub(super) struct Signed {
 }
 
 impl Signed {
-    /// Refuses (403) a state-changing request whose CSRF token (form field, or the
-    /// `X-CSRF-Token` header) is missing or wrong.
-    pub fn check_csrf(&self, form_field: &str, headers: &HeaderMap) -> Result<(), Response> {
+    /// The refusal (403) of a state-changing request whose CSRF token (form field, or the
+    /// `X-CSRF-Token` header) is missing or wrong; `None` when it is right.
+    pub fn csrf_refusal(&self, form_field: &str, headers: &HeaderMap) -> Option<Response> {
         let presented = if form_field.is_empty() {
             headers
                 .get(CSRF_HEADER)
@@ -120,10 +120,10 @@ impl Signed {
             form_field
         };
         if csrf_matches(&self.session.csrf, presented) {
-            Ok(())
+            None
         } else {
             tracing::warn!(staff = %self.session.member.name, "console request without its CSRF token refused");
-            Err(page::message(
+            Some(page::message(
                 &self.visit.texts,
                 Some(self),
                 StatusCode::FORBIDDEN,

@@ -50,12 +50,13 @@ fn form_page(
                 p.problem role="alert" { (problem) }
             }
             input type="hidden" name="csrf" value=(csrf_token_for(secret.expose()));
+            // After a failed try the name is kept and the password box has the focus.
             label for="name" { (texts.t("console-account-name")) }
             input #name type="text" name="name" value=(name) autocomplete="username"
-                autocapitalize="none" spellcheck="false" required autofocus;
+                autocapitalize="none" spellcheck="false" required autofocus[name.is_empty()];
             label for="password" { (texts.t("console-password")) }
             input #password type="password" name="password" autocomplete="current-password"
-                required;
+                required autofocus[!name.is_empty()];
             button type="submit" { (texts.t("console-sign-in")) }
         }
         p.hint { (texts.t("console-sign-in-hint")) }
@@ -150,7 +151,7 @@ pub(super) async fn sign_out(
     form: Result<Form<SignOutForm>, FormRejection>,
 ) -> Response {
     let field = form.map(|Form(form)| form.csrf).unwrap_or_default();
-    if let Err(refused) = signed.check_csrf(&field, &headers) {
+    if let Some(refused) = signed.csrf_refusal(&field, &headers) {
         return refused;
     }
     if let Err(err) = state

@@ -79,15 +79,12 @@ async fn an_agent_signs_in_by_keyboard_opens_a_photo_review_and_approves_it() {
         )
         .await;
     browser.screenshot("2-wrong-password").await;
-    // The name is still there; Tab to the password box, type it, Enter.
-    browser
-        .client
-        .find(Locator::Css("#password"))
-        .await
-        .expect("password box")
-        .click()
-        .await
-        .expect("focus");
+    // The name is kept and the password box has the focus: type it, Enter.
+    let kept = browser
+        .script("return document.getElementById('name').value;", vec![])
+        .await;
+    assert_eq!(kept, json!("wang.li"));
+    assert_eq!(focused_id(&browser).await, "password");
     type_keys(&browser, AGENT_PASSWORD).await;
     type_keys(&browser, &String::from(char::from(Key::Enter))).await;
     browser
