@@ -71,7 +71,8 @@ enum Command {
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: i64,
     },
-    /// The photo review queue (until the staff console): list, save photos, approve, reject.
+    /// The photo review queue from a terminal (the console has it too): list, save photos,
+    /// approve, reject.
     /// The student is told in the chat.
     Review {
         #[command(subcommand)]

@@ -1,5 +1,6 @@
-//! Staff work from the terminal until the web console arrives: the photo review queue. Decisions
-//! go through the core, so the student hears about them in the chat (live in the widget).
+//! Staff work from the terminal: the photo review queue (the console, `channels/console/`, has it
+//! in a browser). Decisions go through the core, so the student hears about them in the chat
+//! (live in the widget).
 
 use std::io::Write;
 use std::path::Path;

@@ -14,7 +14,6 @@ use helpbot::accounts::demo::DEMO_PASSWORD;
 use helpbot::accounts::embedded::SystemClock;
 use helpbot::accounts::identity::{IdNumber, Mobile};
 use helpbot::accounts::{NewAccount, StaffAccounts, StudentAccounts};
-use helpbot::assistant::BotMessage;
 use helpbot::config::{Config, ConsoleConfig};
 use helpbot::staff::{Role, StaffMember, StaffSettings, StaffStore};
 use reqwest::StatusCode;
@@ -197,16 +196,7 @@ pub async fn student_submits_photos(app: &App) -> (String, String) {
 
 /// The texts pushed to a conversation after its turns (news such as a review decision).
 async fn pushed_texts(app: &App, conversation: &str) -> Vec<String> {
-    app.assistant
-        .database()
-        .messages(conversation)
-        .await
-        .expect("messages")
-        .into_iter()
-        .filter(|m| m.outcome.as_deref() == Some("pushed"))
-        .filter_map(|m| serde_json::from_str::<BotMessage>(&m.body).ok())
-        .map(|m| m.text)
-        .collect()
+    crate::dialogs::pushed_texts(&app.assistant, conversation).await
 }
 
 #[tokio::test]
@@ -843,4 +833,71 @@ async fn no_password_session_or_csrf_token_reaches_the_database_or_the_logs() {
         database.close().await;
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_language_follows_the_browser_or_the_switch_and_cookies_are_secure_over_https() {
+    let app = common::server::spawn_app().await;
+    let client = client();
+    let page = |language: &'static str, cookie: Option<String>| {
+        let mut request = client
+            .get(format!("{}/console/sign-in", app.base))
+            .header("accept-language", language);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send()
+    };
+    let english = page("en-GB,en", None).await.expect("page");
+    assert!(
+        english
+            .text()
+            .await
+            .expect("body")
+            .contains("Staff sign-in")
+    );
+    let chinese = page("zh-CN", None).await.expect("page");
+    assert!(chinese.text().await.expect("body").contains("客服登录"));
+
+    // The switch remembers the choice and goes back to a console page, never elsewhere.
+    for (back, expected) in [
+        ("/console/sign-in", "/console/sign-in"),
+        ("https://example.com/", "/console/reviews"),
+        ("//example.com/console", "/console/reviews"),
+        ("/console/x\r\nSet-Cookie: a=b", "/console/reviews"),
+    ] {
+        let switched = client
+            .get(format!("{}/console/language", app.base))
+            .query(&[("to", "en"), ("back", back)])
+            .send()
+            .await
+            .expect("switch");
+        assert_eq!(switched.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(switched.headers()[LOCATION], expected, "{back}");
+        let chosen = set_cookie(&switched, "helpbot_console_lang").expect("cookie");
+        assert!(chosen.contains("HttpOnly") && chosen.contains("SameSite=Strict"));
+        let english = page(
+            "zh-CN",
+            Some(format!("helpbot_console_lang={}", cookie_value(&chosen))),
+        )
+        .await
+        .expect("page");
+        assert!(
+            english
+                .text()
+                .await
+                .expect("body")
+                .contains("Staff sign-in")
+        );
+    }
+
+    // Behind a TLS proxy the cookies are Secure.
+    let over_https = client
+        .get(format!("{}/console/sign-in", app.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("page");
+    let cookie = set_cookie(&over_https, "helpbot_console_signin").expect("cookie");
+    assert!(cookie.contains("Secure"), "{cookie}");
 }
