@@ -20,24 +20,39 @@ pub(super) enum ConsoleError {
     Core(#[from] CoreError),
     #[error(transparent)]
     Account(#[from] AccountError),
+    /// A review decision, as `channels::staff::decide` (shared with `helpbot review`) reports it.
+    #[error(transparent)]
+    Review(#[from] crate::channels::staff::StaffError),
 }
 
 impl ConsoleError {
     /// The account store's own refusal, when that is what happened (it has its message).
     fn refusal(&self) -> Option<&AccountError> {
+        use crate::channels::staff::StaffError as ReviewError;
         let refusal = match self {
-            ConsoleError::Account(err) | ConsoleError::Core(CoreError::Account(err)) => err,
+            ConsoleError::Account(err)
+            | ConsoleError::Core(CoreError::Account(err))
+            | ConsoleError::Review(ReviewError::Account(err))
+            | ConsoleError::Review(ReviewError::Core(CoreError::Account(err))) => err,
             _ => return None,
         };
         (!matches!(refusal, AccountError::Store(_))).then_some(refusal)
     }
 
+    /// Whether the database could not serve (a 503, not a bug).
     fn unavailable(&self) -> bool {
-        match self {
-            ConsoleError::Staff(StaffError::Store(err))
-            | ConsoleError::Core(CoreError::Store(err)) => err.is_unavailable(),
+        use crate::channels::staff::StaffError as ReviewError;
+        let core = match self {
+            ConsoleError::Staff(StaffError::Store(err)) => return err.is_unavailable(),
             ConsoleError::Account(AccountError::Store(err))
-            | ConsoleError::Core(CoreError::Account(AccountError::Store(err))) => {
+            | ConsoleError::Review(ReviewError::Account(AccountError::Store(err))) => {
+                return err.is_unavailable();
+            }
+            ConsoleError::Core(core) | ConsoleError::Review(ReviewError::Core(core)) => core,
+            _ => return false,
+        };
+        match core {
+            CoreError::Store(err) | CoreError::Account(AccountError::Store(err)) => {
                 err.is_unavailable()
             }
             _ => false,

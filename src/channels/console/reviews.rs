@@ -254,10 +254,14 @@ pub(super) async fn decide(
         StaffDecision::Reject { reason } => Some(reason.clone()),
         StaffDecision::Approve => None,
     };
-    let decided = state
-        .assistant
-        .decide_review(&id, &signed.session.member.name, decision)
-        .await;
+    // As `helpbot review` decides: the account store records it, the student is told.
+    let decided = crate::channels::staff::decide(
+        &state.assistant,
+        &id,
+        &signed.session.member.name,
+        decision,
+    )
+    .await;
     let decided = match decided {
         Ok(decided) => decided,
         Err(err) => return page::failure(texts, Some(&signed), &err.into()),
