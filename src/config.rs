@@ -1,7 +1,7 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
 //! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
 //! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
-//! `[web]`, `[handoff]`), and a nested key is set in the environment with `__`
+//! `[web]`, `[handoff]`, `[console]`), and a nested key is set in the environment with `__`
 //! (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the
 //! database, logging) stays at the top (`HELPBOT_DATABASE_URL`). Values that hold a password
 //! (the database URL, the SMTP URL, the SMS gateway URL) are secret values: `Debug` and logs
@@ -36,6 +36,7 @@ pub struct Config {
     pub messaging: MessagingConfig,
     pub web: WebConfig,
     pub handoff: HandoffConfig,
+    pub console: ConsoleConfig,
 }
 
 /// The editors' content folders.
@@ -136,6 +137,28 @@ impl Default for HandoffConfig {
     }
 }
 
+/// The staff console under `/console` of `helpbot serve`: sessions and sign-in lockout.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// A session unused this long (seconds) ends: the staff member signs in again.
+    pub session_idle_seconds: u64,
+    /// A session ends this long (seconds) after signing in, however busy.
+    pub session_absolute_seconds: u64,
+    /// Failed sign-ins from one address before that address may not sign in for
+    /// `lockout_seconds`.
+    pub lockout_failures_per_address: u32,
+    /// Failed sign-ins to one staff account, from anywhere, before the account is locked for
+    /// `lockout_seconds` (even with the right password). Above the per-address number, so that a
+    /// stranger at one address locks themselves out first.
+    pub lockout_failures_per_account: u32,
+    /// How long a lock lasts, in seconds; failures counted within this time add up.
+    pub lockout_seconds: u64,
+    /// Always mark the session cookie `Secure`. Without it the cookie is `Secure` when the request
+    /// came over https (`X-Forwarded-Proto: https` from a TLS-terminating proxy).
+    pub secure_cookie: bool,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -148,6 +171,7 @@ impl Default for Config {
             messaging: MessagingConfig::default(),
             web: WebConfig::default(),
             handoff: HandoffConfig::default(),
+            console: ConsoleConfig::default(),
         }
     }
 }
@@ -203,6 +227,19 @@ impl Default for WebConfig {
             event_streams_per_conversation: 3,
             event_streams_per_ip: 100,
             shutdown_grace_seconds: 10,
+        }
+    }
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        Self {
+            session_idle_seconds: 30 * 60,
+            session_absolute_seconds: 12 * 60 * 60,
+            lockout_failures_per_address: 5,
+            lockout_failures_per_account: 20,
+            lockout_seconds: 15 * 60,
+            secure_cookie: false,
         }
     }
 }

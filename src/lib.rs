@@ -44,6 +44,8 @@ pub mod problem;
 pub mod runtime;
 /// Greetings, thanks, goodbyes and "who are you".
 pub mod smalltalk;
+/// Support staff: accounts, console sessions, the sign-in lockout and the audit log.
+pub mod staff;
 /// The database (SQLite or PostgreSQL) and the conversation tables.
 pub mod store;
 /// Text helpers every layer uses: normalisation, squeezing, the words that steer a conversation.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use helpbot::commands::review::ReviewAction;
+use helpbot::commands::staff::StaffAction;
 use helpbot::commands::tickets::TicketAction;
 use helpbot::commands::{self, with_runtime};
 use helpbot::config::Config;
@@ -71,7 +72,8 @@ enum Command {
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: i64,
     },
-    /// The photo review queue (until the staff console): list, save photos, approve, reject.
+    /// The photo review queue from a terminal (the console has it too): list, save photos,
+    /// approve, reject.
     /// The student is told in the chat.
     Review {
         #[command(subcommand)]
@@ -85,6 +87,11 @@ enum Command {
     },
     /// The queue of conversations waiting for a person (taken in the staff console).
     Handoff,
+    /// Staff accounts of the console (`/console` of `helpbot serve`): add, list, disable.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Run an evaluation set (question<TAB>expected-id-or-none[<TAB>tune|holdout]).
     Eval {
         file: PathBuf,
@@ -151,6 +158,7 @@ fn main() -> ExitCode {
             action.unwrap_or(TicketAction::List { all: false }),
         )),
         Command::Handoff => with_runtime(commands::tickets::handoff_queue(&config)),
+        Command::Staff { action } => with_runtime(commands::staff::run(&config, action)),
     };
     match result {
         Ok(code) => code,

@@ -176,6 +176,16 @@ pub async fn count_since(
     .await?)
 }
 
+/// Forgets what was counted for the subject's operation (a lock in force stays).
+pub async fn forget(db: &Database, subject: &str, operation: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM rate_events WHERE subject = $1 AND operation = $2")
+        .bind(subject)
+        .bind(operation)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// When a locked operation unlocks (`None` when it is not locked).
 pub async fn locked_until(
     db: &Database,

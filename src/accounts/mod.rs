@@ -25,7 +25,7 @@ pub use student::StudentAccounts;
 pub use types::{
     AccountState, AccountSummary, Activation, AssistRequest, CodePurpose, CodeTicket, Decision,
     LogEntry, NewAccount, PhotoSide, RecordClaim, RegistrationState, Requester, Review,
-    ReviewPhoto, ReviewStatus, Session, StaffDecision,
+    ReviewPhoto, ReviewStatus, ReviewSubject, Session, StaffDecision,
 };
 
 /// The whole account service, students' side and staff's: what the assistant holds. Anything

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 
 use super::{
-    AccountResult, AccountSummary, Decision, NewAccount, Review, ReviewPhoto, StaffDecision,
+    AccountResult, AccountSummary, Decision, NewAccount, Review, ReviewPhoto, ReviewSubject,
+    StaffDecision,
 };
 
 /// The staff side of the account service. Like the student side, every method enforces the
@@ -14,6 +15,9 @@ use super::{
 pub trait StaffAccounts: Send + Sync {
     /// Photo reviews waiting for staff, oldest first.
     async fn pending_reviews(&self, limit: i64) -> AccountResult<Vec<Review>>;
+
+    /// Whose review it is (masked) and which accounts an approval would deactivate.
+    async fn review_subject(&self, review_id: &str) -> AccountResult<ReviewSubject>;
 
     /// The photos of a review, for staff to look at: front first.
     async fn review_photos(&self, review_id: &str) -> AccountResult<Vec<ReviewPhoto>>;

@@ -162,6 +162,21 @@ pub struct Review {
     pub decided_at: Option<i64>,
 }
 
+/// Whose photo review it is, as staff see it before deciding: the account, its name and ID
+/// number masked (enough to compare with the photos' card), and the other accounts with the same
+/// ID number, which an approval deactivates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewSubject {
+    pub review: Review,
+    pub account: AccountSummary,
+    /// The real name as registered with all but its first character masked (`张*`).
+    pub masked_name: String,
+    /// `1101**********002X`.
+    pub masked_id_number: String,
+    /// The other accounts registered with this ID number, oldest first.
+    pub same_id_number: Vec<AccountSummary>,
+}
+
 /// What staff decide about a photo review.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffDecision {

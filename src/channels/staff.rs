@@ -1,6 +1,7 @@
-//! Staff work from the terminal until the web console arrives: the photo review queue, the
-//! tickets students left and the handoff queue. Everything goes through the core, so the student
-//! hears about decisions and answers in the chat (live in the widget).
+//! Staff work from the terminal: the photo review queue (the console, `channels/console/`, has it
+//! in a browser), the tickets students left and the handoff queue (until the console shows them).
+//! Everything goes through the core, so the student hears about decisions and answers in the chat
+//! (live in the widget).
 
 use std::io::Write;
 use std::path::Path;

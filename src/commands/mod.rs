@@ -9,6 +9,7 @@ pub mod data;
 pub mod eval;
 pub mod review;
 pub mod serve;
+pub mod staff;
 pub mod tickets;
 
 use std::process::ExitCode;

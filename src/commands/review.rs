@@ -1,5 +1,6 @@
-//! `helpbot review`: the photo review queue for staff until the web console: list, save a
-//! review's photos, approve or reject (the student is told in the chat).
+//! `helpbot review`: the photo review queue for staff in a terminal (the staff console has it
+//! in a browser): list, save a review's photos, approve or reject (the student is told in the
+//! chat).
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -9,6 +9,8 @@
 
 use crate::common;
 
+mod console;
+
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

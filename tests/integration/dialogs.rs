@@ -402,7 +402,7 @@ async fn the_classmate_two_party_flow() {
 }
 
 /// The messages pushed to a conversation outside its turns.
-async fn pushed_texts(assistant: &Assistant, conversation: &str) -> Vec<String> {
+pub async fn pushed_texts(assistant: &Assistant, conversation: &str) -> Vec<String> {
     assistant
         .database()
         .messages(conversation)

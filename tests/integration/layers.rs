@@ -102,6 +102,7 @@ fn modules_import_one_another_in_one_direction_only() {
         "answering",
         "knowledge",
         "accounts",
+        "staff",
         "store",
         "message",
         "text",

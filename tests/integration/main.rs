@@ -8,6 +8,7 @@ mod accounts;
 mod ask;
 mod browser;
 mod check;
+mod console;
 mod core_api;
 mod dialogs;
 mod eval;

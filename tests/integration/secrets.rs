@@ -259,8 +259,8 @@ async fn walk_every_secret_path(walk: &mut Walk) {
     walk.secret(&c, "Typo-pass-88!").await;
 }
 
-/// The text of every row of every table.
-async fn database_text(test_db: &TestDb, assistant: &Assistant) -> Vec<u8> {
+/// The text of every row of every table (on SQLite, of the whole file).
+pub async fn database_text(test_db: &TestDb, pool: &sqlx::AnyPool) -> Vec<u8> {
     match test_db {
         TestDb::Sqlite { url, .. } => {
             let path = url.trim_start_matches("sqlite://");
@@ -274,7 +274,6 @@ async fn database_text(test_db: &TestDb, assistant: &Assistant) -> Vec<u8> {
             bytes
         }
         TestDb::Postgres { .. } => {
-            let pool = assistant.database().pool();
             let tables: Vec<String> = sqlx::query_scalar(
                 "SELECT table_name::text FROM information_schema.tables \
                  WHERE table_schema = 'public'",
@@ -306,7 +305,7 @@ async fn database_text(test_db: &TestDb, assistant: &Assistant) -> Vec<u8> {
 /// letters and digits. A 6-digit code is bound to turn up, now and then, inside a hash, an id or
 /// a timing such as `elapsed_secs=0.012685860`; a leak shows it on its own (`code=685860`,
 /// `验证码685860`).
-fn contains(haystack: &[u8], needle: &str) -> bool {
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
     let needle = needle.as_bytes();
     let alphanumeric = |at: Option<&u8>| at.is_some_and(u8::is_ascii_alphanumeric);
     haystack
@@ -385,7 +384,7 @@ async fn no_secret_reaches_the_database_the_logs_or_the_history() {
             history.contains("••••••"),
             "secrets are shown as a placeholder"
         );
-        let database = database_text(&test_db, &assistant).await;
+        let database = database_text(&test_db, assistant.database().pool()).await;
         let logged = logs.bytes();
         assert!(contains(&logged, "turn"), "the logs were captured");
         for secret in &walk.secrets {

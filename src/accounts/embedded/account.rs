@@ -74,6 +74,15 @@ pub fn mask_username(username: &str) -> String {
     }
 }
 
+/// "张三" → "张*", "欧阳娜娜" → "欧***": a reviewer can compare it with the card in a photo.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => format!("{first}{}", "*".repeat(chars.count().max(1))),
+    }
+}
+
 impl EmbeddedAccountStore {
     pub(super) async fn account_row(&self, account_id: &str) -> AccountResult<AccountRow> {
         let row: Option<AccountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -149,5 +158,13 @@ mod tests {
     fn usernames_are_masked() {
         assert_eq!(mask_username("zhangsan2019"), "z**********9");
         assert_eq!(mask_username("ab"), "a*");
+    }
+
+    #[test]
+    fn names_keep_their_first_character_only() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("李"), "李*");
+        assert_eq!(mask_name(""), "");
     }
 }

@@ -29,12 +29,12 @@ use super::limits::{DAY_MS, HOUR_MS, Limit, MINUTE_MS};
 use super::notify::{Channel, Notifier};
 use super::{
     AccountResult, AccountSummary, Activation, AssistRequest, CodePurpose, CodeTicket, Decision,
-    LogEntry, NewAccount, RecordClaim, RegistrationState, Requester, Review, ReviewPhoto, Session,
-    StaffAccounts, StaffDecision, StudentAccounts,
+    LogEntry, NewAccount, RecordClaim, RegistrationState, Requester, Review, ReviewPhoto,
+    ReviewSubject, Session, StaffAccounts, StaffDecision, StudentAccounts,
 };
 use crate::store::Database;
 
-pub use account::mask_username;
+pub use account::{mask_name, mask_username};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 /// A code is valid for one day.
@@ -275,6 +275,10 @@ impl StaffAccounts for EmbeddedAccountStore {
 
     async fn review_photos(&self, review_id: &str) -> AccountResult<Vec<ReviewPhoto>> {
         Self::review_photos(self, review_id).await
+    }
+
+    async fn review_subject(&self, review_id: &str) -> AccountResult<ReviewSubject> {
+        Self::review_subject(self, review_id).await
     }
 
     async fn decide_review(

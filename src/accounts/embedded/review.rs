@@ -3,13 +3,15 @@
 //! waiting reviews, look at their photos and approve (activating the account) or reject with a
 //! reason.
 
+use super::account::{ACCOUNT_COLUMNS, AccountRow, mask_name};
 use super::activation::Decided;
 use super::{EmbeddedAccountStore, OP_PHOTO, PHOTO_LIMITS};
+use crate::accounts::identity::IdNumber;
 use crate::accounts::limits::{self, DAY_MS, Verdict};
 use crate::accounts::photo::check_photo;
 use crate::accounts::{
     AccountError, AccountResult, Decision, PhotoSide, Review, ReviewPhoto, ReviewStatus,
-    StaffDecision,
+    ReviewSubject, StaffDecision,
 };
 
 /// A photo review as stored (a row of `verifications` on the photo route).
@@ -176,6 +178,36 @@ impl EmbeddedAccountStore {
         .fetch_all(self.db.pool())
         .await?;
         Ok(rows.into_iter().map(Review::from).collect())
+    }
+
+    pub(super) async fn review_subject(&self, review_id: &str) -> AccountResult<ReviewSubject> {
+        let row: Option<ReviewRow> = sqlx::query_as(
+            "SELECT id, account_id, status, reason, created_at, decided_at FROM verifications \
+             WHERE id = $1 AND route = 'photo'",
+        )
+        .bind(review_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let review = Review::from(row.ok_or(AccountError::ReviewNotFound)?);
+        let account = self.account_row(&review.account_id).await?;
+        let others: Vec<AccountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id_number = $1 AND id <> $2 \
+             ORDER BY created_at, id"
+        )))
+        .bind(&account.id_number)
+        .bind(&account.id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let masked_id_number = IdNumber::parse(&account.id_number)
+            .map(|number| number.masked())
+            .unwrap_or_else(|_| crate::pii::mask(&account.id_number).into_owned());
+        Ok(ReviewSubject {
+            masked_name: mask_name(&account.real_name),
+            masked_id_number,
+            account: account.summary(),
+            same_id_number: others.iter().map(AccountRow::summary).collect(),
+            review,
+        })
     }
 
     pub(super) async fn review_photos(&self, review_id: &str) -> AccountResult<Vec<ReviewPhoto>> {

@@ -44,6 +44,8 @@ pub struct AppState {
     stopping: Arc<watch::Sender<bool>>,
     /// How long requests in flight may take to finish once stopping.
     grace: Duration,
+    /// The staff console, served beside the API (`crate::channels::console`).
+    console: crate::channels::console::ConsoleState,
 }
 
 /// Conversations whose checked token is remembered; past this the memory starts afresh.
@@ -51,6 +53,7 @@ const REMEMBERED_TOKENS: usize = 200_000;
 
 impl AppState {
     pub fn new(assistant: Assistant, config: &Config) -> Self {
+        let console = crate::channels::console::ConsoleState::new(assistant.clone(), config);
         let quota =
             |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
@@ -67,6 +70,7 @@ impl AppState {
             )),
             stopping: Arc::new(watch::Sender::new(false)),
             grace: Duration::from_secs(config.web.shutdown_grace_seconds),
+            console,
         }
     }
 
@@ -93,7 +97,8 @@ impl AppState {
     }
 }
 
-/// The whole application: API, widget, demo page and health checks with their layers.
+/// The whole application: API, widget, demo page, staff console and health checks with their
+/// layers.
 pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
     let origins: Vec<HeaderValue> = allowed_origins
         .iter()
@@ -119,6 +124,7 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
     let mut app = Router::new()
         .merge(api::routes(&state))
         .merge(assets::routes())
+        .merge(crate::channels::console::routes(state.console.clone()))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .layer(cors)
