@@ -25,7 +25,7 @@ use crate::pii;
 use crate::store::{Database, NewMessage, Sender, StoreError};
 use crate::text::written_language;
 
-pub use desk::{Desk, DeskError, MAX_AGENT_TEXT, QueueItem};
+pub use desk::{AgentAtWork, Desk, DeskError, MAX_AGENT_TEXT, QueueItem, SupportFigures};
 pub use support::{ASK_PAYLOAD, HandoffSettings, Support};
 
 #[derive(Debug, thiserror::Error)]

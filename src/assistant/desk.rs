@@ -11,7 +11,7 @@ use super::{Assistant, ConversationState, CoreError};
 use crate::accounts::Requester;
 use crate::dialog::engine::EngineError;
 use crate::handoff::queue::{self, Note};
-use crate::handoff::{Agent, HandoffRecord, OnlineAgent, Status, Ticket, tickets};
+use crate::handoff::{Agent, HandoffRecord, OnlineAgent, Status, Ticket, figures, tickets};
 use crate::locale::Locale;
 use crate::message::{BotMessage, ReplyKind};
 use crate::store::{StoreError, StoredMessage, now_ms};
@@ -404,5 +404,81 @@ impl Desk<'_> {
             )
             .await?;
         Ok(())
+    }
+}
+
+/// An agent on the supervisor view: online or not, and the conversations they own now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentAtWork {
+    pub staff_id: String,
+    pub display_name: String,
+    pub online: bool,
+    pub owned: i64,
+}
+
+/// What supervisors see of support now and today (see [`Desk::figures`]).
+#[derive(Debug, Clone)]
+pub struct SupportFigures {
+    /// Agents online, and agents offline who still own conversations; busiest first.
+    pub agents: Vec<AgentAtWork>,
+    pub queue: figures::QueueFigures,
+    /// Today on support's clock, from `day_start` (unix ms).
+    pub today: figures::DayFigures,
+    pub day_start: i64,
+    /// The latest comments students left with their ratings, newest first.
+    pub comments: Vec<figures::RatingComment>,
+}
+
+impl Desk<'_> {
+    /// The supervisors' figures, all counted from the tables: agents and their load, the queue,
+    /// today's handoffs, tickets and ratings ("today" on support's clock), the latest comments.
+    pub async fn figures(&self) -> Result<SupportFigures, DeskError> {
+        let db = &self.assistant.db;
+        let offset = self.assistant.settings.handoff.hours.offset;
+        let (day_start, day_end) = figures::day_bounds(now_ms(), offset);
+        let online = self.assistant.presence.online().await?;
+        let loads = figures::loads(db).await?;
+        let mut agents: Vec<AgentAtWork> = online
+            .iter()
+            .map(|agent| AgentAtWork {
+                staff_id: agent.staff_id.clone(),
+                display_name: agent.display_name.clone(),
+                online: true,
+                owned: loads
+                    .iter()
+                    .find(|load| load.staff_id == agent.staff_id)
+                    .map_or(0, |load| load.owned),
+            })
+            .collect();
+        agents.extend(
+            loads
+                .iter()
+                .filter(|load| !online.iter().any(|agent| agent.staff_id == load.staff_id))
+                .map(|load| AgentAtWork {
+                    staff_id: load.staff_id.clone(),
+                    display_name: load.display_name.clone(),
+                    online: false,
+                    owned: load.owned,
+                }),
+        );
+        agents.sort_by(|a, b| {
+            b.owned
+                .cmp(&a.owned)
+                .then_with(|| a.display_name.cmp(&b.display_name))
+        });
+        Ok(SupportFigures {
+            agents,
+            queue: figures::queue(db).await?,
+            today: figures::day(db, day_start, day_end).await?,
+            day_start,
+            comments: figures::recent_comments(db, figures::COMMENTS_SHOWN).await?,
+        })
+    }
+
+    /// One ticket, answered or not.
+    pub async fn ticket(&self, id: &str) -> Result<Ticket, DeskError> {
+        tickets::get(&self.assistant.db, id)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTicket(id.to_string()))
     }
 }

@@ -3,10 +3,11 @@
 //! UPDATE, so that of two agents or two instances exactly one wins), support's working hours
 //! (`hours.rs`), the agents online (`presence.rs`, a heartbeat the console sends), the messages
 //! students leave when nobody can take them (`tickets.rs`) and the summary an agent reads first
-//! (`summary.rs`). The truth is in tables, so every instance sees the same queue. What the
+//! (`summary.rs`), and the figures supervisors read (`figures.rs`). The truth is in tables, so every instance sees the same queue. What the
 //! student and the agent are told, and when the bot stays silent, is the assistant's to decide
 //! (`assistant/support.rs` and `assistant/desk.rs`): this layer only stores and answers.
 
+pub mod figures;
 pub mod hours;
 pub mod presence;
 pub mod queue;

@@ -22,6 +22,8 @@ pub enum AuditAction {
     ReviewPhotoViewed,
     ReviewApproved,
     ReviewRejected,
+    /// A ticket answered from the console.
+    TicketAnswered,
 }
 
 impl AuditAction {
@@ -38,6 +40,7 @@ impl AuditAction {
             AuditAction::ReviewPhotoViewed => "review-photo-viewed",
             AuditAction::ReviewApproved => "review-approved",
             AuditAction::ReviewRejected => "review-rejected",
+            AuditAction::TicketAnswered => "ticket-answered",
         }
     }
 }

@@ -21,7 +21,7 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE}
 use serde_json::json;
 
 pub const AGENT_PASSWORD: &str = "Agent-pass-2024";
-const SUPERVISOR_PASSWORD: &str = "Super-pass-2024";
+pub const SUPERVISOR_PASSWORD: &str = "Super-pass-2024";
 
 /// A client that shows redirects instead of following them.
 fn client() -> reqwest::Client {

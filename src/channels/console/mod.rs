@@ -1,5 +1,6 @@
 //! The staff console under `/console` of `helpbot serve`: sign-in and sign-out, the photo review
-//! queue with its decisions, and the supervisors' staff overview. Plain server-rendered HTML
+//! queue with its decisions, the tickets students left and their answers, the supervisor view
+//! of support's figures, and the supervisors' staff overview. Plain server-rendered HTML
 //! (maud escapes every value, so whatever a student typed is shown as text), no script, one
 //! stylesheet; every page is in the staff member's language (a switch, else `Accept-Language`).
 //!
@@ -11,14 +12,17 @@
 //! decisions go through the assistant, which tells the student.
 //!
 //! One file per part: `session.rs` (cookies, who is signed in, CSRF), `texts.rs` (language),
-//! `page.rs` (the layout and error pages), `sign_in.rs`, `reviews.rs`, `overview.rs`.
+//! `page.rs` (the layout and error pages), `sign_in.rs`, `reviews.rs`, `tickets.rs`, `supervisor.rs`,
+//! `overview.rs`.
 
 mod overview;
 mod page;
 mod reviews;
 mod session;
 mod sign_in;
+mod supervisor;
 mod texts;
+mod tickets;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Query, State};
@@ -82,6 +86,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/console/reviews/{id}/photos/{side}", get(reviews::photo))
         .route("/console/reviews/{id}/decision", post(reviews::decide))
         .route("/console/staff", get(overview::staff))
+        .route("/console/supervisor", get(supervisor::view))
+        .route("/console/tickets", get(tickets::list))
+        .route("/console/tickets/{id}", get(tickets::ticket))
+        .route("/console/tickets/{id}/answer", post(tickets::answer))
         .route("/console/console.css", get(stylesheet))
         .route("/console/{*rest}", any(not_found))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))

@@ -9,26 +9,22 @@ use maud::html;
 use super::ConsoleState;
 use super::page::{self, ConsoleError, html_response, layout, role_message};
 use super::session::Signed;
-use crate::staff::{AuditRecord, Role, StaffMember};
+use crate::staff::{AuditRecord, StaffMember};
 
 /// Audit lines shown.
 const AUDIT_LINES: i64 = 50;
 
 pub(super) async fn staff(State(state): State<ConsoleState>, signed: Signed) -> Response {
     let texts = &signed.visit.texts;
-    if signed.session.member.role != Role::Supervisor {
-        return page::message(
-            texts,
-            Some(&signed),
-            StatusCode::FORBIDDEN,
-            "console-supervisors-only",
-        );
+    if let Some(refused) = page::supervisors_only(&signed) {
+        return refused;
     }
     let (members, audit) = match load(&state).await {
         Ok(loaded) => loaded,
         Err(err) => return page::failure(texts, Some(&signed), &err),
     };
     let body = html! {
+        p { a href="/console/supervisor" { (texts.t("console-supervisor-link")) } }
         section aria-labelledby="staff-heading" {
             h2 #staff-heading { (texts.t("console-staff-heading")) }
             table {

@@ -23,6 +23,9 @@ pub(super) enum ConsoleError {
     /// A review decision, as `channels::staff::decide` (shared with `helpbot review`) reports it.
     #[error(transparent)]
     Review(#[from] crate::channels::staff::StaffError),
+    /// What the agents' desk could not do (its refusals are answered by the page that asked).
+    #[error(transparent)]
+    Desk(#[from] crate::assistant::DeskError),
 }
 
 impl ConsoleError {
@@ -48,7 +51,9 @@ impl ConsoleError {
             | ConsoleError::Review(ReviewError::Account(AccountError::Store(err))) => {
                 return err.is_unavailable();
             }
-            ConsoleError::Core(core) | ConsoleError::Review(ReviewError::Core(core)) => core,
+            ConsoleError::Core(core)
+            | ConsoleError::Review(ReviewError::Core(core))
+            | ConsoleError::Desk(crate::assistant::DeskError::Core(core)) => core,
             _ => return false,
         };
         match core {
@@ -79,7 +84,9 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                     @if let Some(signed) = signed {
                         nav aria-label=(texts.t("console-navigation")) {
                             a href="/console/reviews" { (texts.t("console-nav-reviews")) }
+                            a href="/console/tickets" { (texts.t("console-nav-tickets")) }
                             @if signed.session.member.role == Role::Supervisor {
+                                a href="/console/supervisor" { (texts.t("console-nav-supervisor")) }
                                 a href="/console/staff" { (texts.t("console-nav-staff")) }
                             }
                         }
@@ -128,6 +135,18 @@ pub(super) fn role_message(role: Role) -> &'static str {
         Role::Agent => "console-role-agent",
         Role::Supervisor => "console-role-supervisor",
     }
+}
+
+/// The refusal (403) of a supervisors' page to anyone else; `None` for a supervisor.
+pub(super) fn supervisors_only(signed: &Signed) -> Option<Response> {
+    (signed.session.member.role != Role::Supervisor).then(|| {
+        message(
+            &signed.visit.texts,
+            Some(signed),
+            StatusCode::FORBIDDEN,
+            "console-supervisors-only",
+        )
+    })
 }
 
 /// An HTML response.
