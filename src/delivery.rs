@@ -3,8 +3,11 @@
 //! web channel's event streams now, Telegram later. They are stored first and then picked up
 //! from the database by [`follow_pushed`], so they reach the process holding the stream even
 //! when another process pushed them: `helpbot review` in a terminal, or another instance behind
-//! the load balancer. (On PostgreSQL, LISTEN/NOTIFY can later replace the polling.) Replies to a
-//! turn go back to the channel that sent it, not through here.
+//! the load balancer. (On PostgreSQL, LISTEN/NOTIFY can later replace the polling.) A message
+//! this process pushed itself (an agent's reply from its console) is published to its listeners
+//! at once as well ([`Delivery::publish_pushed`]); the poll then skips it, so it arrives once and
+//! without waiting for the next poll. Replies to a turn go back to the channel that sent it, not
+//! through here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,10 +16,12 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::message::BotMessage;
-use crate::store::{Database, PushedMessage, now_ms};
+use crate::store::{Database, now_ms};
 
 /// Messages a slow listener may fall behind by before it misses some (it reloads the history).
 const STREAM_BUFFER: usize = 64;
+/// Pushed messages remembered, past which the oldest are forgotten even between polls.
+const FORGET_FROM: usize = 100_000;
 /// Pushed messages read per poll.
 const POLL_BATCH: i64 = 5_000;
 
@@ -24,6 +29,8 @@ const POLL_BATCH: i64 = 5_000;
 #[derive(Default)]
 pub struct Delivery {
     streams: Mutex<HashMap<String, broadcast::Sender<BotMessage>>>,
+    /// The pushed messages published here already, by the poll or at once by their pusher.
+    delivered: Mutex<PushWindow>,
 }
 
 impl Delivery {
@@ -37,6 +44,34 @@ impl Delivery {
                 let _ = sender.send(message.clone());
             }
         }
+    }
+
+    /// A message this process has just pushed (stored with `id` at `created_at`): published to
+    /// its listeners now rather than at the next poll, which will not publish it again.
+    pub fn publish_pushed(
+        &self,
+        id: i64,
+        created_at: i64,
+        conversation: &str,
+        message: &BotMessage,
+    ) {
+        if self.first_sight(id, created_at) {
+            self.publish(conversation, std::slice::from_ref(message));
+        }
+    }
+
+    /// Whether a pushed message is new to this process (and remembers it).
+    fn first_sight(&self, id: i64, created_at: i64) -> bool {
+        self.delivered
+            .lock()
+            .map(|mut window| {
+                // Without a poll (a command pushing a few messages) nothing else forgets them.
+                if window.seen.len() >= FORGET_FROM {
+                    window.since(created_at);
+                }
+                window.first_sight(id, created_at)
+            })
+            .unwrap_or(true)
     }
 
     /// A new listener of the conversation's messages.
@@ -64,12 +99,17 @@ impl Delivery {
 /// Publishes every message pushed from now on (by any process) to this process's listeners,
 /// checking the database every `every`. Runs until the task is dropped.
 pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, every: Duration) {
-    let mut window = PushWindow::starting_at(now_ms());
+    if let Ok(mut window) = delivery.delivered.lock() {
+        window.start(now_ms());
+    }
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let since = window.since(now_ms());
+        let since = match delivery.delivered.lock() {
+            Ok(mut window) => window.since(now_ms()),
+            Err(_) => now_ms() - LOOKBACK_MS,
+        };
         let batch = match db.pushed_since(since, POLL_BATCH).await {
             Ok(batch) => batch,
             Err(e) => {
@@ -81,7 +121,7 @@ pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, eve
             tracing::warn!("pushed messages: a full batch in one poll; some wait for the next");
         }
         for pushed in batch {
-            if !window.first_sight(&pushed) {
+            if !delivery.first_sight(pushed.id, pushed.created_at) {
                 continue;
             }
             match serde_json::from_str::<BotMessage>(&pushed.body) {
@@ -106,11 +146,9 @@ struct PushWindow {
 }
 
 impl PushWindow {
-    fn starting_at(now: i64) -> Self {
-        Self {
-            started: now,
-            seen: HashMap::new(),
-        }
+    /// Polling starts: nothing older is delivered by it (it is in the history already).
+    fn start(&mut self, now: i64) {
+        self.started = now;
     }
 
     /// Where the next poll starts; forgets what is older than that.
@@ -122,8 +160,8 @@ impl PushWindow {
     }
 
     /// Whether this message is new to this process (and remembers it).
-    fn first_sight(&mut self, pushed: &PushedMessage) -> bool {
-        self.seen.insert(pushed.id, pushed.created_at).is_none()
+    fn first_sight(&mut self, id: i64, created_at: i64) -> bool {
+        self.seen.insert(id, created_at).is_none()
     }
 }
 
@@ -132,25 +170,32 @@ mod tests {
     use super::*;
     use crate::message::ReplyKind;
 
-    fn pushed(id: i64, created_at: i64) -> PushedMessage {
-        PushedMessage {
-            id,
-            conversation_id: "c".into(),
-            body: String::new(),
-            created_at,
-        }
-    }
-
     #[test]
     fn each_pushed_message_is_delivered_once_even_when_it_commits_late() {
-        let mut window = PushWindow::starting_at(100_000);
+        let mut window = PushWindow::default();
+        window.start(100_000);
         assert_eq!(window.since(100_500), 100_000);
-        assert!(window.first_sight(&pushed(7, 100_200)));
-        assert!(!window.first_sight(&pushed(7, 100_200)));
+        assert!(window.first_sight(7, 100_200));
+        assert!(!window.first_sight(7, 100_200));
         // Id 6 committed after 7 was seen: still delivered.
-        assert!(window.first_sight(&pushed(6, 100_100)));
+        assert!(window.first_sight(6, 100_100));
         assert_eq!(window.since(200_000), 190_000);
         assert!(window.seen.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_message_pushed_here_is_heard_at_once_and_not_again_from_the_poll() {
+        let delivery = Delivery::default();
+        let mut listener = delivery.subscribe("a").expect("subscribe");
+        let message = BotMessage::notice(ReplyKind::Notice, "at once".into());
+        delivery.publish_pushed(41, 100_000, "a", &message);
+        assert_eq!(listener.try_recv().expect("published now").text, "at once");
+        // The poll finds the same row: not published twice.
+        assert!(!delivery.first_sight(41, 100_000));
+        delivery.publish_pushed(41, 100_000, "a", &message);
+        assert!(listener.try_recv().is_err());
+        // A row another process pushed is new here.
+        assert!(delivery.first_sight(42, 100_001));
     }
 
     #[tokio::test]

@@ -20,6 +20,7 @@ use crate::handoff::summary::DialogPosition;
 use crate::handoff::{HandoffRecord, Reason, Status, Summary, estimated_minutes, queue, tickets};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
+use crate::store::now_ms;
 use crate::text::{Command, command, looks_binary};
 
 /// Button payloads of the handoff. Any channel may offer [`ASK_PAYLOAD`] as a "human" button.
@@ -112,14 +113,18 @@ impl Assistant {
         message
     }
 
-    /// A message stored in the conversation and sent to its listeners, from outside its turns.
+    /// A message stored in the conversation and sent to its listeners, from outside its turns
+    /// (at once to those of this process).
     pub(super) async fn push(
         &self,
         conversation_id: &str,
         message: &BotMessage,
     ) -> Result<(), CoreError> {
         let body = serde_json::to_string(message).unwrap_or_default();
-        self.db.push_message(conversation_id, &body).await?;
+        let id = self.db.push_message(conversation_id, &body).await?;
+        // This process's listeners hear it now; other processes' at their next poll.
+        self.delivery
+            .publish_pushed(id, now_ms(), conversation_id, message);
         Ok(())
     }
 

@@ -604,3 +604,31 @@ async fn the_terminal_prints_what_a_person_writes_between_the_lines_typed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reply_from_this_instance_reaches_the_stream_before_the_next_poll_and_only_once() {
+    on_both_backends(async |db: TestDb| {
+        let app = spawn_app_on(db, always_open).await;
+        let (mut student, id) = taken_by_wang(&app).await;
+        student.hears("客服 小王 已接入").await;
+        // The stream polls the database every 500 ms; a reply pushed by this instance does not
+        // wait for it. Ten replies, each heard well within one poll interval.
+        for n in 0..10 {
+            let text = format!("即时回复 {n} 号");
+            let sent = std::time::Instant::now();
+            app.assistant
+                .desk()
+                .reply(&id, &wang(), &text)
+                .await
+                .expect("reply");
+            student.hears(&text).await;
+            let took = sent.elapsed();
+            assert!(took < Duration::from_millis(400), "{text} took {took:?}");
+        }
+        // Nothing is heard twice: after the next polls, no reply comes again.
+        let (again, _) =
+            read_stream(&mut student.stream, "即时回复", Duration::from_millis(1500)).await;
+        assert!(!again.contains("即时回复"), "delivered twice: {again}");
+    })
+    .await;
+}
