@@ -3,7 +3,8 @@
 //! agents racing, exactly one wins and the others are told who did), reply (pushed to the
 //! student at once), keep internal notes (never shown to the student), transfer to another agent
 //! online, hand back to the bot (optionally straight into a dialog), close (the student is asked
-//! for a rating), and answer the messages students left as tickets. Agents' presence is a
+//! for a rating), and answer the messages students left as tickets; supervisors read support's
+//! figures here (`figures`, counted from the tables). Agents' presence is a
 //! heartbeat here too. Whoever calls this has proved who the agent is: the console's sign-in.
 
 use super::support::Support;

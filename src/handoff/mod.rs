@@ -2,10 +2,11 @@
 //! waiting for a person and the handoffs agents own (`queue.rs`: taking one is a conditional
 //! UPDATE, so that of two agents or two instances exactly one wins), support's working hours
 //! (`hours.rs`), the agents online (`presence.rs`, a heartbeat the console sends), the messages
-//! students leave when nobody can take them (`tickets.rs`) and the summary an agent reads first
-//! (`summary.rs`), and the figures supervisors read (`figures.rs`). The truth is in tables, so every instance sees the same queue. What the
-//! student and the agent are told, and when the bot stays silent, is the assistant's to decide
-//! (`assistant/support.rs` and `assistant/desk.rs`): this layer only stores and answers.
+//! students leave when nobody can take them (`tickets.rs`), the summary an agent reads first
+//! (`summary.rs`) and the figures supervisors read (`figures.rs`). The truth is in tables, so
+//! every instance sees the same queue. What the student and the agent are told, and when the bot
+//! stays silent, is the assistant's to decide (`assistant/support.rs` and `assistant/desk.rs`):
+//! this layer only stores and answers.
 
 pub mod figures;
 pub mod hours;
