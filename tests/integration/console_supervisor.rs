@@ -18,14 +18,14 @@ use crate::common::{TestDb, on_both_backends};
 use crate::console::{AGENT_PASSWORD, SUPERVISOR_PASSWORD, add_staff, sign_in};
 use crate::web::texts;
 
-fn always_open(config: &mut Config) {
+pub fn always_open(config: &mut Config) {
     config.handoff.days = Day::ALL.to_vec();
     config.handoff.opens = ClockTime(NaiveTime::MIN);
     config.handoff.closes = ClockTime(NaiveTime::MIN);
 }
 
 /// A student's conversation in the widget: its id and token.
-struct Student {
+pub struct Student {
     id: String,
     token: String,
 }
@@ -51,7 +51,7 @@ impl Student {
     }
 
     /// The conversation's history as the widget loads it, as JSON text.
-    async fn history(&self, app: &App) -> String {
+    pub async fn history(&self, app: &App) -> String {
         let response = app
             .client
             .get(format!(
@@ -67,7 +67,7 @@ impl Student {
     }
 }
 
-fn agent_of(member: &StaffMember) -> Agent {
+pub fn agent_of(member: &StaffMember) -> Agent {
     Agent::new(member.id.clone(), member.display_name.clone())
 }
 
@@ -91,7 +91,7 @@ const LEFT_MESSAGE: &str =
 /// While nobody is online a student leaves `LEFT_MESSAGE` (a ticket); then 小王 comes online and
 /// four students ask for a person: one waits, 小王 owns one, and closes two that are rated 5 (with
 /// a comment in markup) and 3.
-async fn scripted_day(app: &App, wang: &Agent) -> (Student, String) {
+pub async fn scripted_day(app: &App, wang: &Agent) -> (Student, String) {
     let writer = Student::open(app).await;
     let told = texts(&writer.say(app, "转人工").await);
     assert!(told.contains("010-82199588"), "{told}");

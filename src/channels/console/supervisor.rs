@@ -49,7 +49,7 @@ fn agents(texts: &Texts, figures: &SupportFigures) -> Markup {
                     thead { tr {
                         th scope="col" { (texts.t("console-supervisor-agent")) }
                         th scope="col" { (texts.t("console-supervisor-presence")) }
-                        th scope="col" { (texts.t("console-supervisor-load")) }
+                        th.number scope="col" { (texts.t("console-supervisor-load")) }
                     } }
                     tbody {
                         @for agent in &figures.agents {
