@@ -9,6 +9,7 @@ mod ask;
 mod browser;
 mod check;
 mod console;
+mod console_agent;
 mod core_api;
 mod dialogs;
 mod eval;
