@@ -74,3 +74,4 @@ console-agent-empty-text = The text is empty. Please type something first.
 console-agent-text-too-long = The text is too long: { $max } characters at most.
 console-agent-unknown-dialog = There is no such dialog. Please pick one from the list.
 console-agent-offline = { $name } is not online: the conversation was not transferred.
+console-agent-canned-heading = Answers from the knowledge base

@@ -73,3 +73,4 @@ console-agent-empty-text = 内容是空的，请输入后再发送。
 console-agent-text-too-long = 内容太长了，最多 { $max } 个字。
 console-agent-unknown-dialog = 没有这个流程，请从列表中选择。
 console-agent-offline = { $name } 目前不在线，无法转接。
+console-agent-canned-heading = 知识库答案

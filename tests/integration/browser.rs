@@ -10,6 +10,7 @@
 use crate::common;
 
 mod console;
+mod console_agent;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

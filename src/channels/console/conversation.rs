@@ -212,17 +212,10 @@ async fn conversation_page(
                 }
                 section #reply-section aria-labelledby="reply-heading" {
                     h2 #reply-heading { (texts.t("console-agent-reply-heading")) }
-                    div.canned {
-                        label for="canned-search" { (texts.t("console-agent-canned-label")) }
-                        input #canned-search type="search" autocomplete="off"
-                            data-source={ (base) "/canned" } maxlength="200";
-                        p.hint { (texts.t("console-agent-canned-hint")) }
-                        ul #canned-results .canned-results aria-live="polite" {}
-                    }
                     form #reply-form method="post" action={ (base) "/reply" } {
                         input type="hidden" name="csrf" value=(csrf);
                         label for="reply" { (texts.t("console-agent-reply-label")) }
-                        textarea #reply name="text" rows="4" maxlength=(MAX_AGENT_TEXT) required autofocus {}
+                        textarea #reply name="text" rows="3" maxlength=(MAX_AGENT_TEXT) required autofocus {}
                         button #send type="submit" { (texts.t("console-agent-send")) }
                     }
                 }
@@ -231,6 +224,16 @@ async fn conversation_page(
                 section aria-labelledby="summary-heading" {
                     h2 #summary-heading { (texts.t("console-agent-summary")) }
                     (summary(texts, handoff, now))
+                }
+                section aria-labelledby="canned-heading" {
+                    h2 #canned-heading { (texts.t("console-agent-canned-heading")) }
+                    div.canned {
+                        label for="canned-search" { (texts.t("console-agent-canned-label")) }
+                        input #canned-search type="search" autocomplete="off"
+                            data-source={ (base) "/canned" } maxlength="200";
+                        p.hint { (texts.t("console-agent-canned-hint")) }
+                        ul #canned-results .canned-results aria-live="polite" {}
+                    }
                 }
                 section #notes aria-labelledby="notes-heading" {
                     h2 #notes-heading { (texts.t("console-agent-notes")) }
@@ -350,7 +353,7 @@ fn history_items(
             @let (class, who, text, buttons) = shown(texts, message);
             @let masked = pii::mask(&text);
             li class=(class) id={ "m" (message.id) } {
-                span.who { (who) }
+                span.author { (who) }
                 " "
                 span.when { (texts.time(message.created_at)) }
                 @if revealed == Some(message.id) {
@@ -562,7 +565,7 @@ pub(super) async fn reply(
         .await
     {
         Ok(()) => {
-            let back = Redirect::to(&format!("/console/conversations/{id}#reply")).into_response();
+            let back = Redirect::to(&format!("/console/conversations/{id}")).into_response();
             audited(
                 &state,
                 &signed,
