@@ -320,7 +320,7 @@ async fn two_agents_work_the_queue_and_two_students_through_the_console() {
 }
 
 #[tokio::test]
-async fn of_twenty_parallel_takes_through_the_console_exactly_one_wins() {
+async fn of_twenty_parallel_takes_on_two_instances_exactly_one_wins() {
     on_both_backends(async |db: TestDb| {
         let app = spawn_app_on(db, always_open).await;
         let mut agents = Vec::new();
@@ -335,12 +335,23 @@ async fn of_twenty_parallel_takes_through_the_console_exactly_one_wins() {
         let student = Student::open(&app, "zh-CN").await;
         student.say(&app, "转人工").await;
         let id = handoff_of(&app, &student.id).await;
+        // Half the attempts go to a second instance on the same database.
+        let other = app.second_instance().await;
         let path = format!("/console/queue/{id}/take");
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
         let attempts = (0..20).map(|n| {
             let staff = &agents[n % agents.len()];
-            let path = path.clone();
+            let base = if n % 2 == 0 { &app.base } else { &other };
+            let request = client
+                .post(format!("{base}{path}"))
+                .header(COOKIE, format!("helpbot_console={}", staff.token))
+                .header("accept-language", "zh-CN")
+                .form(&[("csrf", staff.csrf.as_str())]);
             async move {
-                let response = staff.post(&path, &[("csrf", &staff.csrf)]).await;
+                let response = request.send().await.expect("take");
                 let status = response.status();
                 (status, response.text().await.unwrap_or_default())
             }
@@ -367,6 +378,19 @@ async fn of_twenty_parallel_takes_through_the_console_exactly_one_wins() {
         }
         let taken = audited(&app, &student.id).await;
         assert!(taken.contains("handoff-taken"));
+        // Either instance's live queue reads the table: nobody waits any more on both.
+        for base in [&app.base, &other] {
+            let live: Value = client
+                .get(format!("{base}/console/queue/live"))
+                .header(COOKIE, format!("helpbot_console={}", agents[0].token))
+                .send()
+                .await
+                .expect("live")
+                .json()
+                .await
+                .expect("json");
+            assert_eq!(live["waiting"], 0, "{base}: {live}");
+        }
     })
     .await;
 }

@@ -496,7 +496,7 @@ pub(super) async fn canned(
     Json(json!({ "replies": replies })).into_response()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct ActionForm {
     #[serde(default)]
     csrf: String,
@@ -518,13 +518,8 @@ async fn checked(
     id: &str,
     form: Result<Form<ActionForm>, FormRejection>,
 ) -> Result<(HandoffRecord, ActionForm), Response> {
-    let form = form.map(|Form(form)| form).unwrap_or(ActionForm {
-        csrf: String::new(),
-        text: String::new(),
-        to: String::new(),
-        dialog: String::new(),
-        message: String::new(),
-    });
+    // An unreadable form is one without its token: refused below like any other.
+    let form = form.map(|Form(form)| form).unwrap_or_default();
     if let Some(refused) = signed.csrf_refusal(&form.csrf, headers) {
         return Err(refused);
     }
@@ -787,4 +782,47 @@ pub(super) async fn reveal(
         return page::failure(texts, Some(&signed), &err);
     }
     conversation_page(&state, &signed, &handoff, Some(message.id)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handoff::Reason;
+    use crate::handoff::summary::{Line, Summary};
+
+    fn handoff(lines: &[(&str, &str)]) -> HandoffRecord {
+        HandoffRecord {
+            id: "h".into(),
+            conversation_id: "c".into(),
+            channel: "web".into(),
+            locale: "zh-CN".into(),
+            reason: Reason::Asked,
+            summary: Summary {
+                lines: lines
+                    .iter()
+                    .map(|(from, text)| Line {
+                        from: from.to_string(),
+                        text: text.to_string(),
+                    })
+                    .collect(),
+                ..Summary::default()
+            },
+            status: Status::Waiting,
+            owner_id: None,
+            owner_name: None,
+            told_position: 0,
+            created_at: 0,
+            taken_at: None,
+            ended_at: None,
+            rating: None,
+            rating_comment: None,
+        }
+    }
+
+    #[test]
+    fn the_queue_shows_the_students_last_line_not_the_bots() {
+        let asked = handoff(&[("student", "忘记用户名"), ("bot", "请点找回用户名")]);
+        assert_eq!(last_student_line(&asked).as_deref(), Some("忘记用户名"));
+        assert_eq!(last_student_line(&handoff(&[("bot", "您好")])), None);
+    }
 }
