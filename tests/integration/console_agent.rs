@@ -224,7 +224,9 @@ async fn two_agents_work_the_queue_and_two_students_through_the_console() {
             )
             .await;
         assert_eq!(noted.status(), StatusCode::SEE_OTHER);
-        assert!(wang.page(&base).await.contains("内部备注：核对证件"));
+        let with_note = wang.page(&base).await;
+        assert!(with_note.contains("内部备注：核对证件"));
+        assert!(with_note.contains(r#"<span class="author">小王</span>"#));
         let history = serde_json::to_string(&zhang.history(&app).await).expect("json");
         assert!(!history.contains("内部备注"), "a note reached the student");
 

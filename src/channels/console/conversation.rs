@@ -191,6 +191,14 @@ async fn conversation_page(
             return desk_failure(texts, signed, err);
         }
     };
+    // Notes name their authors by display name (the staff list is short).
+    let authors: std::collections::HashMap<String, String> = match state.staff.list().await {
+        Ok(members) => members
+            .into_iter()
+            .map(|member| (member.id, member.display_name))
+            .collect(),
+        Err(err) => return page::failure(texts, Some(signed), &err.into()),
+    };
     let others: Vec<_> = online
         .into_iter()
         .filter(|agent| agent.staff_id != signed.session.member.id)
@@ -238,7 +246,7 @@ async fn conversation_page(
                 section #notes aria-labelledby="notes-heading" {
                     h2 #notes-heading { (texts.t("console-agent-notes")) }
                     p.hint { (texts.t("console-agent-notes-hint")) }
-                    (notes_list(texts, &notes))
+                    (notes_list(texts, &notes, &authors))
                     form method="post" action={ (base) "/note" } {
                         input type="hidden" name="csrf" value=(csrf);
                         label for="note" { (texts.t("console-agent-note-label")) }
@@ -326,14 +334,23 @@ fn who_in_summary(texts: &Texts, from: &str) -> String {
     }
 }
 
-fn notes_list(texts: &Texts, notes: &[Note]) -> Markup {
+fn notes_list(
+    texts: &Texts,
+    notes: &[Note],
+    authors: &std::collections::HashMap<String, String>,
+) -> Markup {
     html! {
         @if notes.is_empty() {
             p { (texts.t("console-agent-no-notes")) }
         } @else {
             ul.notes {
                 @for note in notes {
-                    li { span.when { (texts.time(note.created_at)) } " " (pii::mask(&note.body)) }
+                    li {
+                        span.author { (authors.get(&note.staff_id).map_or("?", String::as_str)) }
+                        " " span.when { (texts.time(note.created_at)) }
+                        br;
+                        (pii::mask(&note.body))
+                    }
                 }
             }
         }

@@ -49,7 +49,8 @@ pub(super) async fn page(State(state): State<ConsoleState>, signed: Signed) -> R
         section aria-labelledby="queue-heading" {
             h2 #queue-heading { (texts.t("console-agent-queue-heading")) }
             p.hint { (texts.t("console-agent-queue-live-hint")) }
-            div #queue-live data-live="/console/queue/live" aria-live="polite" {
+            // Not a live region: a screen reader would read the whole table again every minute.
+            div #queue-live data-live="/console/queue/live" {
                 (queue_table(texts, &signed, &waiting))
             }
         }
