@@ -22,6 +22,16 @@ pub enum AuditAction {
     ReviewPhotoViewed,
     ReviewApproved,
     ReviewRejected,
+    /// The agents' workspace: a handed-over conversation taken, opened, answered, noted,
+    /// passed on, handed back to the bot, closed, and one masked field revealed.
+    HandoffTaken,
+    HandoffOpened,
+    HandoffReplied,
+    HandoffNoted,
+    HandoffTransferred,
+    HandoffHandedBack,
+    HandoffClosed,
+    HandoffRevealed,
     /// A ticket answered from the console.
     TicketAnswered,
 }
@@ -40,6 +50,14 @@ impl AuditAction {
             AuditAction::ReviewPhotoViewed => "review-photo-viewed",
             AuditAction::ReviewApproved => "review-approved",
             AuditAction::ReviewRejected => "review-rejected",
+            AuditAction::HandoffTaken => "handoff-taken",
+            AuditAction::HandoffOpened => "handoff-opened",
+            AuditAction::HandoffReplied => "handoff-replied",
+            AuditAction::HandoffNoted => "handoff-noted",
+            AuditAction::HandoffTransferred => "handoff-transferred",
+            AuditAction::HandoffHandedBack => "handoff-handed-back",
+            AuditAction::HandoffClosed => "handoff-closed",
+            AuditAction::HandoffRevealed => "handoff-revealed",
             AuditAction::TicketAnswered => "ticket-answered",
         }
     }

@@ -10,6 +10,7 @@
 use crate::common;
 
 mod console;
+mod console_agent;
 mod console_supervisor;
 
 use std::os::unix::process::CommandExt;

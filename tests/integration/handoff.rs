@@ -22,7 +22,7 @@ use crate::web::texts;
 /// How long a pushed message may take to reach a stream (the server polls every few hundred ms).
 const PUSHED_WITHIN: Duration = Duration::from_secs(10);
 
-fn always_open(config: &mut Config) {
+pub fn always_open(config: &mut Config) {
     config.handoff.days = Day::ALL.to_vec();
     config.handoff.opens = ClockTime(NaiveTime::MIN);
     config.handoff.closes = ClockTime(NaiveTime::MIN);
@@ -41,14 +41,14 @@ fn li() -> Agent {
 }
 
 /// A student in the widget: a conversation, its token and its open event stream.
-struct Student {
-    id: String,
-    token: String,
+pub struct Student {
+    pub id: String,
+    pub token: String,
     stream: reqwest::Response,
 }
 
 impl Student {
-    async fn open(app: &App, locale: &str) -> Self {
+    pub async fn open(app: &App, locale: &str) -> Self {
         let (id, token, _) = app.start(locale).await;
         let stream = app
             .client
@@ -63,7 +63,7 @@ impl Student {
         Self { id, token, stream }
     }
 
-    async fn say(&self, app: &App, text: &str) -> Value {
+    pub async fn say(&self, app: &App, text: &str) -> Value {
         let (status, body) = app
             .send(&self.id, &self.token, json!({ "text": text }))
             .await;
@@ -71,7 +71,7 @@ impl Student {
         body
     }
 
-    async fn press(&self, app: &App, payload: &str) -> Value {
+    pub async fn press(&self, app: &App, payload: &str) -> Value {
         let (status, body) = app
             .send(&self.id, &self.token, json!({ "button": payload }))
             .await;
@@ -80,7 +80,7 @@ impl Student {
     }
 
     /// What the stream says until `until` appears (fails when it does not in time).
-    async fn hears(&mut self, until: &str) -> String {
+    pub async fn hears(&mut self, until: &str) -> String {
         let (received, _) = read_stream(&mut self.stream, until, PUSHED_WITHIN).await;
         assert!(
             received.contains(until),
@@ -89,7 +89,7 @@ impl Student {
         received
     }
 
-    async fn history(&self, app: &App) -> Vec<Value> {
+    pub async fn history(&self, app: &App) -> Vec<Value> {
         let response = app
             .client
             .get(format!(

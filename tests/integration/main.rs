@@ -9,6 +9,7 @@ mod ask;
 mod browser;
 mod check;
 mod console;
+mod console_agent;
 mod console_supervisor;
 mod core_api;
 mod dialogs;

@@ -1,8 +1,9 @@
 //! The staff console under `/console` of `helpbot serve`: sign-in and sign-out, the photo review
-//! queue with its decisions, the tickets students left and their answers, the supervisor view
-//! of support's figures, and the supervisors' staff overview. Plain server-rendered HTML
-//! (maud escapes every value, so whatever a student typed is shown as text), no script, one
-//! stylesheet; every page is in the staff member's language (a switch, else `Accept-Language`).
+//! queue with its decisions, the agents' queue and conversations, the tickets students left and
+//! their answers, the supervisor view of support's figures, and the supervisors' staff overview.
+//! Plain server-rendered HTML (maud escapes every value, so whatever a student typed is shown as
+//! text) with one small script for what must be live; every page is in the staff member's
+//! language (a switch, else `Accept-Language`).
 //!
 //! Security, in one place: the session is a cookie (HttpOnly, SameSite=Strict, Secure over
 //! https or when configured) whose token is stored only as a hash (`crate::staff`); every
@@ -12,11 +13,16 @@
 //! decisions go through the assistant, which tells the student.
 //!
 //! One file per part: `session.rs` (cookies, who is signed in, CSRF), `texts.rs` (language),
-//! `page.rs` (the layout and error pages), `sign_in.rs`, `reviews.rs`, `tickets.rs`, `supervisor.rs`,
-//! `overview.rs`.
+//! `page.rs` (the layout and error pages), `sign_in.rs`, `reviews.rs`, `overview.rs`, the
+//! agents' workspace: `queue.rs` (the live queue, taking, presence) and `conversation.rs` (one
+//! conversation: history, summary, notes, replies, canned replies, transfer, hand back, close,
+//! reveal), with `web/console-agent.js`, the one small script; `tickets.rs` (the messages
+//! students left, answered) and `supervisor.rs` (Support today: agents, queue, today's figures).
 
+mod conversation;
 mod overview;
 mod page;
+mod queue;
 mod reviews;
 mod session;
 mod sign_in;
@@ -45,6 +51,10 @@ pub use session::SESSION_COOKIE;
 const FORM_BODY_LIMIT: usize = 16 * 1024;
 
 const STYLESHEET: &str = include_str!("../../../web/console.css");
+/// The agents' workspace: its styles, and the small script of every signed-in page (presence,
+/// the live queue and conversation, canned replies).
+const AGENT_STYLESHEET: &str = include_str!("../../../web/console-agent.css");
+const AGENT_SCRIPT: &str = include_str!("../../../web/console-agent.js");
 
 /// What the console's handlers share.
 #[derive(Clone)]
@@ -86,11 +96,44 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/console/reviews/{id}/photos/{side}", get(reviews::photo))
         .route("/console/reviews/{id}/decision", post(reviews::decide))
         .route("/console/staff", get(overview::staff))
+        .route("/console/queue", get(queue::page))
+        .route("/console/queue/live", get(queue::live))
+        .route("/console/queue/{id}/take", post(queue::take))
+        .route("/console/presence", post(queue::presence))
+        .route("/console/conversations/{id}", get(conversation::view))
+        .route("/console/conversations/{id}/live", get(conversation::live))
+        .route(
+            "/console/conversations/{id}/canned",
+            get(conversation::canned),
+        )
+        .route(
+            "/console/conversations/{id}/reply",
+            post(conversation::reply),
+        )
+        .route("/console/conversations/{id}/note", post(conversation::note))
+        .route(
+            "/console/conversations/{id}/transfer",
+            post(conversation::transfer),
+        )
+        .route(
+            "/console/conversations/{id}/hand-back",
+            post(conversation::hand_back),
+        )
+        .route(
+            "/console/conversations/{id}/close",
+            post(conversation::close),
+        )
+        .route(
+            "/console/conversations/{id}/reveal",
+            post(conversation::reveal),
+        )
         .route("/console/supervisor", get(supervisor::view))
         .route("/console/tickets", get(tickets::list))
         .route("/console/tickets/{id}", get(tickets::ticket))
         .route("/console/tickets/{id}/answer", post(tickets::answer))
         .route("/console/console.css", get(stylesheet))
+        .route("/console/console-agent.css", get(agent_stylesheet))
+        .route("/console/console-agent.js", get(agent_script))
         .route("/console/{*rest}", any(not_found))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
         .layer(SetResponseHeaderLayer::overriding(
@@ -109,6 +152,22 @@ async fn stylesheet() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn agent_stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        AGENT_STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn agent_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        AGENT_SCRIPT,
     )
         .into_response()
 }

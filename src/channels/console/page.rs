@@ -76,6 +76,12 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · " (texts.t("console-name")) }
                 link rel="stylesheet" href="/console/console.css";
+                link rel="stylesheet" href="/console/console-agent.css";
+                @if let Some(signed) = signed {
+                    // For the script's requests (presence, live views): sent as X-CSRF-Token.
+                    meta name="csrf-token" content=(signed.session.csrf);
+                    script src="/console/console-agent.js" defer {}
+                }
             }
             body {
                 a.skip href="#main" { (texts.t("console-skip-to-content")) }
@@ -83,6 +89,7 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                     span.brand { (texts.t("console-name")) }
                     @if let Some(signed) = signed {
                         nav aria-label=(texts.t("console-navigation")) {
+                            a href="/console/queue" { (texts.t("console-nav-queue")) }
                             a href="/console/reviews" { (texts.t("console-nav-reviews")) }
                             a href="/console/tickets" { (texts.t("console-nav-tickets")) }
                             @if signed.session.member.role == Role::Supervisor {

@@ -161,6 +161,16 @@ pub(super) async fn sign_out(
     {
         return page::failure(&signed.visit.texts, Some(&signed), &err.into());
     }
+    // Offline at once, so that no student waits for someone who has gone (the session is
+    // ended already: a failure here only delays it until the heartbeat times out).
+    if let Err(error) = state
+        .assistant
+        .desk()
+        .sign_off(&signed.session.member.id)
+        .await
+    {
+        tracing::warn!(%error, "console: the agent's presence not cleared at sign-out");
+    }
     (
         [(
             header::SET_COOKIE,

@@ -115,6 +115,19 @@ impl App {
         self.served = Some(served);
     }
 
+    /// Another instance of the server on the same database and configuration, on its own
+    /// random port (as behind a load balancer): its base URL; it stops when the test ends.
+    pub async fn second_instance(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("addr");
+        let (_assistant, stop, _served) = serve_on(listener, &self.config).await;
+        // Kept open for the rest of the test: dropping the sender would stop the instance.
+        std::mem::forget(stop);
+        format!("http://{address}")
+    }
+
     /// The server's database, for another process (the `helpbot` binary) to use.
     pub fn database_url(&self) -> &str {
         self._db.url()

@@ -1,0 +1,76 @@
+# 客服工作台：排队队列与会话（/console/queue、/console/conversations/…）。
+console-nav-queue = 排队与会话
+console-agent-queue-title = 排队中的会话
+console-agent-queue-heading = 等待人工的会话
+console-agent-queue-live-hint = 本页自动更新，无需刷新。先到先得：请从第 1 位开始接入。
+console-agent-queue-count = { $count ->
+    [0] 目前没有学生在排队。
+   *[other] 共 { $count } 位学生在排队。
+}
+console-agent-mine-heading = 我正在处理的会话
+console-agent-mine-none = 您目前没有正在处理的会话。
+console-agent-open = 打开会话
+console-agent-position = 位次
+console-agent-reason = 转人工原因
+console-agent-reason-asked = 学生要求人工
+console-agent-reason-dialog-step = 流程需要人工处理
+console-agent-reason-failed-inputs = 多次输入未通过
+console-agent-reason-unanswered = 知识库未能解答
+console-agent-channel = 渠道
+console-agent-channel-web = 网页
+console-agent-channel-telegram = Telegram
+console-agent-channel-terminal = 终端
+console-agent-language = 语言
+console-agent-language-zh = 中文
+console-agent-language-en = 英文
+console-agent-last-question = 学生最后的问题
+console-agent-take = 接入
+console-agent-taken-by = 这个会话已被 { $name } 接入。
+console-agent-not-waiting = 这个会话已不在排队中。
+console-agent-take-first = 这个会话还在排队：请先在队列中接入，再查看和回复。
+console-agent-not-yours = 这个会话不归您处理，您不能查看或操作。
+console-agent-no-longer-yours = 这个会话已不归您处理（已转接、交还或结束），不再更新。
+console-agent-back-to-queue = 返回排队队列
+
+# 会话
+console-agent-conversation-title = 会话
+console-agent-history = 完整对话记录
+console-agent-from-student = 学生
+console-agent-from-bot = 机器人
+console-agent-from-agent = 客服
+console-agent-from-person = 客服 { $name }
+console-agent-reveal = 显示完整内容
+console-agent-revealed = 已显示完整内容（此操作已记入审计日志）。
+console-agent-nothing-to-reveal = 只能显示学生本人发送的某一条消息。
+console-agent-summary = 摘要
+console-agent-asked-at = 转人工时间
+console-agent-dialog = 流程与步骤
+console-agent-summary-lines = 最近的对话（已脱敏）
+console-agent-reply-heading = 回复学生
+console-agent-canned-label = 从知识库查找答案
+console-agent-canned-hint = 输入关键词即可搜索（按学生的语言）；选中的答案会放进回复框，发送前可修改。
+console-agent-reply-label = 回复内容（学生会看到您的显示名）
+console-agent-send = 发送
+console-agent-notes = 内部备注
+console-agent-notes-hint = 备注只有客服能看到，学生永远看不到。
+console-agent-no-notes = 还没有备注。
+console-agent-note-label = 新备注
+console-agent-add-note = 添加备注
+console-agent-actions = 处理
+console-agent-transfer-to = 转接给在线客服
+console-agent-nobody-to-transfer = 目前没有其他客服在线。
+console-agent-transfer = 转接
+console-agent-transfer-unknown = 这位客服目前不在线，无法转接。
+console-agent-transferred = 已转接给 { $name }。
+console-agent-hand-back-into = 交还给机器人，并进入流程（可不选）
+console-agent-no-dialog = 不进入流程
+console-agent-hand-back = 交还机器人
+console-agent-handed-back = 会话已交还给机器人。
+console-agent-close-hint = 结束后，学生会被邀请为本次服务打分。
+console-agent-close = 结束会话
+console-agent-closed = 会话已结束，学生已收到评分邀请。
+console-agent-empty-text = 内容是空的，请输入后再发送。
+console-agent-text-too-long = 内容太长了，最多 { $max } 个字。
+console-agent-unknown-dialog = 没有这个流程，请从列表中选择。
+console-agent-offline = { $name } 目前不在线，无法转接。
+console-agent-canned-heading = 知识库答案
