@@ -355,6 +355,38 @@ async fn queue_view(config: &Config, assistant: &Assistant, base: &str) {
         "2c. GET /console/supervisor with the queue's figures (HTTP round trip on localhost)",
         times,
     );
+
+    // The agents' queue itself: the page, and what it polls to stay live.
+    for (what, path) in [
+        (
+            "2d. GET /console/queue, the agents' queue page with every waiting row",
+            "/console/queue",
+        ),
+        (
+            "2e. GET /console/queue/live, what the open queue page polls",
+            "/console/queue/live",
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..QUEUE_READS {
+            let started = Instant::now();
+            let page = client
+                .get(format!("{base}{path}"))
+                .header(reqwest::header::COOKIE, &session)
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("body");
+            times.push(started.elapsed());
+            assert!(
+                page.matches("data-id=").count() >= waiting,
+                "every waiting conversation is listed"
+            );
+        }
+        report(what, times);
+    }
 }
 
 #[tokio::main]
