@@ -79,8 +79,8 @@ enum Command {
         #[command(subcommand)]
         action: Option<ReviewAction>,
     },
-    /// Messages students left for support when nobody could take them (until the staff
-    /// console): list, answer (the student is told in the chat).
+    /// Messages students left for support when nobody could take them (the console has them
+    /// too): list, answer (the student is told in the chat).
     Tickets {
         #[command(subcommand)]
         action: Option<TicketAction>,

@@ -1,5 +1,5 @@
 //! Staff work from the terminal: the photo review queue (the console, `channels/console/`, has it
-//! in a browser), the tickets students left and the handoff queue (until the console shows them).
+//! in a browser), the tickets students left and the handoff queue (the console has both too).
 //! Everything goes through the core, so the student hears about decisions and answers in the chat
 //! (live in the widget).
 

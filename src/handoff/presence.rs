@@ -1,6 +1,6 @@
 //! Which agents are online: the console sends a heartbeat for each signed-in agent, and an agent
-//! counts as online until `timeout` after the last one. Until the console exists nobody beats,
-//! so nobody is online and students are told so (with the hotline) instead of waiting in vain.
+//! counts as online until `timeout` after the last one. With no console open nobody beats, so
+//! nobody is online and students are told so (with the hotline) instead of waiting in vain.
 
 use std::time::Duration;
 
