@@ -559,6 +559,22 @@ async fn audited(
     }
 }
 
+/// The end of a desk action: audited (with `detail`) and answered by `done` when it worked, else
+/// the desk's refusal.
+async fn concluded(
+    state: &ConsoleState,
+    signed: &Signed,
+    handoff: &HandoffRecord,
+    outcome: Result<(), DeskError>,
+    (action, detail): (AuditAction, &str),
+    done: impl FnOnce() -> Response,
+) -> Response {
+    match outcome {
+        Ok(()) => audited(state, signed, action, handoff, Some(detail), done()).await,
+        Err(err) => desk_failure(&signed.visit.texts, signed, err),
+    }
+}
+
 pub(super) async fn reply(
     State(state): State<ConsoleState>,
     signed: Signed,
@@ -570,26 +586,15 @@ pub(super) async fn reply(
         Ok(checked) => checked,
         Err(refused) => return refused,
     };
-    match state
+    let outcome = state
         .assistant
         .desk()
         .reply(&id, &agent_of(&signed), &form.text)
-        .await
-    {
-        Ok(()) => {
-            let back = Redirect::to(&format!("/console/conversations/{id}")).into_response();
-            audited(
-                &state,
-                &signed,
-                AuditAction::HandoffReplied,
-                &handoff,
-                Some(&id),
-                back,
-            )
-            .await
-        }
-        Err(err) => desk_failure(&signed.visit.texts, &signed, err),
-    }
+        .await;
+    let back = format!("/console/conversations/{id}");
+    let done = || Redirect::to(&back).into_response();
+    let audit = (AuditAction::HandoffReplied, id.as_str());
+    concluded(&state, &signed, &handoff, outcome, audit, done).await
 }
 
 pub(super) async fn note(
@@ -603,26 +608,15 @@ pub(super) async fn note(
         Ok(checked) => checked,
         Err(refused) => return refused,
     };
-    match state
+    let outcome = state
         .assistant
         .desk()
         .note(&id, &agent_of(&signed), &form.text)
-        .await
-    {
-        Ok(()) => {
-            let back = Redirect::to(&format!("/console/conversations/{id}#notes")).into_response();
-            audited(
-                &state,
-                &signed,
-                AuditAction::HandoffNoted,
-                &handoff,
-                Some(&id),
-                back,
-            )
-            .await
-        }
-        Err(err) => desk_failure(&signed.visit.texts, &signed, err),
-    }
+        .await;
+    let back = format!("/console/conversations/{id}#notes");
+    let done = || Redirect::to(&back).into_response();
+    let audit = (AuditAction::HandoffNoted, id.as_str());
+    concluded(&state, &signed, &handoff, outcome, audit, done).await
 }
 
 pub(super) async fn transfer(
@@ -651,30 +645,15 @@ pub(super) async fn transfer(
         );
     };
     let to = Agent::new(target.staff_id, target.display_name.clone());
-    match desk.transfer(&id, &agent_of(&signed), &to).await {
-        Ok(()) => {
-            let done = notice(
-                texts,
-                &signed,
-                StatusCode::OK,
-                &texts.with(
-                    "console-agent-transferred",
-                    &[("name", target.display_name.clone().into())],
-                ),
-            );
-            let detail = format!("{id} → {}", to.staff_id);
-            audited(
-                &state,
-                &signed,
-                AuditAction::HandoffTransferred,
-                &handoff,
-                Some(&detail),
-                done,
-            )
-            .await
-        }
-        Err(err) => desk_failure(texts, &signed, err),
-    }
+    let outcome = desk.transfer(&id, &agent_of(&signed), &to).await;
+    let detail = format!("{id} → {}", to.staff_id);
+    let done = || {
+        let name = target.display_name.clone();
+        let said = texts.with("console-agent-transferred", &[("name", name.into())]);
+        notice(texts, &signed, StatusCode::OK, &said)
+    };
+    let audit = (AuditAction::HandoffTransferred, detail.as_str());
+    concluded(&state, &signed, &handoff, outcome, audit, done).await
 }
 
 pub(super) async fn hand_back(
@@ -690,35 +669,19 @@ pub(super) async fn hand_back(
     };
     let texts = &signed.visit.texts;
     let dialog = Some(form.dialog.trim()).filter(|name| !name.is_empty());
-    match state
+    let outcome = state
         .assistant
         .desk()
         .hand_back(&id, &agent_of(&signed), dialog)
-        .await
-    {
-        Ok(()) => {
-            let done = notice(
-                texts,
-                &signed,
-                StatusCode::OK,
-                &texts.t("console-agent-handed-back"),
-            );
-            let detail = match dialog {
-                Some(name) => format!("{id} → {name}"),
-                None => id.clone(),
-            };
-            audited(
-                &state,
-                &signed,
-                AuditAction::HandoffHandedBack,
-                &handoff,
-                Some(&detail),
-                done,
-            )
-            .await
-        }
-        Err(err) => desk_failure(texts, &signed, err),
-    }
+        .await;
+    let detail = match dialog {
+        Some(name) => format!("{id} → {name}"),
+        None => id.clone(),
+    };
+    let said = texts.t("console-agent-handed-back");
+    let done = || notice(texts, &signed, StatusCode::OK, &said);
+    let audit = (AuditAction::HandoffHandedBack, detail.as_str());
+    concluded(&state, &signed, &handoff, outcome, audit, done).await
 }
 
 pub(super) async fn close(
@@ -733,26 +696,11 @@ pub(super) async fn close(
         Err(refused) => return refused,
     };
     let texts = &signed.visit.texts;
-    match state.assistant.desk().close(&id, &agent_of(&signed)).await {
-        Ok(()) => {
-            let done = notice(
-                texts,
-                &signed,
-                StatusCode::OK,
-                &texts.t("console-agent-closed"),
-            );
-            audited(
-                &state,
-                &signed,
-                AuditAction::HandoffClosed,
-                &handoff,
-                Some(&id),
-                done,
-            )
-            .await
-        }
-        Err(err) => desk_failure(texts, &signed, err),
-    }
+    let outcome = state.assistant.desk().close(&id, &agent_of(&signed)).await;
+    let said = texts.t("console-agent-closed");
+    let done = || notice(texts, &signed, StatusCode::OK, &said);
+    let audit = (AuditAction::HandoffClosed, id.as_str());
+    concluded(&state, &signed, &handoff, outcome, audit, done).await
 }
 
 /// Shows one of the student's messages unmasked, to the owner, audited.
