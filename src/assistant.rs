@@ -79,8 +79,21 @@ impl From<&Config> for AssistantSettings {
     }
 }
 
+/// The core. Cloned for every request, stream and background task, so a clone is one shared
+/// pointer ([`AssistantParts`] behind an `Arc`).
 #[derive(Clone)]
-pub struct Assistant {
+pub struct Assistant(Arc<AssistantParts>);
+
+impl std::ops::Deref for Assistant {
+    type Target = AssistantParts;
+
+    fn deref(&self) -> &AssistantParts {
+        &self.0
+    }
+}
+
+/// What an [`Assistant`] handle shares.
+pub struct AssistantParts {
     content: Arc<Content>,
     answerer: Answerer,
     db: Database,
@@ -107,7 +120,7 @@ impl Assistant {
                 utc_offset: settings.utc_offset,
             },
         );
-        Self {
+        Self(Arc::new(AssistantParts {
             answerer,
             content,
             presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
@@ -115,7 +128,7 @@ impl Assistant {
             accounts,
             settings,
             delivery: Arc::new(Delivery::default()),
-        }
+        }))
     }
 
     /// Listens to the messages pushed to the conversation from now on, by any process, once

@@ -60,9 +60,14 @@ pub enum Backend {
     Postgres,
 }
 
-/// The connection pool and which backend it talks to.
+/// The connection pool and which backend it talks to. Cloned for every request and task that
+/// needs it, so a clone is one shared pointer ([`DatabaseParts`] behind an `Arc`).
 #[derive(Debug, Clone)]
-pub struct Database {
+pub struct Database(Arc<DatabaseParts>);
+
+/// What a [`Database`] handle shares.
+#[derive(Debug)]
+pub struct DatabaseParts {
     pool: AnyPool,
     backend: Backend,
     turn_writer: mpsc::Sender<turns::PendingTurn>,
@@ -77,6 +82,14 @@ pub struct Database {
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+impl std::ops::Deref for Database {
+    type Target = DatabaseParts;
+
+    fn deref(&self) -> &DatabaseParts {
+        &self.0
+    }
 }
 
 impl Database {
@@ -109,7 +122,7 @@ impl Database {
             remembered.clone(),
             pending,
         ));
-        Ok(Self {
+        Ok(Self(Arc::new(DatabaseParts {
             pool,
             backend,
             turn_writer,
@@ -117,7 +130,7 @@ impl Database {
             turn_locks: Arc::new(turn_lock::TurnLocks::new(turn_lock_pool)),
             location,
             health,
-        })
+        })))
     }
 
     pub fn backend(&self) -> Backend {

@@ -45,7 +45,7 @@ pub struct AppState {
     /// How long requests in flight may take to finish once stopping.
     grace: Duration,
     /// The staff console, served beside the API (`crate::channels::console`).
-    console: crate::channels::console::ConsoleState,
+    console: Arc<crate::channels::console::ConsoleState>,
 }
 
 /// Conversations whose checked token is remembered; past this the memory starts afresh.
@@ -53,7 +53,10 @@ const REMEMBERED_TOKENS: usize = 200_000;
 
 impl AppState {
     pub fn new(assistant: Assistant, config: &Config) -> Self {
-        let console = crate::channels::console::ConsoleState::new(assistant.clone(), config);
+        let console = Arc::new(crate::channels::console::ConsoleState::new(
+            assistant.clone(),
+            config,
+        ));
         let quota =
             |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         Self {
@@ -124,7 +127,9 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
     let mut app = Router::new()
         .merge(api::routes(&state))
         .merge(assets::routes())
-        .merge(crate::channels::console::routes(state.console.clone()))
+        .merge(crate::channels::console::routes(
+            state.console.as_ref().clone(),
+        ))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(readyz))
         .layer(cors)
