@@ -37,6 +37,7 @@ pub struct Config {
     pub web: WebConfig,
     pub handoff: HandoffConfig,
     pub console: ConsoleConfig,
+    pub telegram: TelegramConfig,
 }
 
 /// The editors' content folders.
@@ -159,6 +160,18 @@ pub struct ConsoleConfig {
     pub secure_cookie: bool,
 }
 
+/// The Telegram channel, started by `helpbot serve` when a bot token is set (long polling).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The bot's token from @BotFather; a secret: set it as `HELPBOT_TELEGRAM__TOKEN` in the
+    /// environment. Unset: no Telegram channel.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+    /// The Bot API server: Telegram's, or a self-hosted `telegram-bot-api`.
+    pub api_url: String,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -172,6 +185,7 @@ impl Default for Config {
             web: WebConfig::default(),
             handoff: HandoffConfig::default(),
             console: ConsoleConfig::default(),
+            telegram: TelegramConfig::default(),
         }
     }
 }
@@ -240,6 +254,15 @@ impl Default for ConsoleConfig {
             lockout_failures_per_account: 20,
             lockout_seconds: 15 * 60,
             secure_cookie: false,
+        }
+    }
+}
+
+impl Default for TelegramConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            api_url: "https://api.telegram.org".into(),
         }
     }
 }
@@ -321,6 +344,7 @@ mod tests {
                 "https://sms.example.edu/send?key=k3y-42",
             );
             jail.set_env("HELPBOT_DATABASE_URL", "postgres://h:db-pa55@db/helpbot");
+            jail.set_env("HELPBOT_TELEGRAM__TOKEN", "123456:tg-t0ken");
             let config = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(
                 config
@@ -331,7 +355,11 @@ mod tests {
                 Some("smtp://mailer:s3cret-pw@mail.example.edu:587")
             );
             let shown = format!("{config:?}");
-            for secret in ["s3cret-pw", "k3y-42", "db-pa55"] {
+            assert_eq!(
+                config.telegram.token.as_ref().map(|s| s.expose_secret()),
+                Some("123456:tg-t0ken")
+            );
+            for secret in ["s3cret-pw", "k3y-42", "db-pa55", "tg-t0ken"] {
                 assert!(!shown.contains(secret), "{shown}");
             }
             Ok(())

@@ -13,9 +13,12 @@ mod checkpoint;
 mod connection;
 mod health;
 mod remembered;
+mod telegram;
 mod turn_lock;
 mod turns;
 mod uploads;
+
+pub use telegram::TelegramChat;
 
 pub use turn_lock::TurnLock;
 

@@ -1,0 +1,101 @@
+//! The Telegram channel's chats: which conversation a chat is, the last update handled, and the
+//! callback keys of the last inline keyboard sent.
+
+use sqlx::Row;
+
+use super::{Database, StoreError, now_ms};
+
+/// A Telegram chat as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramChat {
+    pub conversation_id: String,
+    pub last_update_id: i64,
+    /// JSON object: callback key → button payload.
+    pub keyboard: String,
+}
+
+impl Database {
+    /// The stored chat (`None`: the chat has not written before).
+    pub async fn telegram_chat(&self, chat_id: i64) -> Result<Option<TelegramChat>, StoreError> {
+        let row = sqlx::query(
+            "SELECT conversation_id, last_update_id, keyboard FROM telegram_chats \
+             WHERE chat_id = $1",
+        )
+        .bind(chat_id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(TelegramChat {
+                conversation_id: row.try_get("conversation_id")?,
+                last_update_id: row.try_get("last_update_id")?,
+                keyboard: row.try_get("keyboard")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Links a chat to a new conversation (replacing any earlier link).
+    pub async fn link_telegram_chat(
+        &self,
+        chat_id: i64,
+        conversation_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM telegram_chats WHERE chat_id = $1")
+            .bind(chat_id)
+            .execute(self.pool())
+            .await?;
+        sqlx::query(
+            "INSERT INTO telegram_chats (chat_id, conversation_id, last_update_id, keyboard, \
+             created_at) VALUES ($1, $2, -1, '{}', $3)",
+        )
+        .bind(chat_id)
+        .bind(conversation_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Marks an update of the chat handled; `false` when it (or a later one) was handled
+    /// already, by this process or another.
+    pub async fn claim_telegram_update(
+        &self,
+        chat_id: i64,
+        update_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE telegram_chats SET last_update_id = $1 \
+             WHERE chat_id = $2 AND last_update_id < $1",
+        )
+        .bind(update_id)
+        .bind(chat_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Replaces the callback keys of the chat's keyboard.
+    pub async fn set_telegram_keyboard(
+        &self,
+        chat_id: i64,
+        keyboard: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE telegram_chats SET keyboard = $1 WHERE chat_id = $2")
+            .bind(keyboard)
+            .bind(chat_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The chats of a conversation (pushed messages go to them).
+    pub async fn telegram_chats_of(&self, conversation_id: &str) -> Result<Vec<i64>, StoreError> {
+        let rows = sqlx::query("SELECT chat_id FROM telegram_chats WHERE conversation_id = $1")
+            .bind(conversation_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|row| Ok(row.try_get("chat_id")?))
+            .collect()
+    }
+}
