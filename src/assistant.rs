@@ -299,6 +299,11 @@ impl Assistant {
         }
     }
 
+    /// The language of conversations that have not chosen one.
+    pub fn default_locale(&self) -> Locale {
+        self.settings.default_locale
+    }
+
     /// Opens a conversation and returns its id and the welcome message.
     pub async fn start_conversation(
         &self,
@@ -507,6 +512,21 @@ impl Assistant {
             locale,
         };
         Ok((reply, events))
+    }
+
+    /// Whether the conversation waits for a secret (a password or a code): a channel whose
+    /// messages stay visible (Telegram) removes what the user types next.
+    pub async fn awaits_secret(&self, conversation_id: &str) -> Result<bool, CoreError> {
+        let Some(record) = self.db.conversation(conversation_id).await? else {
+            return Ok(false);
+        };
+        let state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
+        let dialogs = &self.content.dialogs;
+        Ok(state
+            .dialog
+            .as_ref()
+            .and_then(|p| dialogs.get(&p.dialog)?.steps.get(&p.step))
+            .is_some_and(crate::dialog::Step::takes_secret))
     }
 
     /// Whether typed text is a secret that is neither stored nor logged as typed: anything at a

@@ -3,5 +3,6 @@
 
 pub mod console;
 pub mod staff;
+pub mod telegram;
 pub mod terminal;
 pub mod web;

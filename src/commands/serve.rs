@@ -13,6 +13,21 @@ pub async fn run(config: &Config) -> CommandResult {
     let assistant = runtime::start(config).await?;
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
+    // The Telegram channel, when a bot token is set; it stops with the process.
+    let _telegram = match &config.telegram.token {
+        Some(token) => {
+            use secrecy::ExposeSecret;
+            let api_url = reqwest::Url::parse(&config.telegram.api_url).map_err(|error| {
+                format!("telegram.api_url {}: {error}", config.telegram.api_url)
+            })?;
+            let bot = crate::channels::telegram::bot(token.expose_secret(), api_url);
+            Some(tokio::spawn(crate::channels::telegram::run(
+                assistant.clone(),
+                bot,
+            )))
+        }
+        None => None,
+    };
     let state = web::AppState::new(assistant.clone(), config);
     match web::serve(listener, state, &config.web.allowed_origins, signals).await? {
         Stopped::Drained => {

@@ -119,7 +119,7 @@ fn no_messages(body: &Value) -> bool {
     body["messages"].as_array().is_some_and(Vec::is_empty)
 }
 
-async fn handoff_of(assistant: &Assistant, conversation: &str) -> String {
+pub async fn handoff_of(assistant: &Assistant, conversation: &str) -> String {
     assistant
         .desk()
         .queue()

@@ -24,6 +24,7 @@ mod records;
 mod secrets;
 mod senders;
 mod store;
+mod telegram;
 mod terminal_chat;
 mod turns;
 mod web;

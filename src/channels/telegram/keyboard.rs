@@ -1,0 +1,65 @@
+//! Inline keyboards: a button's payload may be longer than the 64 bytes of callback data
+//! Telegram allows, so each button carries a short key (a hash of its payload) and the chat keeps
+//! the keys of its last keyboard. A key not among them is a press on a stale keyboard.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+use teloxide::types::InlineKeyboardButton;
+
+use crate::message::Button;
+
+/// The short keys of the keyboards of one reply.
+#[derive(Debug, Default)]
+pub struct Keys(BTreeMap<String, String>);
+
+/// The callback data of a payload: `k` and 16 hex digits of its SHA-256 (17 bytes).
+pub fn key_of(payload: &str) -> String {
+    let digest = Sha256::digest(payload.as_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("k{hex}")
+}
+
+impl Keys {
+    /// The buttons as keyboard rows (one button a row), their keys remembered.
+    pub fn rows(&mut self, buttons: &[Button]) -> Vec<Vec<InlineKeyboardButton>> {
+        buttons
+            .iter()
+            .map(|button| {
+                let key = key_of(&button.payload);
+                self.0.insert(key.clone(), button.payload.clone());
+                vec![InlineKeyboardButton::callback(button.label.clone(), key)]
+            })
+            .collect()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// The payload of a key in a stored keyboard (`None`: not on the chat's last keyboard).
+pub fn payload(stored: &str, key: &str) -> Option<String> {
+    let keys: BTreeMap<String, String> = serde_json::from_str(stored).ok()?;
+    keys.get(key).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_payload_fits_in_callback_data_and_maps_back() {
+        let long = "dialog:duplicate-id:".repeat(20);
+        let mut keys = Keys::default();
+        keys.rows(&[Button {
+            label: "是".into(),
+            payload: long.clone(),
+        }]);
+        let key = key_of(&long);
+        assert!(key.len() <= 64);
+        assert_eq!(payload(&keys.to_json(), &key), Some(long));
+        assert_eq!(payload(&keys.to_json(), "kunknown"), None);
+        assert_eq!(payload("not json", &key), None);
+    }
+}

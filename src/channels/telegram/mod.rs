@@ -1,0 +1,322 @@
+//! The Telegram channel (long polling): a Telegram chat is one stored helpbot conversation. It
+//! translates Telegram updates into core inputs and core replies into Telegram messages; the
+//! assistant decides everything else. Updates of one chat are handled one after another, in
+//! order; chats are handled side by side. Sent as plain text (no parse mode), so nothing a user or
+//! the knowledge base writes can be taken for formatting.
+//!
+//! Only private chats are answered for now; group messages are ignored. A password step deletes
+//! the student's message at once and says so. Photos and files are refused politely (the web
+//! widget takes ID photos). Messages pushed later (agents' replies, review decisions) reach the
+//! chats this process has handled since it started.
+
+mod keyboard;
+mod split;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::prelude::*;
+use teloxide::types::{ChatId, InlineKeyboardMarkup, UpdateKind};
+use tracing::Instrument;
+
+use crate::assistant::Assistant;
+use crate::locale::Locale;
+use crate::message::{BotMessage, Input};
+
+/// The bot as the channel uses it: within Telegram's flood limits.
+pub type TelegramBot = Throttle<Bot>;
+
+/// How long one getUpdates call waits for news, in seconds.
+const POLL_TIMEOUT_SECONDS: u32 = 25;
+
+/// A bot for the token, talking to the Bot API at `api_url`, within the flood limits.
+pub fn bot(token: &str, api_url: reqwest::Url) -> TelegramBot {
+    Throttle::new_spawn(Bot::new(token).set_api_url(api_url), Limits::default())
+}
+
+/// The channel's shared state.
+#[derive(Clone)]
+struct Channel {
+    assistant: Assistant,
+    bot: TelegramBot,
+    /// Chats whose pushed messages this process forwards already.
+    forwarded: Arc<Mutex<HashSet<i64>>>,
+}
+
+/// Polls for updates until the task is dropped. Pushed messages reach the chats only while
+/// [`Assistant::follow_pushed_messages`] runs in this process (the web channel runs it).
+pub async fn run(assistant: Assistant, bot: TelegramBot) {
+    run_polling(assistant, bot, POLL_TIMEOUT_SECONDS).await
+}
+
+/// [`run`] with another long-poll wait (tests use a short one).
+pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds: u32) {
+    let channel = Channel {
+        assistant,
+        bot,
+        forwarded: Arc::default(),
+    };
+    tracing::info!("telegram channel polling");
+    let mut offset: i32 = 0;
+    loop {
+        let updates = match channel
+            .bot
+            .get_updates()
+            .offset(offset)
+            .timeout(timeout_seconds)
+            .await
+        {
+            Ok(updates) => updates,
+            Err(error) => {
+                tracing::warn!(%error, "telegram getUpdates failed; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if let Some(last) = updates.iter().map(|u| u.id.0).max() {
+            offset = i32::try_from(last).unwrap_or(i32::MAX).saturating_add(1);
+        }
+        // One task per chat: a chat's updates in order, chats side by side.
+        let mut by_chat: HashMap<i64, Vec<Update>> = HashMap::new();
+        for update in updates {
+            if let Some(chat) = update.chat() {
+                by_chat.entry(chat.id.0).or_default().push(update);
+            }
+        }
+        let tasks: Vec<_> = by_chat
+            .into_values()
+            .map(|updates| {
+                let channel = channel.clone();
+                tokio::spawn(async move {
+                    for update in updates {
+                        channel.handle_update(update).await;
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.ok();
+        }
+    }
+}
+
+/// Why an update could not be handled (logged once, by [`Channel::handle_update`]).
+#[derive(Debug, thiserror::Error)]
+enum ChannelError {
+    #[error(transparent)]
+    Core(#[from] crate::assistant::CoreError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("telegram: {0}")]
+    Telegram(#[from] teloxide::RequestError),
+}
+
+impl Channel {
+    async fn handle_update(&self, update: Update) {
+        let update_id = i64::from(update.id.0);
+        let span = tracing::info_span!("telegram_update", update = update_id);
+        if let Err(error) = self.handle(update_id, update.kind).instrument(span).await {
+            tracing::error!(update = update_id, %error, "telegram update not handled");
+        }
+    }
+
+    async fn handle(&self, update_id: i64, kind: UpdateKind) -> Result<(), ChannelError> {
+        match kind {
+            UpdateKind::Message(message) => self.message(update_id, message).await,
+            UpdateKind::CallbackQuery(query) => self.callback(update_id, query).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// The chat's conversation, started (with its welcome sent) on the chat's first update.
+    async fn conversation(
+        &self,
+        chat: ChatId,
+        language: Option<&str>,
+    ) -> Result<String, ChannelError> {
+        let db = self.assistant.database();
+        let id = match db.telegram_chat(chat.0).await? {
+            Some(stored) => stored.conversation_id,
+            None => {
+                let locale = language
+                    .and_then(Locale::negotiate)
+                    .unwrap_or_else(|| self.assistant.default_locale());
+                let (id, welcome) = self
+                    .assistant
+                    .start_conversation("telegram", locale)
+                    .await?;
+                db.link_telegram_chat(chat.0, &id).await?;
+                self.send(chat, &[welcome]).await?;
+                id
+            }
+        };
+        self.forward_pushed(chat, &id);
+        Ok(id)
+    }
+
+    async fn message(&self, update_id: i64, message: Message) -> Result<(), ChannelError> {
+        // Groups are not answered yet: identity dialogs must not run where others read.
+        if !message.chat.is_private() {
+            return Ok(());
+        }
+        let chat = message.chat.id;
+        let language = message.from.as_ref().and_then(|u| u.language_code.clone());
+        let conversation = self.conversation(chat, language.as_deref()).await?;
+        if !self
+            .assistant
+            .database()
+            .claim_telegram_update(chat.0, update_id)
+            .await?
+        {
+            return Ok(());
+        }
+        let locale = self.locale(&conversation).await;
+        if let Some(text) = message.text() {
+            if self.assistant.awaits_secret(&conversation).await? {
+                // The password must not stay in the chat: removed before it is even checked.
+                let deleted = self.bot.delete_message(chat, message.id).await.is_ok();
+                let notice = if deleted {
+                    "telegram-secret-deleted"
+                } else {
+                    "telegram-secret-not-deleted"
+                };
+                self.say(chat, locale, notice).await?;
+            }
+            return self
+                .turn(chat, &conversation, Input::Text(text.to_string()))
+                .await;
+        }
+        if message.photo().is_some() || message.document().is_some() {
+            return self.say(chat, locale, "telegram-photo-refused").await;
+        }
+        self.say(chat, locale, "telegram-text-only").await
+    }
+
+    async fn callback(&self, update_id: i64, query: CallbackQuery) -> Result<(), ChannelError> {
+        let Some(chat) = query.message.as_ref().map(|m| m.chat().clone()) else {
+            self.bot.answer_callback_query(query.id).await?;
+            return Ok(());
+        };
+        if !chat.is_private() {
+            self.bot.answer_callback_query(query.id).await?;
+            return Ok(());
+        }
+        let conversation = self
+            .conversation(chat.id, query.from.language_code.as_deref())
+            .await?;
+        let db = self.assistant.database();
+        if !db.claim_telegram_update(chat.id.0, update_id).await? {
+            return Ok(());
+        }
+        let stored = db.telegram_chat(chat.id.0).await?;
+        let payload = stored.and_then(|stored| {
+            query
+                .data
+                .as_deref()
+                .and_then(|key| keyboard::payload(&stored.keyboard, key))
+        });
+        let Some(payload) = payload else {
+            // A keyboard of an earlier reply: said so, and nothing changes.
+            let locale = self.locale(&conversation).await;
+            let text = self.text(locale, "telegram-stale-button");
+            self.bot.answer_callback_query(query.id).text(text).await?;
+            return Ok(());
+        };
+        self.bot.answer_callback_query(query.id).await?;
+        self.turn(chat.id, &conversation, Input::Button(payload))
+            .await
+    }
+
+    /// One turn of the conversation, its replies sent (or the apology when it failed).
+    async fn turn(
+        &self,
+        chat: ChatId,
+        conversation: &str,
+        input: Input,
+    ) -> Result<(), ChannelError> {
+        let messages = match self.assistant.handle(conversation, input.clone()).await {
+            Ok(messages) => messages,
+            Err(error) => {
+                tracing::error!(%error, "turn failed");
+                vec![self.assistant.apology(conversation, &input, &error).await]
+            }
+        };
+        self.send(chat, &messages).await
+    }
+
+    async fn locale(&self, conversation: &str) -> Locale {
+        self.assistant
+            .conversation_locale(conversation)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| self.assistant.default_locale())
+    }
+
+    fn text(&self, locale: Locale, id: &str) -> String {
+        self.assistant.content().translations.text(locale, id, &[])
+    }
+
+    async fn say(&self, chat: ChatId, locale: Locale, id: &str) -> Result<(), ChannelError> {
+        self.bot.send_message(chat, self.text(locale, id)).await?;
+        Ok(())
+    }
+
+    /// Sends replies as plain text, split at Telegram's length limit; the buttons of the batch
+    /// become inline keyboards whose short keys replace the chat's earlier ones.
+    async fn send(&self, chat: ChatId, messages: &[BotMessage]) -> Result<(), ChannelError> {
+        let mut keys = keyboard::Keys::default();
+        for message in messages {
+            let text = crate::channels::terminal::render_text(message);
+            let parts = split::split(&text, split::TELEGRAM_LIMIT);
+            let last = parts.len().saturating_sub(1);
+            for (index, part) in parts.into_iter().enumerate() {
+                let mut request = self.bot.send_message(chat, part);
+                if index == last && !message.buttons.is_empty() {
+                    request = request
+                        .reply_markup(InlineKeyboardMarkup::new(keys.rows(&message.buttons)));
+                }
+                request.await?;
+            }
+        }
+        self.assistant
+            .database()
+            .set_telegram_keyboard(chat.0, &keys.to_json())
+            .await?;
+        Ok(())
+    }
+
+    /// Forwards the conversation's pushed messages to the chat, once per chat and process.
+    fn forward_pushed(&self, chat: ChatId, conversation: &str) {
+        let Ok(mut forwarded) = self.forwarded.lock() else {
+            return;
+        };
+        if !forwarded.insert(chat.0) {
+            return;
+        }
+        let Some(mut pushed) = self.assistant.subscribe(conversation) else {
+            forwarded.remove(&chat.0);
+            return;
+        };
+        let channel = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match pushed.recv().await {
+                    Ok(message) => {
+                        if let Err(error) = channel.send(chat, &[message]).await {
+                            tracing::error!(%error, "pushed message not sent to telegram");
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+            if let Ok(mut forwarded) = channel.forwarded.lock() {
+                forwarded.remove(&chat.0);
+            }
+        });
+    }
+}

@@ -1,0 +1,179 @@
+//! A fake Bot API server on a random loopback port: it feeds scripted updates to getUpdates (a
+//! short long-poll), answers the methods the channel calls in the Bot API's JSON shapes, and
+//! records every call with its parameters.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, Notify};
+
+/// A call the bot made: the method and its parameters.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub params: Value,
+}
+
+#[derive(Default)]
+struct Inner {
+    pending: Mutex<Vec<Value>>,
+    arrived: Notify,
+    calls: std::sync::Mutex<Vec<Call>>,
+    next_message_id: AtomicI64,
+    next_update_id: AtomicI64,
+}
+
+#[derive(Clone)]
+pub struct FakeBotApi {
+    pub url: String,
+    inner: Arc<Inner>,
+}
+
+pub const TOKEN: &str = "123456:fake-token";
+
+impl FakeBotApi {
+    pub async fn start() -> Self {
+        let inner = Arc::new(Inner {
+            next_message_id: AtomicI64::new(1000),
+            next_update_id: AtomicI64::new(1),
+            ..Inner::default()
+        });
+        let app = axum::Router::new()
+            .route("/{bot}/{method}", post(method))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+        Self { url, inner }
+    }
+
+    /// Queues an update as it is (with its own update_id).
+    pub async fn feed(&self, update: Value) {
+        self.inner.pending.lock().await.push(update);
+        self.inner.arrived.notify_waiters();
+    }
+
+    fn next_update_id(&self) -> i64 {
+        self.inner.next_update_id.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// A private text message from user `chat` (whose chat id is the same); its update.
+    pub fn text_update(&self, chat: i64, language: &str, text: &str) -> Value {
+        json!({
+            "update_id": self.next_update_id(),
+            "message": {
+                "message_id": self.inner.next_message_id.fetch_add(1, Ordering::SeqCst),
+                "date": 1_700_000_000,
+                "chat": { "id": chat, "type": "private", "first_name": "Student" },
+                "from": user(chat, language),
+                "text": text,
+            }
+        })
+    }
+
+    /// A press of a button with this callback data under a bot message of the chat.
+    pub fn press_update(&self, chat: i64, language: &str, data: &str) -> Value {
+        json!({
+            "update_id": self.next_update_id(),
+            "callback_query": {
+                "id": format!("cq-{}", self.next_update_id()),
+                "from": user(chat, language),
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": 1,
+                    "date": 1_700_000_000,
+                    "chat": { "id": chat, "type": "private", "first_name": "Student" },
+                    "text": "earlier message",
+                }
+            }
+        })
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner
+            .calls
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// The calls of a method to a chat.
+    pub fn sent(&self, method: &str, chat: i64) -> Vec<Value> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method && c.params["chat_id"].as_i64() == Some(chat))
+            .map(|c| c.params)
+            .collect()
+    }
+
+    /// Waits until `done` holds for the recorded calls; panics after ten seconds.
+    pub async fn wait_for(&self, what: &str, done: impl Fn(&[Call]) -> bool) -> Vec<Call> {
+        for _ in 0..200 {
+            let calls = self.calls();
+            if done(&calls) {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("waited for {what}; calls: {:#?}", self.calls());
+    }
+}
+
+fn user(id: i64, language: &str) -> Value {
+    json!({ "id": id, "is_bot": false, "first_name": "Student", "language_code": language })
+}
+
+async fn method(
+    State(inner): State<Arc<Inner>>,
+    Path((_bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Json<Value> {
+    let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
+    // The Bot API's names are lowerCamelCase; its methods are case-insensitive.
+    let mut chars = method.chars();
+    let method: String = chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default();
+    if method != "getUpdates"
+        && let Ok(mut calls) = inner.calls.lock()
+    {
+        calls.push(Call {
+            method: method.clone(),
+            params: params.clone(),
+        });
+    }
+    let result = match method.as_str() {
+        "getUpdates" => {
+            let wait = inner.arrived.notified();
+            if inner.pending.lock().await.is_empty() {
+                tokio::time::timeout(Duration::from_millis(300), wait)
+                    .await
+                    .ok();
+            }
+            Value::Array(std::mem::take(&mut *inner.pending.lock().await))
+        }
+        "getMe" => json!({
+            "id": 123456, "is_bot": true, "first_name": "helpbot", "username": "helpbot_test_bot",
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": false,
+        }),
+        "sendMessage" => json!({
+            "message_id": inner.next_message_id.fetch_add(1, Ordering::SeqCst),
+            "date": 1_700_000_000,
+            "chat": { "id": params["chat_id"], "type": "private", "first_name": "Student" },
+            "text": params["text"],
+        }),
+        _ => json!(true),
+    };
+    Json(json!({ "ok": true, "result": result }))
+}
