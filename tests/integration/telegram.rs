@@ -457,3 +457,49 @@ async fn a_restarted_channel_continues_the_chats_conversation() {
     })
     .await;
 }
+
+/// The child process, stopped however the test ends.
+struct Serving(Option<std::process::Child>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+}
+
+/// `helpbot serve` starts the channel when the token is in the environment, and never logs it.
+#[tokio::test]
+async fn helpbot_serve_starts_the_channel_from_the_environment() {
+    let db = TestDb::sqlite();
+    let api = FakeBotApi::start().await;
+    let workdir = tempfile::tempdir().expect("temp dir");
+    let repo = crate::common::repo();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_helpbot"))
+        .arg("serve")
+        .current_dir(workdir.path())
+        .env("HELPBOT_DATABASE_URL", db.url())
+        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo.join("knowledge"))
+        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo.join("dialogs"))
+        .env("HELPBOT_CONTENT__LOCALES_DIR", repo.join("locales"))
+        .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
+        .env("HELPBOT_TELEGRAM__TOKEN", TOKEN)
+        .env("HELPBOT_TELEGRAM__API_URL", &api.url)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut serving = Serving(Some(child));
+    api.feed(api.text_update(8, "en", "hello")).await;
+    api.wait_for("the bot to answer", |calls| sent_count(calls, 8) >= 2)
+        .await;
+    let mut child = serving.0.take().expect("running");
+    child.kill().ok();
+    let output = child.wait_with_output().expect("exits");
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("telegram channel polling"), "{logs}");
+    assert!(!logs.contains("fake-token"), "{logs}");
+}
