@@ -88,6 +88,24 @@ impl Database {
         Ok(())
     }
 
+    /// The chats whose conversation was active since `since_ms` (a turn or a pushed message), with
+    /// their conversations: what a starting channel listens to.
+    pub async fn telegram_chats_active_since(
+        &self,
+        since_ms: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.chat_id, t.conversation_id FROM telegram_chats t \
+             JOIN conversations c ON c.id = t.conversation_id WHERE c.updated_at >= $1",
+        )
+        .bind(since_ms)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|row| Ok((row.try_get("chat_id")?, row.try_get("conversation_id")?)))
+            .collect()
+    }
+
     /// The chats of a conversation (pushed messages go to them).
     pub async fn telegram_chats_of(&self, conversation_id: &str) -> Result<Vec<i64>, StoreError> {
         let rows = sqlx::query("SELECT chat_id FROM telegram_chats WHERE conversation_id = $1")

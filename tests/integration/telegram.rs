@@ -334,24 +334,29 @@ async fn a_password_is_deleted_from_the_chat_at_once() {
     .await;
 }
 
-#[tokio::test]
-async fn an_agents_reply_arrives_in_the_telegram_chat() {
-    let db = TestDb::sqlite();
-    let run = start(&db, crate::handoff::always_open).await;
+/// An agent online, and the chat asking for a person: the agent and the chat's conversation.
+async fn waiting_for_an_agent(run: &Running, chat: i64) -> (Agent, String) {
     let agent = Agent::new("staff-wang-01", "小王");
     run.assistant
         .desk()
         .heartbeat(&agent)
         .await
         .expect("online");
-    let chat = 5;
     run.api
         .feed(run.api.text_update(chat, "zh-CN", "转人工"))
         .await;
     run.api
         .wait_for("the handoff reply", |calls| sent_count(calls, chat) >= 2)
         .await;
-    let conversation = conversation_of(&run.assistant, chat).await;
+    (agent, conversation_of(&run.assistant, chat).await)
+}
+
+#[tokio::test]
+async fn an_agents_reply_arrives_in_the_telegram_chat() {
+    let db = TestDb::sqlite();
+    let run = start(&db, crate::handoff::always_open).await;
+    let chat = 5;
+    let (agent, conversation) = waiting_for_an_agent(&run, chat).await;
     let handoff = crate::handoff::handoff_of(&run.assistant, &conversation).await;
     run.assistant
         .desk()
@@ -502,4 +507,40 @@ async fn helpbot_serve_starts_the_channel_from_the_environment() {
     let logs = String::from_utf8_lossy(&output.stderr);
     assert!(logs.contains("telegram channel polling"), "{logs}");
     assert!(!logs.contains("fake-token"), "{logs}");
+}
+
+#[tokio::test]
+async fn after_a_restart_an_agents_reply_reaches_a_chat_that_has_not_written_since() {
+    let db = TestDb::sqlite();
+    let mut run = start(&db, crate::handoff::always_open).await;
+    let chat = 21;
+    let (agent, conversation) = waiting_for_an_agent(&run, chat).await;
+    // The process stops; a new one starts on the same database and fake Bot API.
+    run.channel.abort();
+    run.follower.abort();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let mut config = config(db.url());
+    crate::handoff::always_open(&mut config);
+    let restarted = helpbot::runtime::start(&config).await.expect("starts");
+    run.follower = restarted.follow_pushed_messages(Duration::from_millis(100));
+    run.channel = spawn_channel(&restarted, &run.api);
+    let handoff = crate::handoff::handoff_of(&restarted, &conversation).await;
+    restarted.desk().heartbeat(&agent).await.expect("online");
+    // The channel listens to the chat as soon as it starts: give it that moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    restarted.desk().take(&handoff, &agent).await.expect("take");
+    restarted
+        .desk()
+        .reply(&handoff, &agent, "重启后也能收到")
+        .await
+        .expect("reply");
+    run.api
+        .wait_for("the agent's reply after the restart", |calls| {
+            calls.iter().any(|c| {
+                c.params["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("重启后也能收到"))
+            })
+        })
+        .await;
 }

@@ -32,6 +32,9 @@ pub type TelegramBot = Throttle<Bot>;
 /// How long one getUpdates call waits for news, in seconds.
 const POLL_TIMEOUT_SECONDS: u32 = 25;
 
+/// How recently a chat must have been active for a starting channel to listen to it again.
+const RECENT_CHATS: Duration = Duration::from_secs(7 * 24 * 3600);
+
 /// A bot for the token, talking to the Bot API at `api_url`, within the flood limits.
 pub fn bot(token: &str, api_url: reqwest::Url) -> TelegramBot {
     Throttle::new_spawn(Bot::new(token).set_api_url(api_url), Limits::default())
@@ -59,6 +62,7 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
         bot,
         forwarded: Arc::default(),
     };
+    channel.listen_to_recent_chats().await;
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
     loop {
@@ -287,6 +291,25 @@ impl Channel {
             .set_telegram_keyboard(chat.0, &keys.to_json())
             .await?;
         Ok(())
+    }
+
+    /// After a start, the chats active lately hear what is pushed to them (an agent's reply, a
+    /// review decision) without having to write first.
+    async fn listen_to_recent_chats(&self) {
+        let since = crate::store::now_ms() - RECENT_CHATS.as_millis() as i64;
+        match self
+            .assistant
+            .database()
+            .telegram_chats_active_since(since)
+            .await
+        {
+            Ok(chats) => {
+                for (chat, conversation) in chats {
+                    self.forward_pushed(ChatId(chat), &conversation);
+                }
+            }
+            Err(error) => tracing::warn!(%error, "telegram: recent chats not listened to"),
+        }
     }
 
     /// Forwards the conversation's pushed messages to the chat, once per chat and process.
