@@ -214,10 +214,10 @@ impl Desk<'_> {
         Ok(())
     }
 
-    /// An internal note on a handoff: for staff only, never shown to the student.
+    /// An internal note on a handoff the agent owns: for staff only, never shown to the student.
     pub async fn note(&self, id: &str, agent: &Agent, text: &str) -> Result<(), DeskError> {
         let text = checked_text(text)?;
-        self.handoff(id).await?;
+        self.owned(id, agent).await?;
         Ok(queue::add_note(&self.assistant.db, id, &agent.staff_id, text).await?)
     }
 

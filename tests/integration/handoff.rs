@@ -266,6 +266,12 @@ async fn a_person_owns_the_conversation_until_closing_and_the_student_rates_the_
             .await
             .expect("note");
         assert_eq!(desk.notes(&id).await.expect("notes").len(), 1);
+        // Only the owner writes notes, whichever channel asks (not only the console).
+        assert!(matches!(
+            desk.note(&id, &li(), "别人的备注").await,
+            Err(DeskError::NotYours)
+        ));
+        assert_eq!(desk.notes(&id).await.expect("notes").len(), 1);
         assert!(matches!(
             desk.reply(&id, &li(), "插话").await,
             Err(DeskError::NotYours)
