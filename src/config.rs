@@ -4,8 +4,12 @@
 //! `[web]`, `[handoff]`, `[console]`), and a nested key is set in the environment with `__`
 //! (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the
 //! database, logging) stays at the top (`HELPBOT_DATABASE_URL`). Values that hold a password
-//! (the database URL, the SMTP URL, the SMS gateway URL) are secret values: `Debug` and logs
-//! never show them.
+//! (the database URL, the SMTP URL, the SMS gateway URL, the Telegram bot token) are secret
+//! values: `Debug` and logs never show them.
+//!
+//! The Telegram keys are also read under the names issue 13 and Telegram guides use, with one
+//! underscore ([`ENV_ALIASES`]: `HELPBOT_TELEGRAM_TOKEN`, `HELPBOT_TELEGRAM_API_URL`,
+//! `HELPBOT_TELEGRAM_WEBHOOK_URL`); the `__` names win when both are set.
 
 use std::path::{Path, PathBuf};
 
@@ -160,7 +164,8 @@ pub struct ConsoleConfig {
     pub secure_cookie: bool,
 }
 
-/// The Telegram channel, started by `helpbot serve` when a bot token is set (long polling).
+/// The Telegram channel, started by `helpbot serve` when a bot token is set: long polling, or a
+/// webhook when `webhook_url` is set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TelegramConfig {
@@ -170,6 +175,10 @@ pub struct TelegramConfig {
     pub token: Option<SecretString>,
     /// The Bot API server: Telegram's, or a self-hosted `telegram-bot-api`.
     pub api_url: String,
+    /// The public base address of this service (`https://help.example.edu`, TLS terminated by a
+    /// proxy in front): set, Telegram posts updates to a secret path under it instead of being
+    /// polled (see `channels::telegram::webhook`).
+    pub webhook_url: Option<String>,
 }
 
 impl Default for Config {
@@ -263,9 +272,18 @@ impl Default for TelegramConfig {
         Self {
             token: None,
             api_url: "https://api.telegram.org".into(),
+            webhook_url: None,
         }
     }
 }
+
+/// Environment names read besides the `HELPBOT_<TABLE>__<KEY>` ones (without the `HELPBOT_`
+/// prefix), and the key each sets.
+pub const ENV_ALIASES: [(&str, &str); 3] = [
+    ("TELEGRAM_TOKEN", "telegram.token"),
+    ("TELEGRAM_API_URL", "telegram.api_url"),
+    ("TELEGRAM_WEBHOOK_URL", "telegram.webhook_url"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -285,7 +303,16 @@ impl Config {
             Some(path) => figment = figment.merge(Toml::file(path)),
             None => figment = figment.merge(Toml::file("helpbot.toml")),
         }
-        figment = figment.merge(Env::prefixed("HELPBOT_").split("__"));
+        // The aliases first, so that the `__` names, merged after them, win.
+        let alias_names: Vec<&str> = ENV_ALIASES.iter().map(|(alias, _)| *alias).collect();
+        figment = figment
+            .merge(Env::prefixed("HELPBOT_").filter_map(|name| {
+                ENV_ALIASES
+                    .iter()
+                    .find(|(alias, _)| name.as_str().eq_ignore_ascii_case(alias))
+                    .map(|(_, key)| (*key).into())
+            }))
+            .merge(Env::prefixed("HELPBOT_").ignore(&alias_names).split("__"));
         figment
             .extract()
             .map_err(|e| ConfigError::Invalid(Box::new(e)))
@@ -401,6 +428,39 @@ mod tests {
             )?;
             let loaded = Config::load(None).map_err(|e| e.to_string())?;
             assert_eq!(format!("{loaded:?}"), format!("{:?}", Config::default()));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_telegram_keys_are_read_under_their_one_underscore_names_too() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("HELPBOT_TELEGRAM_TOKEN", "123456:al1as-t0ken");
+            jail.set_env("HELPBOT_TELEGRAM_API_URL", "http://127.0.0.1:8081");
+            jail.set_env("HELPBOT_TELEGRAM_WEBHOOK_URL", "https://help.example.edu");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.telegram.token.as_ref().map(|s| s.expose_secret()),
+                Some("123456:al1as-t0ken")
+            );
+            assert_eq!(config.telegram.api_url, "http://127.0.0.1:8081");
+            assert_eq!(
+                config.telegram.webhook_url.as_deref(),
+                Some("https://help.example.edu")
+            );
+            assert!(!format!("{config:?}").contains("al1as-t0ken"));
+            // The documented `__` names win over the aliases.
+            jail.set_env("HELPBOT_TELEGRAM__WEBHOOK_URL", "https://bot.example.edu");
+            jail.set_env("HELPBOT_TELEGRAM__TOKEN", "123456:main-t0ken");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.telegram.webhook_url.as_deref(),
+                Some("https://bot.example.edu")
+            );
+            assert_eq!(
+                config.telegram.token.as_ref().map(|s| s.expose_secret()),
+                Some("123456:main-t0ken")
+            );
             Ok(())
         });
     }

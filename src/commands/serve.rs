@@ -13,22 +13,38 @@ pub async fn run(config: &Config) -> CommandResult {
     let assistant = runtime::start(config).await?;
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
-    // The Telegram channel, when a bot token is set; it stops with the process.
-    let _telegram = match &config.telegram.token {
+    let mut state = web::AppState::new(assistant.clone(), config);
+    // The Telegram channel, when a bot token is set: polling in its own task (it stops with the
+    // process), or a webhook route on this server.
+    let _polling = match &config.telegram.token {
         Some(token) => {
             use secrecy::ExposeSecret;
             let api_url = reqwest::Url::parse(&config.telegram.api_url).map_err(|error| {
                 format!("telegram.api_url {}: {error}", config.telegram.api_url)
             })?;
             let bot = crate::channels::telegram::bot(token.expose_secret(), api_url);
-            Some(tokio::spawn(crate::channels::telegram::run(
-                assistant.clone(),
-                bot,
-            )))
+            match &config.telegram.webhook_url {
+                Some(base) => {
+                    let base = reqwest::Url::parse(base)
+                        .map_err(|error| format!("telegram.webhook_url {base}: {error}"))?;
+                    tracing::info!(%base, "telegram channel in webhook mode");
+                    let routes = crate::channels::telegram::webhook::start(
+                        assistant.clone(),
+                        bot,
+                        token.expose_secret(),
+                        &base,
+                    )?;
+                    state = state.mount(routes);
+                    None
+                }
+                None => Some(tokio::spawn(crate::channels::telegram::run(
+                    assistant.clone(),
+                    bot,
+                ))),
+            }
         }
         None => None,
     };
-    let state = web::AppState::new(assistant.clone(), config);
     match web::serve(listener, state, &config.web.allowed_origins, signals).await? {
         Stopped::Drained => {
             assistant.database().close().await;

@@ -3,6 +3,8 @@
 //! side, a password removed from the chat, and an agent's reply pushed to the chat.
 
 mod fake_bot_api;
+mod formatting;
+mod webhook;
 
 use std::time::Duration;
 
@@ -12,6 +14,7 @@ use helpbot::assistant::{Assistant, Input};
 use helpbot::config::Config;
 use helpbot::handoff::Agent;
 use helpbot::locale::Locale;
+use helpbot::message::BotMessage;
 use serde_json::Value;
 
 use crate::common::{TestDb, config, on_both_backends};
@@ -87,17 +90,21 @@ fn sent_count(calls: &[Call], chat: i64) -> usize {
         .count()
 }
 
-/// What the core answers to `text` in a new conversation of another channel.
-async fn core_answer(assistant: &Assistant, locale: Locale, text: &str) -> String {
+/// The core's replies to `text` in a new conversation of another channel.
+async fn core_reply(assistant: &Assistant, locale: Locale, text: &str) -> Vec<BotMessage> {
     let (id, _) = assistant
         .start_conversation("test", locale)
         .await
         .expect("start");
-    let reply = assistant
+    assistant
         .handle(&id, Input::Text(text.into()))
         .await
-        .expect("turn");
-    reply[0].text.clone()
+        .expect("turn")
+}
+
+/// What the core answers to `text` in a new conversation of another channel.
+async fn core_answer(assistant: &Assistant, locale: Locale, text: &str) -> String {
+    core_reply(assistant, locale, text).await[0].text.clone()
 }
 
 async fn conversation_of(assistant: &Assistant, chat: i64) -> String {
@@ -351,12 +358,9 @@ async fn waiting_for_an_agent(run: &Running, chat: i64) -> (Agent, String) {
     (agent, conversation_of(&run.assistant, chat).await)
 }
 
-#[tokio::test]
-async fn an_agents_reply_arrives_in_the_telegram_chat() {
-    let db = TestDb::sqlite();
-    let run = start(&db, crate::handoff::always_open).await;
-    let chat = 5;
-    let (agent, conversation) = waiting_for_an_agent(&run, chat).await;
+/// An agent takes the chat's handoff and writes `text` to it.
+async fn an_agent_replies(run: &Running, chat: i64, text: &str) {
+    let (agent, conversation) = waiting_for_an_agent(run, chat).await;
     let handoff = crate::handoff::handoff_of(&run.assistant, &conversation).await;
     run.assistant
         .desk()
@@ -365,9 +369,17 @@ async fn an_agents_reply_arrives_in_the_telegram_chat() {
         .expect("take");
     run.assistant
         .desk()
-        .reply(&handoff, &agent, "你好，我来帮您看看")
+        .reply(&handoff, &agent, text)
         .await
         .expect("reply");
+}
+
+#[tokio::test]
+async fn an_agents_reply_arrives_in_the_telegram_chat() {
+    let db = TestDb::sqlite();
+    let run = start(&db, crate::handoff::always_open).await;
+    let chat = 5;
+    an_agent_replies(&run, chat, "你好，我来帮您看看").await;
     let calls = run
         .api
         .wait_for("the agent's reply", |calls| {
@@ -475,26 +487,34 @@ impl Drop for Serving {
     }
 }
 
+/// `helpbot serve` in `workdir` on the database and the shipped content, on a random port, its
+/// logs piped; the test adds the Telegram settings.
+fn serve_command(db: &TestDb, workdir: &std::path::Path) -> std::process::Command {
+    let repo = crate::common::repo();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_helpbot"));
+    command
+        .arg("serve")
+        .current_dir(workdir)
+        .env("HELPBOT_DATABASE_URL", db.url())
+        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo.join("knowledge"))
+        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo.join("dialogs"))
+        .env("HELPBOT_CONTENT__LOCALES_DIR", repo.join("locales"))
+        .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null());
+    command
+}
+
 /// `helpbot serve` starts the channel when the token is in the environment, and never logs it.
 #[tokio::test]
 async fn helpbot_serve_starts_the_channel_from_the_environment() {
     let db = TestDb::sqlite();
     let api = FakeBotApi::start().await;
     let workdir = tempfile::tempdir().expect("temp dir");
-    let repo = crate::common::repo();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_helpbot"))
-        .arg("serve")
-        .current_dir(workdir.path())
-        .env("HELPBOT_DATABASE_URL", db.url())
-        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo.join("knowledge"))
-        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo.join("dialogs"))
-        .env("HELPBOT_CONTENT__LOCALES_DIR", repo.join("locales"))
-        .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
+    let child = serve_command(&db, workdir.path())
         .env("HELPBOT_TELEGRAM__TOKEN", TOKEN)
         .env("HELPBOT_TELEGRAM__API_URL", &api.url)
         .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
         .spawn()
         .expect("serve");
     let mut serving = Serving(Some(child));

@@ -1,16 +1,19 @@
-//! The Telegram channel (long polling): a Telegram chat is one stored helpbot conversation. It
-//! translates Telegram updates into core inputs and core replies into Telegram messages; the
-//! assistant decides everything else. Updates of one chat are handled one after another, in
-//! order; chats are handled side by side. Sent as plain text (no parse mode), so nothing a user or
-//! the knowledge base writes can be taken for formatting.
+//! The Telegram channel: a Telegram chat is one stored helpbot conversation. It translates
+//! Telegram updates into core inputs and core replies into Telegram messages; the assistant
+//! decides everything else. Updates arrive by long polling ([`run`]) or, with a public address,
+//! by webhook ([`webhook`]); both hand them to the same [`Channel::handle_update`]. Updates of one
+//! chat are handled one after another, in order; chats are handled side by side. Replies are
+//! plain text with formatting entities, no parse mode ([`format`]), so nothing a user or the
+//! knowledge base writes can be taken for markup.
 //!
 //! Only private chats are answered for now; group messages are ignored. A password step deletes
 //! the student's message at once and says so. Photos and files are refused politely (the web
 //! widget takes ID photos). Messages pushed later (agents' replies, review decisions) reach the
 //! chats this process has handled since it started.
 
+mod format;
 mod keyboard;
-mod split;
+pub mod webhook;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -57,11 +60,11 @@ pub async fn run(assistant: Assistant, bot: TelegramBot) {
 
 /// [`run`] with another long-poll wait (tests use a short one).
 pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds: u32) {
-    let channel = Channel {
-        assistant,
-        bot,
-        forwarded: Arc::default(),
-    };
+    let channel = Channel::new(assistant, bot);
+    // A bot switched back from webhook mode gets no updates by polling until its webhook is gone.
+    if let Err(error) = channel.bot.delete_webhook().await {
+        tracing::warn!(%error, "telegram deleteWebhook failed; polling may be refused");
+    }
     channel.listen_to_recent_chats().await;
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
@@ -119,6 +122,14 @@ enum ChannelError {
 }
 
 impl Channel {
+    fn new(assistant: Assistant, bot: TelegramBot) -> Self {
+        Self {
+            assistant,
+            bot,
+            forwarded: Arc::default(),
+        }
+    }
+
     async fn handle_update(&self, update: Update) {
         let update_id = i64::from(update.id.0);
         let span = tracing::info_span!("telegram_update", update = update_id);
@@ -269,16 +280,19 @@ impl Channel {
         Ok(())
     }
 
-    /// Sends replies as plain text, split at Telegram's length limit; the buttons of the batch
-    /// become inline keyboards whose short keys replace the chat's earlier ones.
+    /// Sends replies as text with formatting entities, split at Telegram's length limit; the
+    /// buttons of the batch (suggestions, related questions, a dialog's choices) become inline
+    /// keyboards whose short keys replace the chat's earlier ones.
     async fn send(&self, chat: ChatId, messages: &[BotMessage]) -> Result<(), ChannelError> {
         let mut keys = keyboard::Keys::default();
         for message in messages {
-            let text = crate::channels::terminal::render_text(message);
-            let parts = split::split(&text, split::TELEGRAM_LIMIT);
+            let parts = format::split(&format::format(message), format::TELEGRAM_LIMIT);
             let last = parts.len().saturating_sub(1);
             for (index, part) in parts.into_iter().enumerate() {
-                let mut request = self.bot.send_message(chat, part);
+                let mut request = self.bot.send_message(chat, part.text);
+                if !part.entities.is_empty() {
+                    request = request.entities(part.entities);
+                }
                 if index == last && !message.buttons.is_empty() {
                     request = request
                         .reply_markup(InlineKeyboardMarkup::new(keys.rows(&message.buttons)));

@@ -46,6 +46,8 @@ pub struct AppState {
     grace: Duration,
     /// The staff console, served beside the API (`crate::channels::console`).
     console: Arc<crate::channels::console::ConsoleState>,
+    /// Routes another channel serves on this server (the Telegram webhook), see [`Self::mount`].
+    mounted: Router,
 }
 
 /// Conversations whose checked token is remembered; past this the memory starts afresh.
@@ -74,7 +76,15 @@ impl AppState {
             stopping: Arc::new(watch::Sender::new(false)),
             grace: Duration::from_secs(config.web.shutdown_grace_seconds),
             console,
+            mounted: Router::new(),
         }
+    }
+
+    /// Serves another channel's routes beside the API. They are mounted outside the web layers:
+    /// no CORS, no request span (a path may hold a secret); the channel handles its own.
+    pub fn mount(mut self, routes: Router) -> Self {
+        self.mounted = self.mounted.merge(routes);
+        self
     }
 
     fn known_token(&self, conversation: &str) -> Option<(String, Locale)> {
@@ -124,6 +134,7 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
             "camera=(), microphone=(), geolocation=()",
         ),
     ];
+    let mounted = state.mounted.clone();
     let mut app = Router::new()
         .merge(api::routes(&state))
         .merge(assets::routes())
@@ -140,7 +151,7 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    app.with_state(state)
+    app.with_state(state).merge(mounted)
 }
 
 /// The span every request is logged in: its method and path, never the query string (the event

@@ -135,9 +135,11 @@ fn user(id: i64, language: &str) -> Value {
 async fn method(
     State(inner): State<Arc<Inner>>,
     Path((_bot, method)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Json<Value> {
-    let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
+    let params: Value = multipart_params(&headers, &body)
+        .unwrap_or_else(|| serde_json::from_slice(&body).unwrap_or(json!({})));
     // The Bot API's names are lowerCamelCase; its methods are case-insensitive.
     let mut chars = method.chars();
     let method: String = chars
@@ -176,4 +178,39 @@ async fn method(
         _ => json!(true),
     };
     Json(json!({ "ok": true, "result": result }))
+}
+
+impl FakeBotApi {
+    /// How many fed updates no getUpdates has taken yet (webhook mode must leave them).
+    pub async fn pending(&self) -> usize {
+        self.inner.pending.lock().await.len()
+    }
+}
+
+/// The fields of a multipart/form-data body (teloxide sends setWebhook, and uploads, that way) as
+/// a JSON object of strings; `None` when the body is not multipart.
+fn multipart_params(headers: &axum::http::HeaderMap, body: &[u8]) -> Option<Value> {
+    let content_type = headers.get("content-type")?.to_str().ok()?;
+    let boundary = content_type
+        .strip_prefix("multipart/form-data")?
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let body = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            continue;
+        };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        fields.insert(name.to_string(), Value::String(value.to_string()));
+    }
+    Some(Value::Object(fields))
 }
