@@ -260,6 +260,33 @@ impl Answerer {
         }
     }
 
+    /// What a new user is offered first: an intro, then for each category (in the knowledge
+    /// base's order) its name with its hot questions as buttons. A button answers its entry as
+    /// if it had been picked from a list ([`ENTRY_PAYLOAD`]).
+    pub fn start_menu(&self, locale: Locale) -> Vec<BotMessage> {
+        let mut categories: Vec<(&str, Vec<Button>)> = Vec::new();
+        for entry in self.content.knowledge.entries().iter().filter(|e| e.hot) {
+            let button = Button {
+                label: entry.localized(locale).title.clone(),
+                payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
+            };
+            match categories.iter_mut().find(|(c, _)| *c == entry.category) {
+                Some((_, buttons)) => buttons.push(button),
+                None => categories.push((&entry.category, vec![button])),
+            }
+        }
+        let intro = self.text(locale, "start-menu-intro", &[]);
+        let mut messages = vec![BotMessage::notice(ReplyKind::Suggestions, intro)];
+        messages.extend(categories.into_iter().map(|(category, buttons)| {
+            let name = self.text(locale, &format!("category-{category}"), &[]);
+            BotMessage {
+                buttons,
+                ..BotMessage::notice(ReplyKind::Suggestions, name)
+            }
+        }));
+        messages
+    }
+
     pub fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
         Reply {
             messages: vec![BotMessage::notice(

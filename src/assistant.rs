@@ -377,6 +377,12 @@ impl Assistant {
         }
     }
 
+    /// The menu a channel shows on its "start": the hot questions by category, as buttons (see
+    /// [`Answerer::start_menu`]). It changes nothing in any conversation.
+    pub fn start_menu(&self, locale: Locale) -> Vec<BotMessage> {
+        self.answerer.start_menu(locale)
+    }
+
     /// Switches a conversation's language (the next replies use it).
     pub async fn set_locale(&self, conversation_id: &str, locale: Locale) -> Result<(), CoreError> {
         // It writes the state back: like a turn, it waits for the conversation's turn in flight.

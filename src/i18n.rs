@@ -30,6 +30,7 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "input-too-long",
     "input-not-text",
     "chat-welcome",
+    "start-menu-intro",
     "button-unknown",
     "internal-error",
     "service-unavailable",

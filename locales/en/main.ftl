@@ -23,6 +23,7 @@ input-empty = It looks like your message is empty. Please describe your problem.
 input-too-long = Your message has { $length } characters, which is too long. Please keep it under { $max } characters and describe your problem briefly.
 input-not-text = I can't read this message. Please describe your problem in words.
 chat-welcome = Hello, I am the student account help assistant. How can I help you?
+start-menu-intro = These are the questions asked most often. Press one to see its answer, or just write your own question.
 button-unknown = That option is no longer available. Please type your question.
 internal-error = Sorry, something went wrong on our side. Please try again in a moment.
 service-unavailable = Sorry, the service is temporarily unavailable. Please try again later. If it is urgent, call the hotline 010-82199588.

@@ -23,6 +23,7 @@ input-empty = 您好像还没有输入内容，请描述一下您遇到的问题
 input-too-long = 您的消息有 { $length } 个字，太长了。请控制在 { $max } 个字以内，简要描述您遇到的问题。
 input-not-text = 这条消息我读不懂，请用文字描述您遇到的问题。
 chat-welcome = 您好，我是学信网账号帮助助手。请问有什么可以帮您？
+start-menu-intro = 以下是大家最常问的问题，点一下即可查看解答；您也可以直接输入自己的问题。
 button-unknown = 这个选项已经失效了，请直接输入您的问题。
 internal-error = 抱歉，系统出了点问题，请稍后再试。
 service-unavailable = 抱歉，暂时无法服务，请稍后再试。如有急事，请拨打客服电话 010-82199588。

@@ -321,6 +321,37 @@ impl Assistant {
         self.text(locale, "handoff-out-of-hours", &args)
     }
 
+    /// A fresh conversation in place of `old` (a channel's "restart"), on `old`'s channel and in
+    /// its language. A request for a person still open in `old` (waiting, or with an agent) is
+    /// cancelled first, exactly as the student's cancel button does, so that no agent takes a
+    /// conversation nobody reads any more. Returns the new conversation's id and what the
+    /// student is told: that they left support, if they were with it, then the welcome.
+    pub async fn restart_conversation(
+        &self,
+        old: &str,
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
+        let record = self
+            .db
+            .conversation(old)
+            .await?
+            .ok_or_else(|| CoreError::UnknownConversation(old.to_string()))?;
+        let locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
+        let state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
+        let mut messages = Vec::new();
+        if let Some(Support::Handed { handoff }) = &state.support
+            && queue::get(&self.db, handoff)
+                .await?
+                .is_some_and(|handoff| handoff.status.is_open())
+        {
+            messages = self
+                .handle(old, Input::Button(CANCEL_PAYLOAD.to_string()))
+                .await?;
+        }
+        let (id, welcome) = self.start_conversation(&record.channel, locale).await?;
+        messages.push(welcome);
+        Ok((id, messages))
+    }
+
     /// The reason a dialog handed over, from the input that made it.
     pub(super) fn dialog_handoff_reason(input: &Input) -> Reason {
         match input {
@@ -355,7 +386,10 @@ impl Assistant {
                 return Ok(Some(self.answerer.invalid(locale, "button-unknown", &[])));
             }
         };
-        self.hand_over(requester, state, reason, None, locale)
+        // Asked in the middle of a dialog: the agent sees where it stood, as when the student
+        // types "转人工" there.
+        let position = state.dialog.clone();
+        self.hand_over(requester, state, reason, position.as_ref(), locale)
             .await
             .map(Some)
     }

@@ -33,7 +33,8 @@ pub async fn run(config: &Config) -> CommandResult {
                         bot,
                         token.expose_secret(),
                         &base,
-                    )?;
+                    )
+                    .await?;
                     state = state.mount(routes);
                     None
                 }

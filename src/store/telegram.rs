@@ -1,5 +1,5 @@
 //! The Telegram channel's chats: which conversation a chat is, the last update handled, and the
-//! callback keys of the last inline keyboard sent.
+//! callback keys of the last inline keyboard sent, and whether its user chose a language.
 
 use sqlx::Row;
 
@@ -115,5 +115,45 @@ impl Database {
         rows.into_iter()
             .map(|row| Ok(row.try_get("chat_id")?))
             .collect()
+    }
+}
+
+/// A chat's conversation replaced (a restart), and its language choice.
+impl Database {
+    /// Points the chat at another conversation, keeping what the chat itself remembers (the last
+    /// update handled, the language chosen).
+    pub async fn relink_telegram_chat(
+        &self,
+        chat_id: i64,
+        conversation_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE telegram_chats SET conversation_id = $1 WHERE chat_id = $2")
+            .bind(conversation_id)
+            .bind(chat_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the chat's user chose a language (`false` too for a chat not stored).
+    pub async fn telegram_language_chosen(&self, chat_id: i64) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT language_chosen FROM telegram_chats WHERE chat_id = $1")
+            .bind(chat_id)
+            .fetch_optional(self.pool())
+            .await?;
+        let chosen: i64 = match row {
+            Some(row) => row.try_get("language_chosen")?,
+            None => 0,
+        };
+        Ok(chosen != 0)
+    }
+
+    /// Remembers that the chat's user chose its language.
+    pub async fn choose_telegram_language(&self, chat_id: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE telegram_chats SET language_chosen = 1 WHERE chat_id = $1")
+            .bind(chat_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! inline keyboards (short callback keys, stale presses), updates delivered twice, chats side by
 //! side, a password removed from the chat, and an agent's reply pushed to the chat.
 
+mod commands;
 mod fake_bot_api;
 mod formatting;
 mod webhook;
@@ -288,35 +289,41 @@ async fn an_update_delivered_twice_is_handled_once_and_chats_run_side_by_side() 
     .await;
 }
 
+/// A student of chat `chat` (English) at the password step of a dialog, taken there through the
+/// core (the chat's conversation): the conversation.
+async fn at_the_password_step(run: &Running, chat: i64) -> String {
+    let store = helpbot::runtime::account_store(run.assistant.database().clone());
+    load_demo_data(&store).await.expect("demo data");
+    run.api.feed(run.api.text_update(chat, "en", "hello")).await;
+    run.api
+        .wait_for("the welcome", |calls| sent_count(calls, chat) >= 2)
+        .await;
+    let conversation = conversation_of(&run.assistant, chat).await;
+    for input in [
+        Input::Button("dialog:verify-by-classmate".into()),
+        Input::Text("2".into()),
+        Input::Text("wangfang".into()),
+    ] {
+        run.assistant
+            .handle(&conversation, input)
+            .await
+            .expect("turn");
+    }
+    assert!(
+        run.assistant
+            .awaits_secret(&conversation)
+            .await
+            .expect("state")
+    );
+    conversation
+}
+
 #[tokio::test]
 async fn a_password_is_deleted_from_the_chat_at_once() {
     on_both_backends(async |db: TestDb| {
         let run = start(&db, |_| {}).await;
-        let store = helpbot::runtime::account_store(run.assistant.database().clone());
-        load_demo_data(&store).await.expect("demo data");
         let chat = 99;
-        run.api.feed(run.api.text_update(chat, "en", "hello")).await;
-        run.api
-            .wait_for("the welcome", |calls| sent_count(calls, chat) >= 2)
-            .await;
-        // Up to the password step through the core (the same conversation).
-        let conversation = conversation_of(&run.assistant, chat).await;
-        for input in [
-            Input::Button("dialog:verify-by-classmate".into()),
-            Input::Text("2".into()),
-            Input::Text("wangfang".into()),
-        ] {
-            run.assistant
-                .handle(&conversation, input)
-                .await
-                .expect("turn");
-        }
-        assert!(
-            run.assistant
-                .awaits_secret(&conversation)
-                .await
-                .expect("state")
-        );
+        let conversation = at_the_password_step(&run, chat).await;
         let password = run.api.text_update(chat, "en", DEMO_PASSWORD);
         let message_id = password["message"]["message_id"].as_i64();
         run.api.feed(password).await;

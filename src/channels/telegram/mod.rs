@@ -9,13 +9,15 @@
 //! Only private chats are answered for now; group messages are ignored. A password step deletes
 //! the student's message at once and says so. Photos and files are refused politely (the web
 //! widget takes ID photos). Messages pushed later (agents' replies, review decisions) reach the
-//! chats this process has handled since it started.
+//! chats this process has handled since it started. Commands and the chat's language: see
+//! [`commands`].
 
-mod format;
+mod commands;
+pub mod format;
 mod keyboard;
 pub mod webhook;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,8 +50,16 @@ pub fn bot(token: &str, api_url: reqwest::Url) -> TelegramBot {
 struct Channel {
     assistant: Assistant,
     bot: TelegramBot,
-    /// Chats whose pushed messages this process forwards already.
-    forwarded: Arc<Mutex<HashSet<i64>>>,
+    /// Chats whose pushed messages this process forwards already, and from which conversation.
+    forwarded: Arc<Mutex<HashMap<i64, Forwarding>>>,
+    /// The bot's username, which commands may be addressed to (`None`: Telegram did not say).
+    bot_username: Option<String>,
+}
+
+/// The task forwarding one conversation's pushed messages to a chat.
+struct Forwarding {
+    conversation: String,
+    task: tokio::task::AbortHandle,
 }
 
 /// Polls for updates until the task is dropped. Pushed messages reach the chats only while
@@ -60,11 +70,12 @@ pub async fn run(assistant: Assistant, bot: TelegramBot) {
 
 /// [`run`] with another long-poll wait (tests use a short one).
 pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds: u32) {
-    let channel = Channel::new(assistant, bot);
     // A bot switched back from webhook mode gets no updates by polling until its webhook is gone.
-    if let Err(error) = channel.bot.delete_webhook().await {
+    if let Err(error) = bot.delete_webhook().await {
         tracing::warn!(%error, "telegram deleteWebhook failed; polling may be refused");
     }
+    let bot_username = commands::register(&bot, &assistant).await;
+    let channel = Channel::new(assistant, bot, bot_username);
     channel.listen_to_recent_chats().await;
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
@@ -122,11 +133,12 @@ enum ChannelError {
 }
 
 impl Channel {
-    fn new(assistant: Assistant, bot: TelegramBot) -> Self {
+    fn new(assistant: Assistant, bot: TelegramBot, bot_username: Option<String>) -> Self {
         Self {
             assistant,
             bot,
             forwarded: Arc::default(),
+            bot_username,
         }
     }
 
@@ -188,8 +200,13 @@ impl Channel {
         {
             return Ok(());
         }
+        self.follow_app_language(chat, &conversation, language.as_deref())
+            .await?;
         let locale = self.locale(&conversation).await;
         if let Some(text) = message.text() {
+            if self.command(chat, &conversation, text).await? {
+                return Ok(());
+            }
             if self.assistant.awaits_secret(&conversation).await? {
                 // The password must not stay in the chat: removed before it is even checked.
                 let deleted = self.bot.delete_message(chat, message.id).await.is_ok();
@@ -226,6 +243,8 @@ impl Channel {
         if !db.claim_telegram_update(chat.id.0, update_id).await? {
             return Ok(());
         }
+        self.follow_app_language(chat.id, &conversation, query.from.language_code.as_deref())
+            .await?;
         let stored = db.telegram_chat(chat.id.0).await?;
         let payload = stored.and_then(|stored| {
             query
@@ -241,6 +260,9 @@ impl Channel {
             return Ok(());
         };
         self.bot.answer_callback_query(query.id).await?;
+        if self.local_button(chat.id, &conversation, &payload).await? {
+            return Ok(());
+        }
         self.turn(chat.id, &conversation, Input::Button(payload))
             .await
     }
@@ -326,20 +348,24 @@ impl Channel {
         }
     }
 
-    /// Forwards the conversation's pushed messages to the chat, once per chat and process.
+    /// Forwards the conversation's pushed messages to the chat, once per chat and process; a
+    /// chat given another conversation (a restart) hears that one's instead.
     fn forward_pushed(&self, chat: ChatId, conversation: &str) {
         let Ok(mut forwarded) = self.forwarded.lock() else {
             return;
         };
-        if !forwarded.insert(chat.0) {
+        if forwarded
+            .get(&chat.0)
+            .is_some_and(|f| f.conversation == conversation)
+        {
             return;
         }
         let Some(mut pushed) = self.assistant.subscribe(conversation) else {
-            forwarded.remove(&chat.0);
             return;
         };
         let channel = self.clone();
-        tokio::spawn(async move {
+        let id = conversation.to_string();
+        let task = tokio::spawn(async move {
             loop {
                 match pushed.recv().await {
                     Ok(message) => {
@@ -351,9 +377,18 @@ impl Channel {
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }
             }
-            if let Ok(mut forwarded) = channel.forwarded.lock() {
+            if let Ok(mut forwarded) = channel.forwarded.lock()
+                && forwarded.get(&chat.0).is_some_and(|f| f.conversation == id)
+            {
                 forwarded.remove(&chat.0);
             }
         });
+        let forwarding = Forwarding {
+            conversation: conversation.to_string(),
+            task: task.abort_handle(),
+        };
+        if let Some(earlier) = forwarded.insert(chat.0, forwarding) {
+            earlier.task.abort();
+        }
     }
 }

@@ -98,9 +98,9 @@ struct Hook {
 }
 
 /// Starts the channel in webhook mode: registers the webhook with Telegram (setWebhook with the
-/// header secret, tried again until it succeeds) and returns the route that receives updates,
+/// header secret, tried again until it succeeds), registers the commands, and returns the route that receives updates,
 /// for `helpbot serve` to mount. It never polls.
-pub fn start(
+pub async fn start(
     assistant: Assistant,
     bot: TelegramBot,
     token: &str,
@@ -108,7 +108,8 @@ pub fn start(
 ) -> Result<Router, BadBaseUrl> {
     let secrets = secrets(token);
     let url = webhook_url(base, &secrets)?;
-    let channel = Channel::new(assistant, bot);
+    let bot_username = super::commands::register(&bot, &assistant).await;
+    let channel = Channel::new(assistant, bot, bot_username);
     let registering = channel.clone();
     let header = secrets.header.clone();
     let base = base.to_string();

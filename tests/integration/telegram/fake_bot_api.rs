@@ -167,7 +167,7 @@ async fn method(
         "getMe" => json!({
             "id": 123456, "is_bot": true, "first_name": "helpbot", "username": "helpbot_test_bot",
             "can_join_groups": true, "can_read_all_group_messages": false,
-            "supports_inline_queries": false,
+            "supports_inline_queries": false, "has_main_web_app": false,
         }),
         "sendMessage" => json!({
             "message_id": inner.next_message_id.fetch_add(1, Ordering::SeqCst),

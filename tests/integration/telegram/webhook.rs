@@ -39,6 +39,7 @@ async fn start_webhook(db: &TestDb) -> Hooked {
     let api = FakeBotApi::start().await;
     let bot = helpbot::channels::telegram::bot(TOKEN, api.url.parse().expect("url"));
     let routes = webhook::start(assistant.clone(), bot, TOKEN, &BASE.parse().expect("url"))
+        .await
         .expect("webhook");
     let state = helpbot::channels::web::AppState::new(assistant.clone(), &config).mount(routes);
     let app = helpbot::channels::web::router(state, &[]);
