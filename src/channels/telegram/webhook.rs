@@ -199,6 +199,7 @@ fn enqueue(hook: &Hook, update: Update) {
         return;
     };
     let Ok(mut queues) = hook.queues.lock() else {
+        tracing::error!("telegram webhook: the chats' queues are unusable; update dropped");
         return;
     };
     let update = match queues.get(&chat) {
