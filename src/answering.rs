@@ -184,6 +184,8 @@ impl Answerer {
                         entry_id: None,
                         expects_photo: false,
                         expects_secret: false,
+                        expects_mobile: false,
+                        private_chat_only: false,
                         sender: None,
                     }],
                     outcome: "suggest",
@@ -256,6 +258,8 @@ impl Answerer {
             entry_id: Some(entry.id.clone()),
             expects_photo: false,
             expects_secret: false,
+            expects_mobile: false,
+            private_chat_only: false,
             sender: None,
         }
     }

@@ -56,6 +56,8 @@ pub struct ConversationState {
     pub unanswered: u8,
     /// Where the conversation stands with human support, if it is with support.
     pub support: Option<Support>,
+    /// Others read along (a group chat): dialogs that take personal data or proof do not run.
+    pub shared: bool,
 }
 
 /// Settings of the assistant taken from the configuration.
@@ -286,7 +288,12 @@ impl Assistant {
     }
 
     /// The dialog engine for one turn of a conversation.
-    fn engine<'a>(&'a self, locale: Locale, requester: &'a Requester) -> EngineContext<'a> {
+    fn engine<'a>(
+        &'a self,
+        locale: Locale,
+        requester: &'a Requester,
+        shared: bool,
+    ) -> EngineContext<'a> {
         EngineContext {
             dialogs: &self.content.dialogs,
             translations: &self.content.translations,
@@ -296,6 +303,7 @@ impl Assistant {
             locale,
             this_year: Utc::now().with_timezone(&self.settings.utc_offset).year(),
             asides: &self.answerer,
+            shared,
         }
     }
 
@@ -310,6 +318,26 @@ impl Assistant {
         channel: &str,
         locale: Locale,
     ) -> Result<(String, BotMessage), CoreError> {
+        self.open_conversation(channel, locale, false).await
+    }
+
+    /// Opens a conversation that several people share (a group chat): it answers questions,
+    /// but asks for a private chat instead of running a dialog that takes personal data or
+    /// proof. Returns its id and the welcome message.
+    pub async fn start_shared_conversation(
+        &self,
+        channel: &str,
+        locale: Locale,
+    ) -> Result<(String, BotMessage), CoreError> {
+        self.open_conversation(channel, locale, true).await
+    }
+
+    async fn open_conversation(
+        &self,
+        channel: &str,
+        locale: Locale,
+        shared: bool,
+    ) -> Result<(String, BotMessage), CoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         self.db
             .create_conversation(&id, channel, locale.tag())
@@ -319,7 +347,11 @@ impl Assistant {
             self.content.translations.text(locale, "chat-welcome", &[]),
         );
         let body = serde_json::to_string(&welcome).unwrap_or_default();
-        let state = serde_json::to_string(&ConversationState::default()).unwrap_or_default();
+        let state = serde_json::to_string(&ConversationState {
+            shared,
+            ..ConversationState::default()
+        })
+        .unwrap_or_default();
         self.db
             .record_turn(
                 &id,
@@ -333,7 +365,7 @@ impl Assistant {
                 }],
             )
             .await?;
-        tracing::info!(conversation = %id, channel, %locale, "conversation started");
+        tracing::info!(conversation = %id, channel, %locale, shared, "conversation started");
         Ok((id, welcome))
     }
 
@@ -523,8 +555,28 @@ impl Assistant {
     /// Whether the conversation waits for a secret (a password or a code): a channel whose
     /// messages stay visible (Telegram) removes what the user types next.
     pub async fn awaits_secret(&self, conversation_id: &str) -> Result<bool, CoreError> {
+        Ok(self
+            .waiting_step(conversation_id)
+            .await?
+            .is_some_and(|step| step.takes_secret()))
+    }
+
+    /// Whether the conversation waits for a photo: a channel that must fetch a picture before
+    /// handing it over (Telegram) fetches it only then.
+    pub async fn awaits_photo(&self, conversation_id: &str) -> Result<bool, CoreError> {
+        Ok(self
+            .waiting_step(conversation_id)
+            .await?
+            .is_some_and(|step| step.asks_photo()))
+    }
+
+    /// The dialog step the conversation waits at, if any.
+    async fn waiting_step(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<crate::dialog::Step>, CoreError> {
         let Some(record) = self.db.conversation(conversation_id).await? else {
-            return Ok(false);
+            return Ok(None);
         };
         let state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
         let dialogs = &self.content.dialogs;
@@ -532,7 +584,7 @@ impl Assistant {
             .dialog
             .as_ref()
             .and_then(|p| dialogs.get(&p.dialog)?.steps.get(&p.step))
-            .is_some_and(crate::dialog::Step::takes_secret))
+            .cloned())
     }
 
     /// Whether typed text is a secret that is neither stored nor logged as typed: anything at a
@@ -578,7 +630,7 @@ impl Assistant {
         {
             return Ok(reply);
         }
-        let engine = self.engine(locale, requester);
+        let engine = self.engine(locale, requester, state.shared);
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
             _ => None,

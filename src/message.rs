@@ -57,6 +57,14 @@ pub struct BotMessage {
     /// The bot asks for a password: channels hide what the user types and do not echo it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expects_secret: bool,
+    /// The bot asks for the user's own mobile number: a channel that can share the user's
+    /// number (Telegram's contact button) may offer it; what is shared is only typed text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expects_mobile: bool,
+    /// What the user asked for is done in a private chat only (it takes personal data or
+    /// proof, and this conversation is shared with others): channels offer a way there.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private_chat_only: bool,
     /// A person wrote this message (a support agent), not the bot: channels show their name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender: Option<Person>,
@@ -81,6 +89,8 @@ impl BotMessage {
             entry_id: None,
             expects_photo: false,
             expects_secret: false,
+            expects_mobile: false,
+            private_chat_only: false,
             sender: None,
         }
     }

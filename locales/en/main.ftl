@@ -54,3 +54,4 @@ notice-assist-confirmed = Good news: your classmate confirmed your identity and 
 notice-assist-declined = The classmate you asked did not confirm your identity. You can ask another classmate, or verify your identity another way.
 dialog-lost-place = Sorry, this step is missing something from earlier (perhaps you continued on another page, or your sign-in expired), so let's start this part again from the beginning.
 dialog-failed = Sorry, something went wrong with this step and it has ended. You can start again or just ask your question.
+dialog-private-chat-only = This needs your personal details, which others in this group would see. Please continue in a private chat with me.

@@ -325,7 +325,7 @@ impl Desk<'_> {
             ));
             if let Some(name) = dialog {
                 let requester = Requester::new(record.channel.clone(), record.id.clone());
-                let engine = assistant.engine(locale, &requester);
+                let engine = assistant.engine(locale, &requester, state.shared);
                 match engine.start(name, Default::default()).await {
                     Ok(mut turn) => {
                         messages.append(&mut turn.messages);

@@ -62,6 +62,9 @@ pub struct EngineContext<'a> {
     pub this_year: i32,
     /// Answers for questions typed on the side of the dialog.
     pub asides: &'a dyn Asides,
+    /// The conversation is shared with others (a group chat): no dialog that takes personal
+    /// data or proof runs in it.
+    pub shared: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +174,8 @@ impl EngineContext<'_> {
             entry_id: None,
             expects_photo: false,
             expects_secret: false,
+            expects_mobile: false,
+            private_chat_only: false,
             sender: None,
         }
     }
@@ -193,8 +198,35 @@ impl EngineContext<'_> {
         turn
     }
 
+    /// Whether the dialog may not run in this conversation (see [`EngineContext::shared`]).
+    fn private_only(&self, dialog: &Dialog) -> bool {
+        self.shared && dialog.is_personal()
+    }
+
+    /// What is said instead of a dialog that may not run here: to go on in a private chat.
+    fn private_chat_notice(&self) -> BotMessage {
+        BotMessage {
+            private_chat_only: true,
+            ..self.notice("dialog-private-chat-only", &Slots::new())
+        }
+    }
+
+    /// The turn that ends a dialog which may not run here.
+    fn private_chat_turn(&self, mut messages: Vec<BotMessage>) -> DialogTurn {
+        messages.push(self.private_chat_notice());
+        DialogTurn {
+            messages,
+            state: None,
+            handoff: false,
+            events: Vec::new(),
+        }
+    }
+
     async fn begin(&self, name: &str, slots: Slots) -> Result<DialogTurn, EngineError> {
         let dialog = self.dialog(name)?;
+        if self.private_only(dialog) {
+            return Ok(self.private_chat_turn(Vec::new()));
+        }
         let state = DialogState {
             dialog: name.to_string(),
             step: dialog.start.clone(),
@@ -240,6 +272,10 @@ impl EngineContext<'_> {
             }
             if let Some(other) = &step.dialog {
                 let other_dialog = self.dialog(other)?;
+                if self.private_only(other_dialog) {
+                    messages.push(self.private_chat_notice());
+                    return Ok((None, false));
+                }
                 state.dialog = other.clone();
                 state.history.clear();
                 step_name = other_dialog.start.clone();
@@ -314,8 +350,9 @@ impl EngineContext<'_> {
                     payload: format!("{BUTTON_PREFIX}{index}"),
                 })
                 .collect();
-            last.expects_photo = step.input.as_deref() == Some("photo");
+            last.expects_photo = step.asks_photo();
             last.expects_secret = step.asks_secret();
+            last.expects_mobile = step.asks_own_mobile();
         }
     }
 
@@ -353,6 +390,9 @@ impl EngineContext<'_> {
         let mut messages = Vec::new();
         let mut events = Vec::new();
         let dialog = self.dialog(&state.dialog)?;
+        if self.private_only(dialog) {
+            return Ok(self.private_chat_turn(messages));
+        }
         let step = self.step(dialog, &state.step)?.clone();
 
         if let Input::Text(text) = input

@@ -96,6 +96,36 @@ impl Step {
     pub fn takes_secret(&self) -> bool {
         matches!(self.input.as_deref(), Some("password" | "code"))
     }
+
+    /// Whether the step asks for a photo: channels offer an upload.
+    pub fn asks_photo(&self) -> bool {
+        self.input.as_deref() == Some("photo")
+    }
+
+    /// Whether the step asks for the student's own mobile number: a channel may offer to share
+    /// it. A slot named for someone else (`classmate_mobile`) asks for another person's number.
+    pub fn asks_own_mobile(&self) -> bool {
+        self.input.as_deref() == Some("mobile")
+            && !self
+                .slot
+                .as_deref()
+                .is_some_and(|slot| slot.starts_with("classmate"))
+    }
+
+    /// Whether the step takes personal data or proof or acts on an account: every typed input
+    /// a dialog asks for is about the student (a name, a school, an ID number, a mobile, a code,
+    /// a password, a photo), and every action reaches the account store.
+    pub fn is_personal(&self) -> bool {
+        self.action.is_some() || self.input.is_some()
+    }
+}
+
+impl Dialog {
+    /// Whether any step of the dialog takes personal data or proof or acts on an account: such
+    /// a dialog never runs where others read along (a group chat).
+    pub fn is_personal(&self) -> bool {
+        self.steps.values().any(Step::is_personal)
+    }
 }
 
 /// All dialogs by name.

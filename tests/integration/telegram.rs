@@ -1,10 +1,14 @@
 //! The Telegram channel, with teloxide's real client against a fake Bot API server: questions,
 //! inline keyboards (short callback keys, stale presses), updates delivered twice, chats side by
-//! side, a password removed from the chat, and an agent's reply pushed to the chat.
+//! side, a password removed from the chat, and an agent's reply pushed to the chat. Photos, the
+//! contact button and group chats have their own files.
 
 mod commands;
+mod contacts;
 mod fake_bot_api;
 mod formatting;
+mod groups;
+mod photos;
 mod webhook;
 
 use std::time::Duration;
@@ -414,33 +418,6 @@ async fn an_agents_reply_arrives_in_the_telegram_chat() {
 }
 
 #[tokio::test]
-async fn photos_are_refused_politely() {
-    let db = TestDb::sqlite();
-    let run = start(&db, |_| {}).await;
-    let mut update = run.api.text_update(3, "en", "");
-    if let Some(message) = update["message"].as_object_mut() {
-        message.remove("text");
-        message.insert(
-            "photo".into(),
-            serde_json::json!([{ "file_id": "f1", "file_unique_id": "u1", "width": 90, "height": 90, "file_size": 1000 }]),
-        );
-    }
-    run.api.feed(update).await;
-    let note = run
-        .assistant
-        .content()
-        .translations
-        .text(Locale::En, "telegram-photo-refused", &[]);
-    run.api
-        .wait_for("the refusal", |calls| {
-            calls
-                .iter()
-                .any(|c| c.params["text"].as_str() == Some(note.as_str()))
-        })
-        .await;
-}
-
-#[tokio::test]
 async fn a_restarted_channel_continues_the_chats_conversation() {
     on_both_backends(async |db: TestDb| {
         let mut run = start(&db, |_| {}).await;
@@ -570,4 +547,50 @@ async fn after_a_restart_an_agents_reply_reaches_a_chat_that_has_not_written_sin
             })
         })
         .await;
+}
+
+/// The demo accounts loaded, and a chat that said hello: its conversation.
+async fn demo_chat(run: &Running, chat: i64, language: &str) -> String {
+    let store = helpbot::runtime::account_store(run.assistant.database().clone());
+    load_demo_data(&store).await.expect("demo data");
+    run.api
+        .feed(run.api.text_update(chat, language, "你好"))
+        .await;
+    run.api
+        .wait_for("the welcome", |calls| sent_count(calls, chat) >= 2)
+        .await;
+    conversation_of(&run.assistant, chat).await
+}
+
+/// Waits for a message to the chat that contains `needle`; the chat's texts.
+async fn wait_for_text(run: &Running, chat: i64, needle: &str) -> Vec<String> {
+    run.api
+        .wait_for(needle, |calls| {
+            calls.iter().any(|c| {
+                c.method == "sendMessage"
+                    && c.params["chat_id"].as_i64() == Some(chat)
+                    && c.params["text"]
+                        .as_str()
+                        .is_some_and(|t| t.contains(needle))
+            })
+        })
+        .await;
+    texts(&run.api.sent("sendMessage", chat))
+}
+
+/// Takes these turns through the core (in the chat's conversation); the last one's replies.
+async fn through_the_core(
+    run: &Running,
+    conversation: &str,
+    inputs: Vec<Input>,
+) -> Vec<helpbot::assistant::BotMessage> {
+    let mut last = Vec::new();
+    for input in inputs {
+        last = run
+            .assistant
+            .handle(conversation, input)
+            .await
+            .expect("turn");
+    }
+    last
 }

@@ -114,9 +114,8 @@ fn command_list(assistant: &Assistant, locale: Locale) -> Vec<BotCommand> {
 }
 
 /// Tells Telegram the commands in every language, and in the default language for the users of
-/// other languages; returns the bot's username (commands may be addressed to it). A failure is
-/// logged: the commands work without the app's list.
-pub(super) async fn register(bot: &TelegramBot, assistant: &Assistant) -> Option<String> {
+/// other languages. A failure is logged: the commands work without the app's list.
+pub(super) async fn register(bot: &TelegramBot, assistant: &Assistant) {
     let mut lists: Vec<(Option<&str>, Locale)> = Locale::ALL
         .into_iter()
         .map(|locale| (Some(telegram_code(locale)), locale))
@@ -131,13 +130,6 @@ pub(super) async fn register(bot: &TelegramBot, assistant: &Assistant) -> Option
             tracing::warn!(%error, language = code.unwrap_or("default"), "telegram commands not registered");
         }
     }
-    match bot.get_me().await {
-        Ok(me) => me.user.username,
-        Err(error) => {
-            tracing::warn!(%error, "telegram: the bot's username is unknown");
-            None
-        }
-    }
 }
 
 impl Channel {
@@ -150,7 +142,8 @@ impl Channel {
         conversation: &str,
         text: &str,
     ) -> Result<bool, ChannelError> {
-        let command = match parse(text, self.bot_username.as_deref()) {
+        let username = self.me().await.map(|me| me.username.as_str());
+        let command = match parse(text, username) {
             Typed::Text => return Ok(false),
             Typed::Unknown if self.assistant.awaits_secret(conversation).await? => {
                 return Ok(false);

@@ -6,25 +6,30 @@
 //! plain text with formatting entities, no parse mode ([`format`]), so nothing a user or the
 //! knowledge base writes can be taken for markup.
 //!
-//! Only private chats are answered for now; group messages are ignored. A password step deletes
-//! the student's message at once and says so. Photos and files are refused politely (the web
-//! widget takes ID photos). Messages pushed later (agents' replies, review decisions) reach the
+//! In a group the bot answers only what is addressed to it, and the group is one shared
+//! conversation ([`group`]). A password step deletes the student's message at once and says so.
+//! A photo step takes photos and image documents ([`photo`]); a mobile step offers the contact
+//! button ([`contact`]). Messages pushed later (agents' replies, review decisions) reach the
 //! chats this process has handled since it started. Commands and the chat's language: see
 //! [`commands`].
 
 mod commands;
+mod contact;
 pub mod format;
+mod group;
 mod keyboard;
+mod markup;
+mod photo;
 pub mod webhook;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardMarkup, UpdateKind};
+use teloxide::types::{ChatId, ReplyMarkup, UpdateKind};
 use tracing::Instrument;
 
 use crate::assistant::Assistant;
@@ -52,8 +57,10 @@ struct Channel {
     bot: TelegramBot,
     /// Chats whose pushed messages this process forwards already, and from which conversation.
     forwarded: Arc<Mutex<HashMap<i64, Forwarding>>>,
-    /// The bot's username, which commands may be addressed to (`None`: Telegram did not say).
-    bot_username: Option<String>,
+    /// The bot as groups and commands address it (getMe, asked until it answers).
+    me: Arc<tokio::sync::OnceCell<group::BotUser>>,
+    /// Chats shown the contact button, removed with the next reply.
+    contact_keyboards: Arc<Mutex<HashSet<i64>>>,
 }
 
 /// The task forwarding one conversation's pushed messages to a chat.
@@ -74,8 +81,9 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
     if let Err(error) = bot.delete_webhook().await {
         tracing::warn!(%error, "telegram deleteWebhook failed; polling may be refused");
     }
-    let bot_username = commands::register(&bot, &assistant).await;
-    let channel = Channel::new(assistant, bot, bot_username);
+    commands::register(&bot, &assistant).await;
+    let channel = Channel::new(assistant, bot);
+    channel.me().await;
     channel.listen_to_recent_chats().await;
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
@@ -133,12 +141,13 @@ enum ChannelError {
 }
 
 impl Channel {
-    fn new(assistant: Assistant, bot: TelegramBot, bot_username: Option<String>) -> Self {
+    fn new(assistant: Assistant, bot: TelegramBot) -> Self {
         Self {
             assistant,
             bot,
             forwarded: Arc::default(),
-            bot_username,
+            me: Arc::default(),
+            contact_keyboards: Arc::default(),
         }
     }
 
@@ -158,11 +167,13 @@ impl Channel {
         }
     }
 
-    /// The chat's conversation, started (with its welcome sent) on the chat's first update.
+    /// The chat's conversation, started (with its welcome sent) on the chat's first update; a
+    /// group's is shared by its members.
     async fn conversation(
         &self,
         chat: ChatId,
         language: Option<&str>,
+        shared: bool,
     ) -> Result<String, ChannelError> {
         let db = self.assistant.database();
         let id = match db.telegram_chat(chat.0).await? {
@@ -171,10 +182,15 @@ impl Channel {
                 let locale = language
                     .and_then(Locale::negotiate)
                     .unwrap_or_else(|| self.assistant.default_locale());
-                let (id, welcome) = self
-                    .assistant
-                    .start_conversation("telegram", locale)
-                    .await?;
+                let (id, welcome) = if shared {
+                    self.assistant
+                        .start_shared_conversation("telegram-group", locale)
+                        .await?
+                } else {
+                    self.assistant
+                        .start_conversation("telegram", locale)
+                        .await?
+                };
                 db.link_telegram_chat(chat.0, &id).await?;
                 self.send(chat, &[welcome]).await?;
                 id
@@ -185,13 +201,21 @@ impl Channel {
     }
 
     async fn message(&self, update_id: i64, message: Message) -> Result<(), ChannelError> {
-        // Groups are not answered yet: identity dialogs must not run where others read.
-        if !message.chat.is_private() {
-            return Ok(());
+        let shared = !message.chat.is_private();
+        let mut text = message.text().map(String::from);
+        if shared {
+            // Only what is addressed to the bot, without the mention.
+            let Some(me) = self.me().await else {
+                return Ok(());
+            };
+            let Some(addressed) = group::addressed(&message, me) else {
+                return Ok(());
+            };
+            text = addressed.text.filter(|_| message.text().is_some());
         }
         let chat = message.chat.id;
         let language = message.from.as_ref().and_then(|u| u.language_code.clone());
-        let conversation = self.conversation(chat, language.as_deref()).await?;
+        let conversation = self.conversation(chat, language.as_deref(), shared).await?;
         if !self
             .assistant
             .database()
@@ -203,8 +227,8 @@ impl Channel {
         self.follow_app_language(chat, &conversation, language.as_deref())
             .await?;
         let locale = self.locale(&conversation).await;
-        if let Some(text) = message.text() {
-            if self.command(chat, &conversation, text).await? {
+        if let Some(text) = text {
+            if self.command(chat, &conversation, &text).await? {
                 return Ok(());
             }
             if self.assistant.awaits_secret(&conversation).await? {
@@ -217,12 +241,18 @@ impl Channel {
                 };
                 self.say(chat, locale, notice).await?;
             }
-            return self
-                .turn(chat, &conversation, Input::Text(text.to_string()))
-                .await;
+            return self.turn(chat, &conversation, Input::Text(text)).await;
         }
-        if message.photo().is_some() || message.document().is_some() {
-            return self.say(chat, locale, "telegram-photo-refused").await;
+        if let Some(shared_contact) = message.contact() {
+            let sender = message.from.as_ref().map(|user| user.id);
+            return match contact::own_number(shared_contact, sender) {
+                // A hint only: checked by the core exactly as if it had been typed.
+                Some(number) => self.turn(chat, &conversation, Input::Text(number)).await,
+                None => self.say(chat, locale, "telegram-contact-not-own").await,
+            };
+        }
+        if let Some(offered) = photo::offered(&message) {
+            return self.picture(chat, &conversation, offered).await;
         }
         self.say(chat, locale, "telegram-text-only").await
     }
@@ -232,12 +262,12 @@ impl Channel {
             self.bot.answer_callback_query(query.id).await?;
             return Ok(());
         };
-        if !chat.is_private() {
-            self.bot.answer_callback_query(query.id).await?;
-            return Ok(());
-        }
         let conversation = self
-            .conversation(chat.id, query.from.language_code.as_deref())
+            .conversation(
+                chat.id,
+                query.from.language_code.as_deref(),
+                !chat.is_private(),
+            )
             .await?;
         let db = self.assistant.database();
         if !db.claim_telegram_update(chat.id.0, update_id).await? {
@@ -304,9 +334,11 @@ impl Channel {
 
     /// Sends replies as text with formatting entities, split at Telegram's length limit; the
     /// buttons of the batch (suggestions, related questions, a dialog's choices) become inline
-    /// keyboards whose short keys replace the chat's earlier ones.
+    /// keyboards whose short keys replace the chat's earlier ones. A mobile step shows the
+    /// contact button, and the next reply removes it.
     async fn send(&self, chat: ChatId, messages: &[BotMessage]) -> Result<(), ChannelError> {
         let mut keys = keyboard::Keys::default();
+        let mut remove_contact = self.contact_keyboard_shown(chat, false);
         for message in messages {
             let parts = format::split(&format::format(message), format::TELEGRAM_LIMIT);
             let last = parts.len().saturating_sub(1);
@@ -315,12 +347,30 @@ impl Channel {
                 if !part.entities.is_empty() {
                     request = request.entities(part.entities);
                 }
-                if index == last && !message.buttons.is_empty() {
-                    request = request
-                        .reply_markup(InlineKeyboardMarkup::new(keys.rows(&message.buttons)));
+                let markup = if index == last {
+                    self.markup(chat, message, &mut keys).await
+                } else {
+                    None
+                };
+                match markup {
+                    Some(markup) => {
+                        if matches!(markup, ReplyMarkup::Keyboard(_)) {
+                            remove_contact = false;
+                        }
+                        request = request.reply_markup(markup);
+                    }
+                    None if remove_contact => {
+                        request = request.reply_markup(ReplyMarkup::kb_remove());
+                        remove_contact = false;
+                    }
+                    None => {}
                 }
                 request.await?;
             }
+        }
+        if remove_contact {
+            // Every message carried a keyboard of its own: the next reply removes it.
+            self.contact_keyboard_shown(chat, true);
         }
         self.assistant
             .database()

@@ -108,12 +108,13 @@ pub async fn start(
 ) -> Result<Router, BadBaseUrl> {
     let secrets = secrets(token);
     let url = webhook_url(base, &secrets)?;
-    let bot_username = super::commands::register(&bot, &assistant).await;
-    let channel = Channel::new(assistant, bot, bot_username);
+    super::commands::register(&bot, &assistant).await;
+    let channel = Channel::new(assistant, bot);
     let registering = channel.clone();
     let header = secrets.header.clone();
     let base = base.to_string();
     tokio::spawn(async move {
+        registering.me().await;
         registering.listen_to_recent_chats().await;
         register(&registering.bot, url, header, &base).await;
     });

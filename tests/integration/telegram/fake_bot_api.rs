@@ -27,6 +27,8 @@ struct Inner {
     calls: std::sync::Mutex<Vec<Call>>,
     next_message_id: AtomicI64,
     next_update_id: AtomicI64,
+    /// Files the bot may fetch (getFile, then the download), by file id.
+    files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
 }
 
 #[derive(Clone)]
@@ -46,6 +48,7 @@ impl FakeBotApi {
         });
         let app = axum::Router::new()
             .route("/{bot}/{method}", post(method))
+            .route("/file/{bot}/{*path}", axum::routing::get(download))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -167,7 +170,8 @@ async fn method(
         "getMe" => json!({
             "id": 123456, "is_bot": true, "first_name": "helpbot", "username": "helpbot_test_bot",
             "can_join_groups": true, "can_read_all_group_messages": false,
-            "supports_inline_queries": false, "has_main_web_app": false,
+            "supports_inline_queries": false, "can_connect_to_business": false,
+            "has_main_web_app": false,
         }),
         "sendMessage" => json!({
             "message_id": inner.next_message_id.fetch_add(1, Ordering::SeqCst),
@@ -175,6 +179,15 @@ async fn method(
             "chat": { "id": params["chat_id"], "type": "private", "first_name": "Student" },
             "text": params["text"],
         }),
+        "getFile" => match get_file(&inner, &params) {
+            Some(file) => file,
+            None => {
+                return Json(json!({
+                    "ok": false, "error_code": 400,
+                    "description": "Bad Request: invalid file_id",
+                }));
+            }
+        },
         _ => json!(true),
     };
     Json(json!({ "ok": true, "result": result }))
@@ -213,4 +226,92 @@ fn multipart_params(headers: &axum::http::HeaderMap, body: &[u8]) -> Option<Valu
         fields.insert(name.to_string(), Value::String(value.to_string()));
     }
     Some(Value::Object(fields))
+}
+
+/// The file path the fake gives a file id.
+fn file_path(file_id: &str) -> String {
+    format!("photos/{file_id}.jpg")
+}
+
+/// getFile's File object, sized as the stored bytes are.
+fn get_file(inner: &Inner, params: &Value) -> Option<Value> {
+    let file_id = params["file_id"].as_str()?;
+    let files = inner.files.lock().ok()?;
+    let bytes = files.get(file_id)?;
+    Some(json!({
+        "file_id": file_id,
+        "file_unique_id": format!("u-{file_id}"),
+        "file_size": bytes.len(),
+        "file_path": file_path(file_id),
+    }))
+}
+
+/// `GET /file/bot<token>/<file_path>`: the file's bytes, the download recorded as a call
+/// `download` with its `path`.
+async fn download(
+    State(inner): State<Arc<Inner>>,
+    Path((_bot, path)): Path<(String, String)>,
+) -> Result<Vec<u8>, axum::http::StatusCode> {
+    if let Ok(mut calls) = inner.calls.lock() {
+        calls.push(Call {
+            method: "download".into(),
+            params: json!({ "path": path }),
+        });
+    }
+    let files = inner
+        .files
+        .lock()
+        .map_err(|_| axum::http::StatusCode::INTERNAL_SERVER_ERROR)?;
+    files
+        .iter()
+        .find(|(id, _)| file_path(id) == path)
+        .map(|(_, bytes)| bytes.clone())
+        .ok_or(axum::http::StatusCode::NOT_FOUND)
+}
+
+impl FakeBotApi {
+    /// Makes a file available to getFile and the download under `file_id`.
+    pub fn add_file(&self, file_id: &str, bytes: Vec<u8>) {
+        if let Ok(mut files) = self.inner.files.lock() {
+            files.insert(file_id.to_string(), bytes);
+        }
+    }
+
+    /// A private message from user `chat` with these fields (a photo, a document, a contact)
+    /// instead of text; its update.
+    pub fn message_update(&self, chat: i64, language: &str, fields: Value) -> Value {
+        let mut update = self.text_update(chat, language, "");
+        if let (Some(message), Some(fields)) =
+            (update["message"].as_object_mut(), fields.as_object())
+        {
+            message.remove("text");
+            message.extend(fields.clone());
+        }
+        update
+    }
+
+    /// A message in group `group` from user `from`, with these fields (text, entities, a
+    /// reply); its update.
+    pub fn group_update(&self, group: i64, from: i64, language: &str, fields: Value) -> Value {
+        let mut update = self.message_update(from, language, fields);
+        update["message"]["chat"] = json!({ "id": group, "type": "group", "title": "Class 3" });
+        update
+    }
+
+    /// A press of a button under a bot message in group `group`, by user `from`.
+    pub fn group_press_update(&self, group: i64, from: i64, language: &str, data: &str) -> Value {
+        let mut update = self.press_update(from, language, data);
+        update["callback_query"]["message"]["chat"] =
+            json!({ "id": group, "type": "group", "title": "Class 3" });
+        update
+    }
+
+    /// The files the bot downloaded (their paths), in order.
+    pub fn downloads(&self) -> Vec<String> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "download")
+            .filter_map(|c| c.params["path"].as_str().map(String::from))
+            .collect()
+    }
 }

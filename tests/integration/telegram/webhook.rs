@@ -4,6 +4,7 @@
 //! header secret and nothing polls; polling mode removes a webhook first.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use helpbot::assistant::Assistant;
 use helpbot::channels::telegram::webhook;
@@ -259,10 +260,40 @@ async fn helpbot_serve_registers_the_webhook_from_the_one_underscore_names() {
     let mut serving = Serving(Some(child));
     the_webhook_is_registered(&api).await;
     let secrets = webhook::secrets(TOKEN);
+    // The process logs the registration once Telegram's answer is read, a moment after the fake
+    // recorded the call: its log is read until that line, then it is stopped.
+    let stderr = serving
+        .0
+        .as_mut()
+        .and_then(|child| child.stderr.take())
+        .expect("stderr piped");
+    let (lines, arrived) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut logs = String::new();
+    while let Ok(line) = arrived.recv_timeout(Duration::from_secs(10)) {
+        logs.push_str(&line);
+        logs.push('\n');
+        if line.contains("telegram channel webhook registered") {
+            break;
+        }
+    }
     let mut child = serving.0.take().expect("running");
     child.kill().ok();
-    let output = child.wait_with_output().expect("exits");
-    let logs = String::from_utf8_lossy(&output.stderr);
+    child.wait().ok();
+    while let Ok(line) = arrived.recv_timeout(Duration::from_secs(1)) {
+        logs.push_str(&line);
+        logs.push('\n');
+    }
     assert!(
         logs.contains("telegram channel webhook registered"),
         "{logs}"
