@@ -3,6 +3,7 @@
 //! side, a password removed from the chat, and an agent's reply pushed to the chat.
 
 mod fake_bot_api;
+mod push;
 
 use std::time::Duration;
 

@@ -7,9 +7,12 @@
 //! Only private chats are answered for now; group messages are ignored. A password step deletes
 //! the student's message at once and says so. Photos and files are refused politely (the web
 //! widget takes ID photos). Messages pushed later (agents' replies, review decisions) reach the
-//! chats this process has handled since it started.
+//! chats this process has handled since it started, once whatever the number of instances
+//! (`push`); a chat that cannot be written to loses no conversation state (`send`).
 
 mod keyboard;
+mod push;
+mod send;
 mod split;
 
 use std::collections::{HashMap, HashSet};
@@ -63,6 +66,8 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
         forwarded: Arc::default(),
     };
     channel.listen_to_recent_chats().await;
+    // Dropped with the polling task (aborting the polling task aborts this one).
+    let _pruning = push::AbortOnDrop(tokio::spawn(channel.clone().prune_pushed_claims()));
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
     loop {
@@ -265,8 +270,10 @@ impl Channel {
     }
 
     async fn say(&self, chat: ChatId, locale: Locale, id: &str) -> Result<(), ChannelError> {
-        self.bot.send_message(chat, self.text(locale, id)).await?;
-        Ok(())
+        match self.bot.send_message(chat, self.text(locale, id)).await {
+            Ok(_) => Ok(()),
+            Err(error) => Ok(send::refused(chat, error)?),
+        }
     }
 
     /// Sends replies as plain text, split at Telegram's length limit; the buttons of the batch
@@ -283,7 +290,11 @@ impl Channel {
                     request = request
                         .reply_markup(InlineKeyboardMarkup::new(keys.rows(&message.buttons)));
                 }
-                request.await?;
+                if let Err(error) = request.await {
+                    // Undeliverable: the rest would be refused too; the keyboard stays the last
+                    // one the chat got.
+                    return Ok(send::refused(chat, error)?);
+                }
             }
         }
         self.assistant
@@ -310,36 +321,5 @@ impl Channel {
             }
             Err(error) => tracing::warn!(%error, "telegram: recent chats not listened to"),
         }
-    }
-
-    /// Forwards the conversation's pushed messages to the chat, once per chat and process.
-    fn forward_pushed(&self, chat: ChatId, conversation: &str) {
-        let Ok(mut forwarded) = self.forwarded.lock() else {
-            return;
-        };
-        if !forwarded.insert(chat.0) {
-            return;
-        }
-        let Some(mut pushed) = self.assistant.subscribe(conversation) else {
-            forwarded.remove(&chat.0);
-            return;
-        };
-        let channel = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match pushed.recv().await {
-                    Ok(message) => {
-                        if let Err(error) = channel.send(chat, &[message]).await {
-                            tracing::error!(%error, "pushed message not sent to telegram");
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                }
-            }
-            if let Ok(mut forwarded) = channel.forwarded.lock() {
-                forwarded.remove(&chat.0);
-            }
-        });
     }
 }
