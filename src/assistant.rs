@@ -16,6 +16,7 @@ use crate::answering::{AnswerSettings, Answerer, DIALOG_PAYLOAD};
 use crate::config::Config;
 use crate::content::Content;
 use crate::delivery::Delivery;
+pub use crate::delivery::Pushed;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::handoff::Presence;
@@ -141,6 +142,15 @@ impl Assistant {
         conversation_id: &str,
     ) -> Option<tokio::sync::broadcast::Receiver<BotMessage>> {
         self.delivery.subscribe(conversation_id)
+    }
+
+    /// Like [`Assistant::subscribe`], each pushed message with its stored id: a channel that
+    /// several instances serve claims the id so that one of them sends it.
+    pub fn subscribe_pushed(
+        &self,
+        conversation_id: &str,
+    ) -> Option<tokio::sync::broadcast::Receiver<crate::delivery::Pushed>> {
+        self.delivery.subscribe_pushed(conversation_id)
     }
 
     /// Starts feeding messages pushed by any process to this process's listeners.

@@ -25,10 +25,20 @@ const FORGET_FROM: usize = 100_000;
 /// Pushed messages read per poll.
 const POLL_BATCH: i64 = 5_000;
 
+/// A pushed message with its stored id, for listeners that must tell whether another process
+/// sent it on already (the Telegram channel, which claims each id before sending).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pushed {
+    pub id: i64,
+    pub message: BotMessage,
+}
+
 /// The live listeners of each conversation, in this process.
 #[derive(Default)]
 pub struct Delivery {
     streams: Mutex<HashMap<String, broadcast::Sender<BotMessage>>>,
+    /// Listeners of pushed messages with their ids (these hear no turn replies).
+    pushed: Mutex<HashMap<String, broadcast::Sender<Pushed>>>,
     /// The pushed messages published here already, by the poll or at once by their pusher.
     delivered: Mutex<PushWindow>,
 }
@@ -56,7 +66,21 @@ impl Delivery {
         message: &BotMessage,
     ) {
         if self.first_sight(id, created_at) {
-            self.publish(conversation, std::slice::from_ref(message));
+            self.publish_with_id(id, conversation, message);
+        }
+    }
+
+    /// A pushed message, to both kinds of listeners.
+    fn publish_with_id(&self, id: i64, conversation: &str, message: &BotMessage) {
+        self.publish(conversation, std::slice::from_ref(message));
+        let Ok(pushed) = self.pushed.lock() else {
+            return;
+        };
+        if let Some(sender) = pushed.get(conversation) {
+            let _ = sender.send(Pushed {
+                id,
+                message: message.clone(),
+            });
         }
     }
 
@@ -76,15 +100,12 @@ impl Delivery {
 
     /// A new listener of the conversation's messages.
     pub fn subscribe(&self, conversation: &str) -> Option<broadcast::Receiver<BotMessage>> {
-        let mut streams = self.streams.lock().ok()?;
-        // Conversations nobody listens to any more are forgotten here rather than on every send.
-        streams.retain(|_, sender| sender.receiver_count() > 0);
-        Some(
-            streams
-                .entry(conversation.to_string())
-                .or_insert_with(|| broadcast::channel(STREAM_BUFFER).0)
-                .subscribe(),
-        )
+        listen(&self.streams, conversation)
+    }
+
+    /// A new listener of the messages pushed to the conversation, each with its stored id.
+    pub fn subscribe_pushed(&self, conversation: &str) -> Option<broadcast::Receiver<Pushed>> {
+        listen(&self.pushed, conversation)
     }
 
     /// Conversations with at least one listener.
@@ -94,6 +115,22 @@ impl Delivery {
             .map(|s| s.values().filter(|x| x.receiver_count() > 0).count())
             .unwrap_or(0)
     }
+}
+
+/// A new receiver of the conversation's sender in `senders`.
+fn listen<T: Clone>(
+    senders: &Mutex<HashMap<String, broadcast::Sender<T>>>,
+    conversation: &str,
+) -> Option<broadcast::Receiver<T>> {
+    let mut senders = senders.lock().ok()?;
+    // Conversations nobody listens to any more are forgotten here rather than on every send.
+    senders.retain(|_, sender| sender.receiver_count() > 0);
+    Some(
+        senders
+            .entry(conversation.to_string())
+            .or_insert_with(|| broadcast::channel(STREAM_BUFFER).0)
+            .subscribe(),
+    )
 }
 
 /// Publishes every message pushed from now on (by any process) to this process's listeners,
@@ -125,7 +162,9 @@ pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, eve
                 continue;
             }
             match serde_json::from_str::<BotMessage>(&pushed.body) {
-                Ok(message) => delivery.publish(&pushed.conversation_id, &[message]),
+                Ok(message) => {
+                    delivery.publish_with_id(pushed.id, &pushed.conversation_id, &message)
+                }
                 Err(e) => {
                     tracing::warn!(id = pushed.id, error = %e, "pushed message is not a bot message")
                 }
@@ -196,6 +235,23 @@ mod tests {
         assert!(listener.try_recv().is_err());
         // A row another process pushed is new here.
         assert!(delivery.first_sight(42, 100_001));
+    }
+
+    #[tokio::test]
+    async fn pushed_listeners_hear_the_ids_and_no_turn_replies() {
+        let delivery = Delivery::default();
+        let mut with_ids = delivery.subscribe_pushed("a").expect("subscribe");
+        let mut plain = delivery.subscribe("a").expect("subscribe");
+        delivery.publish("a", &[BotMessage::notice(ReplyKind::Notice, "turn".into())]);
+        let message = BotMessage::notice(ReplyKind::Notice, "news".into());
+        delivery.publish_pushed(7, 100_000, "a", &message);
+        assert_eq!(plain.try_recv().expect("turn").text, "turn");
+        assert_eq!(plain.try_recv().expect("news").text, "news");
+        assert_eq!(
+            with_ids.try_recv().expect("news"),
+            Pushed { id: 7, message }
+        );
+        assert!(with_ids.try_recv().is_err());
     }
 
     #[tokio::test]

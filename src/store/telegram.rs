@@ -1,5 +1,6 @@
 //! The Telegram channel's chats: which conversation a chat is, the last update handled, and the
-//! callback keys of the last inline keyboard sent, and whether its user chose a language.
+//! callback keys of the last inline keyboard sent, and whether its user chose a language; which
+//! instance sends each pushed message to a chat.
 
 use sqlx::Row;
 
@@ -72,6 +73,35 @@ impl Database {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Claims the sending of a pushed message to a chat; `true` for the one process (of all
+    /// instances) that claimed it first and so sends it.
+    pub async fn claim_telegram_pushed(
+        &self,
+        chat_id: i64,
+        pushed_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO telegram_pushed (chat_id, pushed_id, claimed_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(chat_id)
+        .bind(pushed_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets the claims made before `before_ms` (no instance hears those messages any more);
+    /// returns how many.
+    pub async fn prune_telegram_pushed(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM telegram_pushed WHERE claimed_at < $1")
+            .bind(before_ms)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Replaces the callback keys of the chat's keyboard.

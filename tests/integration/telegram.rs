@@ -9,6 +9,7 @@ mod fake_bot_api;
 mod formatting;
 mod groups;
 mod photos;
+mod push;
 mod webhook;
 
 use std::time::Duration;

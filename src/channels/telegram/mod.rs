@@ -10,8 +10,9 @@
 //! conversation ([`group`]). A password step deletes the student's message at once and says so.
 //! A photo step takes photos and image documents ([`photo`]); a mobile step offers the contact
 //! button ([`contact`]). Messages pushed later (agents' replies, review decisions) reach the
-//! chats this process has handled since it started. Commands and the chat's language: see
-//! [`commands`].
+//! chats this process has handled since it started, once whatever the number of instances
+//! ([`push`]); a chat that cannot be written to loses no conversation state ([`send`]).
+//! Commands and the chat's language: see [`commands`].
 
 mod commands;
 mod contact;
@@ -20,6 +21,8 @@ mod group;
 mod keyboard;
 mod markup;
 mod photo;
+mod push;
+mod send;
 pub mod webhook;
 
 use std::collections::{HashMap, HashSet};
@@ -85,6 +88,8 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
     let channel = Channel::new(assistant, bot);
     channel.me().await;
     channel.listen_to_recent_chats().await;
+    // Dropped with the polling task (aborting the polling task aborts this one).
+    let _pruning = push::AbortOnDrop(tokio::spawn(channel.clone().prune_pushed_claims()));
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
     loop {
@@ -328,8 +333,10 @@ impl Channel {
     }
 
     async fn say(&self, chat: ChatId, locale: Locale, id: &str) -> Result<(), ChannelError> {
-        self.bot.send_message(chat, self.text(locale, id)).await?;
-        Ok(())
+        match self.bot.send_message(chat, self.text(locale, id)).await {
+            Ok(_) => Ok(()),
+            Err(error) => Ok(send::refused(chat, error)?),
+        }
     }
 
     /// Sends replies as text with formatting entities, split at Telegram's length limit; the
@@ -365,7 +372,11 @@ impl Channel {
                     }
                     None => {}
                 }
-                request.await?;
+                if let Err(error) = request.await {
+                    // Undeliverable: the rest would be refused too; the keyboard stays the last
+                    // one the chat got.
+                    return Ok(send::refused(chat, error)?);
+                }
             }
         }
         if remove_contact {
@@ -395,50 +406,6 @@ impl Channel {
                 }
             }
             Err(error) => tracing::warn!(%error, "telegram: recent chats not listened to"),
-        }
-    }
-
-    /// Forwards the conversation's pushed messages to the chat, once per chat and process; a
-    /// chat given another conversation (a restart) hears that one's instead.
-    fn forward_pushed(&self, chat: ChatId, conversation: &str) {
-        let Ok(mut forwarded) = self.forwarded.lock() else {
-            return;
-        };
-        if forwarded
-            .get(&chat.0)
-            .is_some_and(|f| f.conversation == conversation)
-        {
-            return;
-        }
-        let Some(mut pushed) = self.assistant.subscribe(conversation) else {
-            return;
-        };
-        let channel = self.clone();
-        let id = conversation.to_string();
-        let task = tokio::spawn(async move {
-            loop {
-                match pushed.recv().await {
-                    Ok(message) => {
-                        if let Err(error) = channel.send(chat, &[message]).await {
-                            tracing::error!(%error, "pushed message not sent to telegram");
-                        }
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                }
-            }
-            if let Ok(mut forwarded) = channel.forwarded.lock()
-                && forwarded.get(&chat.0).is_some_and(|f| f.conversation == id)
-            {
-                forwarded.remove(&chat.0);
-            }
-        });
-        let forwarding = Forwarding {
-            conversation: conversation.to_string(),
-            task: task.abort_handle(),
-        };
-        if let Some(earlier) = forwarded.insert(chat.0, forwarding) {
-            earlier.task.abort();
         }
     }
 }

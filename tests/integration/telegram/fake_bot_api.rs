@@ -29,6 +29,12 @@ struct Inner {
     next_update_id: AtomicI64,
     /// Files the bot may fetch (getFile, then the download), by file id.
     files: std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>,
+    /// Refusals of sendMessage by chat: the Bot API's error and whether it is given once only.
+    refusals: std::sync::Mutex<std::collections::HashMap<i64, (Refusal, bool)>>,
+    /// When each sendMessage arrived, by chat, and whether it was refused.
+    send_times: std::sync::Mutex<Vec<SendTime>>,
+    /// getUpdates calls answered.
+    polls: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -140,9 +146,15 @@ async fn method(
     Path((_bot, method)): Path<(String, String)>,
     headers: axum::http::HeaderMap,
     body: Bytes,
-) -> Json<Value> {
+) -> axum::response::Response {
     let params: Value = multipart_params(&headers, &body)
         .unwrap_or_else(|| serde_json::from_slice(&body).unwrap_or(json!({})));
+    if method.eq_ignore_ascii_case("getUpdates") {
+        inner.polls.fetch_add(1, Ordering::SeqCst);
+    }
+    if let Some(refused) = refusal(&inner, &method, &params) {
+        return refused;
+    }
     // The Bot API's names are lowerCamelCase; its methods are case-insensitive.
     let mut chars = method.chars();
     let method: String = chars
@@ -182,15 +194,134 @@ async fn method(
         "getFile" => match get_file(&inner, &params) {
             Some(file) => file,
             None => {
-                return Json(json!({
-                    "ok": false, "error_code": 400,
-                    "description": "Bad Request: invalid file_id",
-                }));
+                return axum::response::IntoResponse::into_response((
+                    axum::http::StatusCode::BAD_REQUEST,
+                    Json(json!({
+                        "ok": false, "error_code": 400,
+                        "description": "Bad Request: invalid file_id",
+                    })),
+                ));
             }
         },
         _ => json!(true),
     };
-    Json(json!({ "ok": true, "result": result }))
+    axum::response::IntoResponse::into_response(Json(json!({ "ok": true, "result": result })))
+}
+
+/// An error the Bot API answers with: its HTTP status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Refusal {
+    /// Too many requests: retry after `seconds`.
+    pub fn too_many_requests(seconds: u64) -> Self {
+        Self {
+            status: 429,
+            body: json!({
+                "ok": false, "error_code": 429,
+                "description": format!("Too Many Requests: retry after {seconds}"),
+                "parameters": { "retry_after": seconds },
+            }),
+        }
+    }
+
+    /// The user blocked the bot.
+    pub fn blocked() -> Self {
+        Self {
+            status: 403,
+            body: json!({
+                "ok": false, "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }),
+        }
+    }
+
+    /// The chat does not exist (any more).
+    pub fn chat_not_found() -> Self {
+        Self {
+            status: 400,
+            body: json!({
+                "ok": false, "error_code": 400, "description": "Bad Request: chat not found",
+            }),
+        }
+    }
+}
+
+/// A sendMessage as it arrived.
+#[derive(Debug, Clone)]
+pub struct SendTime {
+    pub chat: i64,
+    pub at: std::time::Instant,
+    pub refused: bool,
+}
+
+impl FakeBotApi {
+    /// The next sendMessage to the chat is refused so (then the chat is served again).
+    pub fn refuse_once(&self, chat: i64, refusal: Refusal) {
+        if let Ok(mut refusals) = self.inner.refusals.lock() {
+            refusals.insert(chat, (refusal, true));
+        }
+    }
+
+    /// Every sendMessage to the chat is refused so until [`FakeBotApi::accept`].
+    pub fn refuse(&self, chat: i64, refusal: Refusal) {
+        if let Ok(mut refusals) = self.inner.refusals.lock() {
+            refusals.insert(chat, (refusal, false));
+        }
+    }
+
+    /// The chat's messages are taken again.
+    pub fn accept(&self, chat: i64) {
+        if let Ok(mut refusals) = self.inner.refusals.lock() {
+            refusals.remove(&chat);
+        }
+    }
+
+    /// The sendMessage calls to the chat as they arrived, refused ones included.
+    pub fn send_times(&self, chat: i64) -> Vec<SendTime> {
+        self.inner
+            .send_times
+            .lock()
+            .map(|t| t.iter().filter(|s| s.chat == chat).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// How many getUpdates calls arrived: from the first on, the channel listens to its chats.
+    pub fn polls(&self) -> usize {
+        self.inner.polls.load(Ordering::SeqCst)
+    }
+}
+
+/// The refusal of a sendMessage, if one is set for its chat (refused calls are not in `calls`).
+fn refusal(inner: &Inner, method: &str, params: &Value) -> Option<axum::response::Response> {
+    if !method.eq_ignore_ascii_case("sendMessage") {
+        return None;
+    }
+    let chat = params["chat_id"].as_i64()?;
+    let refused = inner.refusals.lock().ok().and_then(|mut refusals| {
+        let (refusal, once) = refusals.get(&chat).cloned()?;
+        if once {
+            refusals.remove(&chat);
+        }
+        Some(refusal)
+    });
+    if let Ok(mut times) = inner.send_times.lock() {
+        times.push(SendTime {
+            chat,
+            at: std::time::Instant::now(),
+            refused: refused.is_some(),
+        });
+    }
+    let refusal = refused?;
+    let status = axum::http::StatusCode::from_u16(refusal.status)
+        .unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+    Some(axum::response::IntoResponse::into_response((
+        status,
+        Json(refusal.body),
+    )))
 }
 
 impl FakeBotApi {
