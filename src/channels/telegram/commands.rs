@@ -159,11 +159,15 @@ impl Channel {
         match command {
             None => {
                 let text = self.with_commands(locale, "telegram-unknown-command");
-                self.bot.send_message(chat, text).await?;
+                self.bot
+                    .deliver(chat, self.bot.send_message(chat, text))
+                    .await?;
             }
             Some(Command::Help) => {
                 let text = self.with_commands(locale, "telegram-help");
-                self.bot.send_message(chat, text).await?;
+                self.bot
+                    .deliver(chat, self.bot.send_message(chat, text))
+                    .await?;
             }
             // A new chat had the welcome already (its first update): the menu follows it.
             Some(Command::Start) => self.send(chat, &self.assistant.start_menu(locale)).await?,

@@ -16,12 +16,14 @@
 
 mod commands;
 mod contact;
+pub mod flood;
 pub mod format;
 mod group;
 mod keyboard;
 mod markup;
 mod photo;
 mod push;
+mod queue;
 mod send;
 pub mod webhook;
 
@@ -29,8 +31,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, ReplyMarkup, UpdateKind};
 use tracing::Instrument;
@@ -39,8 +39,32 @@ use crate::assistant::Assistant;
 use crate::locale::Locale;
 use crate::message::{BotMessage, Input};
 
-/// The bot as the channel uses it: within Telegram's flood limits.
-pub type TelegramBot = Throttle<Bot>;
+/// The bot as the channel uses it: Telegram's client, and the flood limits every message it
+/// sends keeps ([`TelegramBot::deliver`]; other calls go to the client as they are).
+#[derive(Clone)]
+pub struct TelegramBot {
+    api: Bot,
+    flood: Arc<flood::Flood>,
+}
+
+impl std::ops::Deref for TelegramBot {
+    type Target = Bot;
+
+    fn deref(&self) -> &Bot {
+        &self.api
+    }
+}
+
+impl TelegramBot {
+    /// Sends a message within the flood limits, again after a 429's `retry_after`.
+    async fn deliver(
+        &self,
+        chat: ChatId,
+        request: <Bot as Requester>::SendMessage,
+    ) -> Result<Message, teloxide::RequestError> {
+        flood::deliver(&self.flood, chat, request).await
+    }
+}
 
 /// How long one getUpdates call waits for news, in seconds.
 const POLL_TIMEOUT_SECONDS: u32 = 25;
@@ -50,7 +74,19 @@ const RECENT_CHATS: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// A bot for the token, talking to the Bot API at `api_url`, within the flood limits.
 pub fn bot(token: &str, api_url: reqwest::Url) -> TelegramBot {
-    Throttle::new_spawn(Bot::new(token).set_api_url(api_url), Limits::default())
+    bot_with_limits(token, api_url, flood::FloodLimits::default())
+}
+
+/// [`bot`] with other flood limits (the benchmark lifts them).
+pub fn bot_with_limits(
+    token: &str,
+    api_url: reqwest::Url,
+    limits: flood::FloodLimits,
+) -> TelegramBot {
+    TelegramBot {
+        api: Bot::new(token).set_api_url(api_url),
+        flood: Arc::new(flood::Flood::new(limits)),
+    }
 }
 
 /// The channel's shared state.
@@ -90,6 +126,7 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
     channel.listen_to_recent_chats().await;
     // Dropped with the polling task (aborting the polling task aborts this one).
     let _pruning = push::AbortOnDrop(tokio::spawn(channel.clone().prune_pushed_claims()));
+    let queues = queue::ChatQueues::new(channel.clone());
     tracing::info!("telegram channel polling");
     let mut offset: i32 = 0;
     loop {
@@ -110,26 +147,10 @@ pub async fn run_polling(assistant: Assistant, bot: TelegramBot, timeout_seconds
         if let Some(last) = updates.iter().map(|u| u.id.0).max() {
             offset = i32::try_from(last).unwrap_or(i32::MAX).saturating_add(1);
         }
-        // One task per chat: a chat's updates in order, chats side by side.
-        let mut by_chat: HashMap<i64, Vec<Update>> = HashMap::new();
+        // Each update to its chat's queue; the next batch is asked for at once rather than after
+        // this one is handled, so no update waits behind another chat's.
         for update in updates {
-            if let Some(chat) = update.chat() {
-                by_chat.entry(chat.id.0).or_default().push(update);
-            }
-        }
-        let tasks: Vec<_> = by_chat
-            .into_values()
-            .map(|updates| {
-                let channel = channel.clone();
-                tokio::spawn(async move {
-                    for update in updates {
-                        channel.handle_update(update).await;
-                    }
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.ok();
+            queues.push(update).await;
         }
     }
 }
@@ -333,7 +354,8 @@ impl Channel {
     }
 
     async fn say(&self, chat: ChatId, locale: Locale, id: &str) -> Result<(), ChannelError> {
-        match self.bot.send_message(chat, self.text(locale, id)).await {
+        let request = self.bot.send_message(chat, self.text(locale, id));
+        match self.bot.deliver(chat, request).await {
             Ok(_) => Ok(()),
             Err(error) => Ok(send::refused(chat, error)?),
         }
@@ -372,7 +394,7 @@ impl Channel {
                     }
                     None => {}
                 }
-                if let Err(error) = request.await {
+                if let Err(error) = self.bot.deliver(chat, request).await {
                     // Undeliverable: the rest would be refused too; the keyboard stays the last
                     // one the chat got.
                     return Ok(send::refused(chat, error)?);

@@ -124,7 +124,9 @@ impl Channel {
             "telegram-photo-too-large",
             &[("max", max_kb.into())],
         );
-        self.bot.send_message(chat, text).await?;
+        self.bot
+            .deliver(chat, self.bot.send_message(chat, text))
+            .await?;
         Ok(())
     }
 }

@@ -87,6 +87,7 @@ impl Channel {
         let mut ticker = tokio::time::interval(PRUNE_EVERY);
         loop {
             ticker.tick().await;
+            self.bot.flood.forget_idle_chats();
             let before = crate::store::now_ms() - KEEP_CLAIMS.as_millis() as i64;
             if let Err(error) = self
                 .assistant

@@ -1,6 +1,5 @@
 //! What the channel does when Telegram refuses a message. A 429 ("retry after n seconds") is
-//! retried by teloxide's `Throttle` adaptor itself, after the `retry_after` given (its default
-//! settings; the whole bot pauses meanwhile, as Telegram's flood limits ask). A chat that cannot
+//! sent again after the `retry_after` given ([`super::flood`]). A chat that cannot
 //! be written to (the user blocked the bot, the chat is gone) is no error of the turn: the turn
 //! is stored already and the next update continues it, so the refusal is logged once, with the
 //! chat id only, and the rest of the batch is not attempted.

@@ -11,8 +11,7 @@
 //! side by side; an update delivered twice is handled once (the claim in `store::telegram`).
 //! Nothing here logs a secret or an update's content.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -24,8 +23,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use teloxide::prelude::*;
-use tokio::sync::mpsc;
 
+use super::queue::ChatQueues;
 use super::{Channel, TelegramBot};
 use crate::assistant::Assistant;
 
@@ -90,16 +89,15 @@ pub fn webhook_url(base: &reqwest::Url, secrets: &Secrets) -> Result<reqwest::Ur
 #[error("telegram.webhook_url {0} is not a base address")]
 pub struct BadBaseUrl(String);
 
-/// The webhook's state: the channel, the secrets, the queue of each chat being handled.
+/// The webhook's state: the secrets, the queue of each chat being handled.
 struct Hook {
-    channel: Channel,
     secrets: Secrets,
-    queues: Arc<Mutex<HashMap<i64, mpsc::UnboundedSender<Update>>>>,
+    queues: ChatQueues,
 }
 
 /// Starts the channel in webhook mode: registers the webhook with Telegram (setWebhook with the
-/// header secret, tried again until it succeeds), registers the commands, and returns the route that receives updates,
-/// for `helpbot serve` to mount. It never polls.
+/// header secret, tried again until it succeeds), registers the commands, and returns the route
+/// that receives updates, for `helpbot serve` to mount. It never polls.
 pub async fn start(
     assistant: Assistant,
     bot: TelegramBot,
@@ -117,11 +115,12 @@ pub async fn start(
         registering.me().await;
         registering.listen_to_recent_chats().await;
         register(&registering.bot, url, header, &base).await;
+        // Lives as long as the process: the webhook route is never taken down.
+        registering.prune_pushed_claims().await;
     });
     let hook = Arc::new(Hook {
-        channel,
+        queues: ChatQueues::new(channel),
         secrets,
-        queues: Arc::default(),
     });
     Ok(Router::new()
         .route(
@@ -187,59 +186,8 @@ async fn receive(
             return StatusCode::BAD_REQUEST;
         }
     };
-    enqueue(&hook, update);
+    hook.queues.push(update).await;
     StatusCode::OK
-}
-
-/// Hands the update to its chat's worker, starting one when the chat has none.
-fn enqueue(hook: &Hook, update: Update) {
-    let Some(chat) = update.chat().map(|chat| chat.id.0) else {
-        // Not about a chat (nothing the channel answers): no order to keep.
-        let channel = hook.channel.clone();
-        tokio::spawn(async move { channel.handle_update(update).await });
-        return;
-    };
-    let Ok(mut queues) = hook.queues.lock() else {
-        tracing::error!("telegram webhook: the chats' queues are unusable; update dropped");
-        return;
-    };
-    let update = match queues.get(&chat) {
-        Some(queue) => match queue.send(update) {
-            Ok(()) => return,
-            // The worker has ended: a new one takes the update.
-            Err(mpsc::error::SendError(update)) => update,
-        },
-        None => update,
-    };
-    let (queue, mut updates) = mpsc::unbounded_channel();
-    if queue.send(update).is_err() {
-        return;
-    }
-    queues.insert(chat, queue);
-    let channel = hook.channel.clone();
-    let queues = hook.queues.clone();
-    tokio::spawn(async move {
-        loop {
-            let next = match updates.try_recv() {
-                Ok(update) => Some(update),
-                // Ends only while holding the map, so no update is sent to a worker that left.
-                Err(_) => match queues.lock() {
-                    Ok(mut queues) => match updates.try_recv() {
-                        Ok(update) => Some(update),
-                        Err(_) => {
-                            queues.remove(&chat);
-                            None
-                        }
-                    },
-                    Err(_) => None,
-                },
-            };
-            match next {
-                Some(update) => channel.handle_update(update).await,
-                None => return,
-            }
-        }
-    });
 }
 
 #[cfg(test)]
