@@ -80,6 +80,12 @@ pub struct Report {
     pub definite_wrong: f64,
     /// In-domain questions that got suggestions containing the right entry.
     pub suggest_right: f64,
+    /// Out-of-domain questions answered definitely (with some entry's steps).
+    pub out_of_domain_definite: f64,
+    /// Wrong confident answers, of all questions: in-domain answered definitely with the wrong
+    /// entry, and out-of-domain answered definitely. For a help desk these are worse than
+    /// "您是不是想问", so they are a figure of their own.
+    pub wrong_definite: f64,
     /// In-domain questions answered with "I don't know".
     pub false_none: f64,
     #[serde(skip)]
@@ -100,6 +106,7 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
         ..Report::default()
     };
     let (mut top1, mut top3, mut mrr, mut rejected) = (0usize, 0usize, 0.0f64, 0usize);
+    let mut out_of_domain_definite = 0usize;
     let (mut definite_right, mut definite_wrong, mut suggest_right, mut false_none) = (0, 0, 0, 0);
     for case in cases {
         let locale = crate::text::likely_language(&case.question);
@@ -115,6 +122,9 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
         match &case.expected {
             None => {
                 report.out_of_domain += 1;
+                if result.outcome == Outcome::Definite {
+                    out_of_domain_definite += 1;
+                }
                 if result.outcome == Outcome::None {
                     rejected += 1;
                 } else {
@@ -169,6 +179,8 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
     report.definite_wrong = share(definite_wrong, report.in_domain);
     report.suggest_right = share(suggest_right, report.in_domain);
     report.false_none = share(false_none, report.in_domain);
+    report.out_of_domain_definite = share(out_of_domain_definite, report.out_of_domain);
+    report.wrong_definite = share(definite_wrong + out_of_domain_definite, report.questions);
     report
 }
 

@@ -1,5 +1,5 @@
 //! `helpbot eval`: scores the search on a labelled question set (top-1, top-3, MRR, out-of-domain
-//! rejection), or with `--tune` searches thresholds on the tune split and reports the holdout.
+//! rejection, wrong definite answers), or with `--tune` searches thresholds on the tune split and reports the holdout.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -60,6 +60,10 @@ fn print_report(name: &str, report: &eval::Report, verbose: bool) {
     println!(
         "  in domain: definite right {:.3}, definite wrong {:.3}, suggestions with the answer {:.3}, \"don't know\" {:.3}",
         report.definite_right, report.definite_wrong, report.suggest_right, report.false_none
+    );
+    println!(
+        "  wrong definite answers {:.3} of all questions (out of domain answered definitely {:.3})",
+        report.wrong_definite, report.out_of_domain_definite
     );
     if verbose {
         for miss in &report.misses {

@@ -27,4 +27,22 @@ fn top1_on_the_shipped_evaluation_set_stays_above_0_9() {
         "wrong answers rose to {:.3}",
         report.definite_wrong
     );
+    // Wrong confident answers are their own figure: every definite answer among the misses
+    // (a wrong entry, or an answer to an out-of-domain question), of all questions.
+    let confident_misses = report
+        .misses
+        .iter()
+        .filter(|miss| miss.outcome == "definite")
+        .count();
+    let expected = confident_misses as f64 / report.questions as f64;
+    assert!(
+        (report.wrong_definite - expected).abs() < 1e-9,
+        "wrong definite {:.3}, misses say {expected:.3}",
+        report.wrong_definite
+    );
+    assert!(
+        report.wrong_definite <= 0.05,
+        "wrong definite answers rose to {:.3}",
+        report.wrong_definite
+    );
 }
