@@ -96,7 +96,7 @@ struct Hook {
 }
 
 /// Starts the channel in webhook mode: registers the webhook with Telegram (setWebhook with the
-/// header secret, tried again until it succeeds), registers the commands, and returns the route
+/// header secret, tried again until it succeeds) and the commands beside the server, and returns the route
 /// that receives updates, for `helpbot serve` to mount. It never polls.
 pub async fn start(
     assistant: Assistant,
@@ -106,12 +106,14 @@ pub async fn start(
 ) -> Result<Router, BadBaseUrl> {
     let secrets = secrets(token);
     let url = webhook_url(base, &secrets)?;
-    super::commands::register(&bot, &assistant).await;
     let channel = Channel::new(assistant, bot);
     let registering = channel.clone();
     let header = secrets.header.clone();
     let base = base.to_string();
+    // Telegram's calls run beside the server, not before it: an unreachable Bot API must not
+    // keep the web widget from starting.
     tokio::spawn(async move {
+        super::commands::register(&registering.bot, &registering.assistant).await;
         registering.me().await;
         registering.listen_to_recent_chats().await;
         register(&registering.bot, url, header, &base).await;
