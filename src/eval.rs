@@ -1,4 +1,5 @@
-//! Evaluation of the FAQ search on a labelled question set (`question<TAB>expected[<TAB>split]`):
+//! Evaluation of the FAQ search on a labelled question set (`question<TAB>expected[<TAB>split]`,
+//! further columns such as the source ignored):
 //! ranking quality (top-1, top-3, MRR), out-of-domain rejection, and a threshold search that looks
 //! only at the tuning split.
 
@@ -31,8 +32,9 @@ pub fn load_cases(path: &Path) -> Result<Vec<Case>, Problem> {
     let mut cases = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
+        // A comment is a `#` line without columns: real questions may start with `#` ("#1388，…").
         if line.trim().is_empty()
-            || line.starts_with('#')
+            || (line.starts_with('#') && !line.contains('\t'))
             || (index == 0 && line.starts_with("question\t"))
         {
             continue;
@@ -236,4 +238,23 @@ fn grid3(a: [f32; 2], b: [f32; 2], c: [f32; 3]) -> impl Iterator<Item = (f32, f3
         b.into_iter()
             .flat_map(move |y| c.into_iter().map(move |z| (x, y, z)))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_starting_with_hash_is_a_case_and_a_bare_hash_line_a_comment() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("set.tsv");
+        let text = "question\texpected\tsplit\tsource\n# collected 2026-11\n#1388，请问什么时候可以审核通过呀\treview-progress\tholdout\thttps://example.org\n忘记密码\tfind-password\n";
+        std::fs::write(&path, text).expect("write");
+        let cases = load_cases(&path).expect("cases");
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].question, "#1388，请问什么时候可以审核通过呀");
+        assert_eq!(cases[0].split, Split::Holdout);
+        assert_eq!(cases[1].expected.as_deref(), Some("find-password"));
+        assert_eq!(cases[1].split, Split::Tune);
+    }
 }
