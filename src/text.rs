@@ -4,14 +4,43 @@
 //! conversation (human, back, restart, cancel), in both languages, wherever they are typed, and
 //! the language a text is written in (the assistant's language rule builds on it).
 
+use std::sync::LazyLock;
+
+use ferrous_opencc::OpenCC;
+use ferrous_opencc::config::BuiltinConfig;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::locale::Locale;
 
-/// NFKC (full-width digits and letters become ASCII), lower case, simplified script.
+/// OpenCC's Taiwan-to-mainland conversion with its phrase tables, built once: students in Taiwan
+/// and Hong Kong write 使用者名稱, 登入, 帳號, 稽核, which character-by-character conversion leaves
+/// as 使用者名称, 登入 … and the search then misses 用户名 and 登录. The dictionaries are compiled
+/// into the binary, so building cannot fail on anything outside it; if it ever did, text falls
+/// back to character-by-character conversion rather than the service refusing to answer.
+static TO_SIMPLIFIED: LazyLock<Option<OpenCC>> =
+    LazyLock::new(|| match OpenCC::from_config(BuiltinConfig::Tw2sp) {
+        Ok(converter) => Some(converter),
+        Err(err) => {
+            tracing::error!(error = %err, "the traditional-to-simplified converter did not build");
+            None
+        }
+    });
+
+/// NFKC (full-width digits and letters become ASCII), lower case, simplified script with
+/// mainland vocabulary.
 pub fn normalize(text: &str) -> String {
     let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    fast2s::convert(&folded)
+    // The phrase tables are for traditional text only: run over simplified text they change
+    // characters both scripts share (怎么办 would become 怎幺办), so a text is converted only when
+    // it has a character that exists in traditional script alone.
+    let by_character = fast2s::convert(&folded);
+    if by_character == folded {
+        return folded;
+    }
+    match TO_SIMPLIFIED.as_ref() {
+        Some(converter) => converter.convert(&folded),
+        None => by_character,
+    }
 }
 
 /// Punctuation and spacing, ASCII or Chinese, that does not change what a word means.
@@ -109,6 +138,33 @@ mod tests {
     fn normalising_folds_width_case_and_script() {
         assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
         assert_eq!(normalize("帳號註冊"), "帐号注册");
+    }
+
+    #[test]
+    fn taiwan_vocabulary_becomes_mainland_vocabulary() {
+        for (typed, expected) in [
+            ("忘記登入密碼怎麼辦", "登录"),
+            ("使用者名稱", "用户名"),
+            ("收不到簡訊驗證碼", "短信"),
+            ("證件號碼等待客服稽核", "证件号码"),
+        ] {
+            let normalized = normalize(typed);
+            assert!(normalized.contains(expected), "{typed} -> {normalized}");
+        }
+    }
+
+    #[test]
+    fn simplified_text_is_left_as_it_is() {
+        for text in [
+            "学信网账号注册",
+            "证件号码重复待审核",
+            "手机号已被其他账号绑定",
+            "找回用户名",
+            "密码忘记了怎么办",
+            "这个账号为什么登不上去",
+        ] {
+            assert_eq!(normalize(text), text);
+        }
     }
 
     #[test]
