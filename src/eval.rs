@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::knowledge::{KnowledgeBase, Outcome, SearchSettings};
+use crate::knowledge::{KnowledgeBase, Outcome, Ranking, SearchSettings};
 use crate::problem::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,18 +103,38 @@ pub struct Miss {
 }
 
 pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSettings) -> Report {
+    score(&rank_all(knowledge, cases, settings), settings)
+}
+
+/// Every case with its ranking (cases the search fails on are left out).
+fn rank_all<'a>(
+    knowledge: &KnowledgeBase,
+    cases: &[&'a Case],
+    settings: &SearchSettings,
+) -> Vec<(&'a Case, Ranking)> {
+    cases
+        .iter()
+        .filter_map(|case| {
+            let locale = crate::text::likely_language(&case.question);
+            let ranking = knowledge.rank(&case.question, locale, settings).ok()?;
+            Some((*case, ranking))
+        })
+        .collect()
+}
+
+/// The figures of ranked cases under the thresholds of `settings`.
+fn score(ranked: &[(&Case, Ranking)], settings: &SearchSettings) -> Report {
     let mut report = Report {
-        questions: cases.len(),
+        questions: ranked.len(),
         ..Report::default()
     };
     let (mut top1, mut top3, mut mrr, mut rejected) = (0usize, 0usize, 0.0f64, 0usize);
     let mut out_of_domain_definite = 0usize;
     let (mut definite_right, mut definite_wrong, mut suggest_right, mut false_none) = (0, 0, 0, 0);
-    for case in cases {
-        let locale = crate::text::likely_language(&case.question);
-        let result = match knowledge.search_with(&case.question, locale, settings) {
-            Ok(result) => result,
-            Err(_) => continue,
+    for (case, ranking) in ranked {
+        let result = crate::knowledge::SearchResult {
+            outcome: ranking.outcome(settings),
+            hits: ranking.hits.clone(),
         };
         let got = result
             .hits
@@ -186,10 +206,12 @@ pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSet
     report
 }
 
-/// A single number to maximise while tuning: right answers first, wrong definite answers and
-/// wrongly answered out-of-domain questions cost more than a suggestion list.
+/// A single number to maximise while tuning: right answers first; a wrong confident answer (a
+/// wrong entry, or steps for an out-of-domain question) costs more than a suggestion list.
 pub fn objective(report: &Report) -> f64 {
-    report.top1 * 2.0 + report.top3 + report.definite_right - 3.0 * report.definite_wrong
+    report.top1 * 2.0 + report.top3 + report.definite_right
+        - 3.0 * report.definite_wrong
+        - 3.0 * report.wrong_definite
         + 2.0 * report.rejection
         + 0.5 * report.suggest_right
 }
@@ -207,22 +229,30 @@ pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Repo
                 query_share,
                 ..base
             };
+            // Thresholds do not change the ranking: rank once per mixing.
+            let ranked = rank_all(knowledge, cases, &mixed);
             for definite in [0.4f32, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75] {
                 for suggest in [0.2f32, 0.25, 0.3, 0.35, 0.4, 0.45] {
                     if suggest >= definite {
                         continue;
                     }
-                    for margin in [0.0f32, 0.05, 0.1] {
+                    for (margin, phrasing, floor) in grid3(
+                        [0.0f32, 0.05, 0.1],
+                        [0.75f32, 0.85, 0.95, 1.01],
+                        [0.2f32, 0.3, 0.4],
+                    ) {
                         let settings = SearchSettings {
                             definite_threshold: definite,
                             suggest_threshold: suggest,
                             definite_margin: margin,
+                            phrasing_threshold: phrasing,
+                            phrasing_floor: floor,
                             ..mixed
                         };
-                        let report = evaluate(knowledge, cases, &settings);
-                        let score = objective(&report);
-                        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                            best = Some((score, settings, report));
+                        let report = score(&ranked, &settings);
+                        let value = objective(&report);
+                        if best.as_ref().is_none_or(|(s, _, _)| value > *s) {
+                            best = Some((value, settings, report));
                         }
                     }
                 }
@@ -233,7 +263,11 @@ pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Repo
         .unwrap_or_else(|| (base, evaluate(knowledge, cases, &base)))
 }
 
-fn grid3(a: [f32; 2], b: [f32; 2], c: [f32; 3]) -> impl Iterator<Item = (f32, f32, f32)> {
+fn grid3<const A: usize, const B: usize, const C: usize>(
+    a: [f32; A],
+    b: [f32; B],
+    c: [f32; C],
+) -> impl Iterator<Item = (f32, f32, f32)> {
     a.into_iter().flat_map(move |x| {
         b.into_iter()
             .flat_map(move |y| c.into_iter().map(move |z| (x, y, z)))

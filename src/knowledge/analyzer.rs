@@ -24,6 +24,10 @@ pub struct AnalysisSettings {
     /// Words that carry no meaning in a help question (的, 怎么办, please …).
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Words that say little about the topic (the site's and platforms' names): they and their
+    /// bigrams count for less when judging how well an entry fits.
+    #[serde(default)]
+    pub weak: Vec<String>,
 }
 
 /// The terms of one text: whole words (Chinese words and English stems) and Chinese bigrams.
@@ -45,6 +49,7 @@ pub struct Analyzer {
     stemmer: Stemmer,
     replacements: Vec<(String, String)>,
     stopwords: HashSet<String>,
+    weak: HashSet<String>,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -96,11 +101,24 @@ impl Analyzer {
             .map(|w| basic_normalize(w))
             .filter(|w| !w.is_empty())
             .collect();
+        let stemmer = Stemmer::create(Algorithm::English);
+        let mut weak = HashSet::new();
+        for word in &settings.weak {
+            let word = basic_normalize(word);
+            let chars: Vec<char> = word.chars().collect();
+            if chars.iter().all(|c| is_cjk(*c)) {
+                weak.extend(chars.windows(2).map(|pair| pair.iter().collect::<String>()));
+                weak.insert(word);
+            } else {
+                weak.insert(stemmer.stem(&word).into_owned());
+            }
+        }
         Arc::new(Self {
             jieba,
-            stemmer: Stemmer::create(Algorithm::English),
+            stemmer,
             replacements,
             stopwords,
+            weak,
         })
     }
 
@@ -117,6 +135,11 @@ impl Analyzer {
 
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
+    }
+
+    /// A term (word, stem or bigram) of the editors' weak words.
+    pub fn is_weak(&self, term: &str) -> bool {
+        self.weak.contains(term)
     }
 
     /// The terms of `text`, in order of appearance (duplicates kept: they count in BM25).
@@ -153,20 +176,36 @@ impl Analyzer {
                         terms.words.push(token.word.to_string());
                     }
                 }
-                let chars: Vec<char> = run.chars().collect();
-                if chars.len() == 1 {
-                    let single = run.to_string();
-                    if !self.is_stopword(&single) {
-                        terms.grams.push(single);
-                    }
-                    return;
-                }
-                for pair in chars.windows(2) {
-                    let gram: String = pair.iter().collect();
-                    if !self.is_stopword(&gram) && !pair.iter().all(|c| self.is_stop_char(*c)) {
-                        terms.grams.push(gram);
+                // Bigrams are taken within the stretches between stopwords, never across one:
+                // "忘记用户名之后会无法登录" gives no "后会" or "会无", pairs no entry contains that
+                // would only make a question look unlike every entry.
+                let mut stretch = String::new();
+                for token in self.jieba.cut(run, true) {
+                    if self.is_stopword(token.word) {
+                        self.push_grams(&stretch, terms);
+                        stretch.clear();
+                    } else {
+                        stretch.push_str(token.word);
                     }
                 }
+                self.push_grams(&stretch, terms);
+            }
+        }
+    }
+
+    /// The character bigrams of a stretch of Chinese, or the character itself when it is alone.
+    fn push_grams(&self, stretch: &str, terms: &mut Terms) {
+        let chars: Vec<char> = stretch.chars().collect();
+        if chars.len() == 1 {
+            if !self.is_stop_char(chars[0]) {
+                terms.grams.push(stretch.to_string());
+            }
+            return;
+        }
+        for pair in chars.windows(2) {
+            let gram: String = pair.iter().collect();
+            if !self.is_stopword(&gram) && !pair.iter().all(|c| self.is_stop_char(*c)) {
+                terms.grams.push(gram);
             }
         }
     }
@@ -199,9 +238,30 @@ mod tests {
                 "怎么办".into(),
                 "the".into(),
                 "my".into(),
+                "之后".into(),
             ],
+            weak: vec!["学信网".into(), "chsi".into()],
         };
         Analyzer::new(&settings)
+    }
+
+    #[test]
+    fn bigrams_never_span_a_stopword() {
+        let terms = analyzer().analyze("忘记证件号码之后登录");
+        assert!(terms.grams.contains(&"证件".to_string()));
+        assert!(terms.grams.contains(&"登录".to_string()));
+        for spanning in ["码之", "之后", "后登"] {
+            assert!(!terms.grams.contains(&spanning.to_string()), "{spanning}");
+        }
+    }
+
+    #[test]
+    fn weak_words_cover_their_bigrams_and_stems() {
+        let analyzer = analyzer();
+        for term in ["学信网", "学信", "信网", "chsi"] {
+            assert!(analyzer.is_weak(term), "{term}");
+        }
+        assert!(!analyzer.is_weak("证件号码"));
     }
 
     #[test]

@@ -56,7 +56,20 @@ pub struct SearchSettings {
     /// Share of "how much of the question the entry covers" (vs "how much of the entry's best
     /// phrasing the question contains") in the confidence.
     pub query_share: f32,
+    /// A question that contains this much of one of the best entry's phrasings (weighted by
+    /// rarity) is answered definitely as long as its confidence reaches `phrasing_floor`: real
+    /// questions wrap a known phrasing in words of their own ("忘记用户名之后会无法登录"), which
+    /// lower the confidence without making the topic less clear. Above 1: never.
+    #[serde(default = "phrasing_threshold_off")]
+    pub phrasing_threshold: f32,
+    /// The confidence a question needs for a definite answer through `phrasing_threshold`.
+    #[serde(default)]
+    pub phrasing_floor: f32,
     pub weights: FieldWeights,
+}
+
+fn phrasing_threshold_off() -> f32 {
+    1.01
 }
 
 impl Default for SearchSettings {
@@ -68,6 +81,8 @@ impl Default for SearchSettings {
             word_share: 0.4,
             coverage_share: 0.5,
             query_share: 1.0,
+            phrasing_threshold: phrasing_threshold_off(),
+            phrasing_floor: 0.0,
             weights: FieldWeights::default(),
         }
     }
@@ -104,12 +119,21 @@ struct EntryVocabulary {
 struct TermWeights {
     df: HashMap<String, u32>,
     docs: f32,
+    analyzer: Arc<Analyzer>,
 }
+
+/// How much a weak word (the site's name) counts, of its rarity weight.
+const WEAK_SHARE: f32 = 0.25;
 
 impl TermWeights {
     fn weight(&self, term: &str) -> f32 {
         let df = self.df.get(term).copied().unwrap_or(0) as f32;
-        ((self.docs + 1.0) / (df + 0.5)).ln().max(0.05)
+        let rarity = ((self.docs + 1.0) / (df + 0.5)).ln().max(0.05);
+        if self.analyzer.is_weak(term) {
+            rarity * WEAK_SHARE
+        } else {
+            rarity
+        }
     }
 }
 
@@ -193,16 +217,18 @@ impl KnowledgeBase {
         Ok(Self {
             entries,
             by_id,
-            analyzer,
+            analyzer: analyzer.clone(),
             index,
             vocabulary,
             word_weights: TermWeights {
                 df: word_df,
                 docs: phrasings as f32,
+                analyzer: analyzer.clone(),
             },
             gram_weights: TermWeights {
                 df: gram_df,
                 docs: phrasings as f32,
+                analyzer,
             },
             settings,
         })
@@ -287,6 +313,23 @@ impl KnowledgeBase {
         locale: Locale,
         settings: &SearchSettings,
     ) -> Result<SearchResult, IndexError> {
+        let ranking = self.rank(question, locale, settings)?;
+        let outcome = ranking.outcome(settings);
+        Ok(SearchResult {
+            outcome,
+            hits: ranking.hits,
+        })
+    }
+
+    /// The candidates for a question, best first, before any threshold is applied: what the
+    /// score mixing settings decide. Tuning ranks once per mixing and tries every threshold on
+    /// the same ranking.
+    pub fn rank(
+        &self,
+        question: &str,
+        locale: Locale,
+        settings: &SearchSettings,
+    ) -> Result<Ranking, IndexError> {
         let terms = self.analyzer.analyze(question);
         let index_hits = self.index.search(&terms, 12)?;
         let top_score = index_hits.first().map_or(0.0, |h| h.score);
@@ -319,10 +362,12 @@ impl KnowledgeBase {
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         hits.truncate(MAX_HITS);
 
-        let outcome = match hits.as_slice() {
-            [] => Outcome::None,
+        let best_phrasing = hits.first().map_or(0.0, |best| {
+            self.phrasing_coverage(&terms, best.entry, settings.word_share)
+        });
+        let (lead, tied) = match hits.as_slice() {
+            [] => (0.0, false),
             [best, rest @ ..] => {
-                let confidence = best.coverage;
                 let lead = rest.first().map_or(1.0, |second| {
                     (best.score - second.score) / best.score.max(1e-6)
                 });
@@ -332,26 +377,53 @@ impl KnowledgeBase {
                 // question contains.
                 let tied = rest
                     .iter()
-                    .filter(|other| other.coverage >= confidence - COVERAGE_TIE)
+                    .filter(|other| other.coverage >= best.coverage - COVERAGE_TIE)
                     .any(|other| {
-                        let best_phrasing =
-                            self.phrasing_coverage(&terms, best.entry, settings.word_share);
                         self.phrasing_coverage(&terms, other.entry, settings.word_share)
                             >= best_phrasing - COVERAGE_TIE
                     });
-                if confidence >= settings.definite_threshold
-                    && lead >= settings.definite_margin
-                    && !tied
-                {
-                    Outcome::Definite
-                } else if confidence >= settings.suggest_threshold {
-                    Outcome::Suggest
-                } else {
-                    Outcome::None
-                }
+                (lead, tied)
             }
         };
-        Ok(SearchResult { outcome, hits })
+        Ok(Ranking {
+            hits,
+            lead,
+            tied,
+            best_phrasing,
+        })
+    }
+}
+
+/// A question's candidates, best first, with what the outcome depends on besides thresholds.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub hits: Vec<Hit>,
+    /// The best entry's relative lead in score over the second.
+    lead: f32,
+    /// Another entry fits the question just as well.
+    tied: bool,
+    /// How much of the best entry's closest phrasing the question contains.
+    best_phrasing: f32,
+}
+
+impl Ranking {
+    /// Definite, suggestions or nothing, by the thresholds of `settings`.
+    pub fn outcome(&self, settings: &SearchSettings) -> Outcome {
+        let Some(best) = self.hits.first() else {
+            return Outcome::None;
+        };
+        let confident = best.coverage >= settings.definite_threshold
+            || (self.best_phrasing >= settings.phrasing_threshold
+                && best.coverage >= settings.phrasing_floor);
+        if confident && self.lead >= settings.definite_margin && !self.tied {
+            Outcome::Definite
+        } else if best.coverage >= settings.suggest_threshold
+            || (confident && best.coverage >= settings.phrasing_floor)
+        {
+            Outcome::Suggest
+        } else {
+            Outcome::None
+        }
     }
 }
 
