@@ -7,7 +7,7 @@ use crate::common;
 
 use helpbot::accounts::password::{Weakness, check_strength};
 use helpbot::content::Content;
-use helpbot::knowledge::{KnowledgeBase, Outcome};
+use helpbot::knowledge::Outcome;
 use helpbot::locale::Locale;
 use regex::Regex;
 use std::sync::Arc;
@@ -18,10 +18,19 @@ fn content() -> Arc<Content> {
     helpbot::runtime::load_content(&config).expect("content loads")
 }
 
-/// The entry a question is answered with definitely, if any.
-fn definite_answer(knowledge: &KnowledgeBase, question: &str, locale: Locale) -> Option<String> {
-    let result = knowledge.search(question, locale).expect("search");
-    (result.outcome == Outcome::Definite).then(|| result.hits[0].id.clone())
+/// Asserts that each question is answered definitely with its entry.
+fn assert_answered_with(cases: &[(&str, Locale, &str)]) {
+    let content = content();
+    for &(question, locale, expected) in cases {
+        let result = content.knowledge.search(question, locale).expect("search");
+        let answered = (result.outcome == Outcome::Definite).then(|| result.hits[0].id.as_str());
+        assert_eq!(
+            answered,
+            Some(expected),
+            "{question}: {:?}",
+            result.hits.first().map(|h| &h.id)
+        );
+    }
 }
 
 #[test]
@@ -111,30 +120,24 @@ fn every_address_the_knowledge_base_gives_is_on_the_official_domain() {
 
 #[test]
 fn the_three_messages_about_a_taken_mobile_number_lead_to_three_entries() {
-    let content = content();
-    let knowledge = &content.knowledge;
-    let cases = [
-        ("注册时提示手机号码已存在", "mobile-exists"),
-        ("该手机号已经注册，可直接登录", "phone-or-email-registered"),
+    assert_answered_with(&[
+        ("注册时提示手机号码已存在", Locale::ZhCn, "mobile-exists"),
+        (
+            "该手机号已经注册，可直接登录",
+            Locale::ZhCn,
+            "phone-or-email-registered",
+        ),
         (
             "手机号已被用户186********绑定手机时使用",
+            Locale::ZhCn,
             "contact-bound-by-other",
         ),
-    ];
-    for (message, expected) in cases {
-        assert_eq!(
-            definite_answer(knowledge, message, Locale::ZhCn).as_deref(),
-            Some(expected),
-            "{message}"
-        );
-    }
+    ]);
 }
 
 #[test]
 fn a_picture_captcha_and_a_missing_sms_code_are_different_entries() {
-    let content = content();
-    let knowledge = &content.knowledge;
-    let cases = [
+    assert_answered_with(&[
         ("登录时图片验证码总是提示错误", Locale::ZhCn, "captcha"),
         (
             "短信验证码一直收不到",
@@ -146,12 +149,5 @@ fn a_picture_captcha_and_a_missing_sms_code_are_different_entries() {
             Locale::En,
             "captcha",
         ),
-    ];
-    for (question, locale, expected) in cases {
-        assert_eq!(
-            definite_answer(knowledge, question, locale).as_deref(),
-            Some(expected),
-            "{question}"
-        );
-    }
+    ]);
 }
