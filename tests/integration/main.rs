@@ -16,6 +16,7 @@ mod dialogs;
 mod eval;
 mod faults;
 mod handoff;
+mod knowledge_topics;
 mod layers;
 mod limits;
 mod logging;
