@@ -1,6 +1,6 @@
 //! What editors read (issue 14): the questions the assistant answered with low confidence
 //! (outcome `none` or `suggest`) over a time range, and the 没用 votes per entry with their
-//! reasons. Read-only queries on both backends; grouping and ranking are `crate::insights`'.
+//! reasons. Read-only queries on both backends; the insights module above groups and ranks.
 
 use std::collections::BTreeMap;
 
