@@ -417,3 +417,72 @@ async fn editors_see_their_pages_agents_do_not_and_a_similar_question_becomes_a_
         assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
     }
 }
+
+/// "What fails" reads at most its cap of answers and groups them quickly: 5,000 questions of 50
+/// kinds on SQLite, the page served (query, grouping, rendering) well within a second or two.
+#[tokio::test]
+async fn what_fails_over_five_thousand_questions_is_served_quickly() {
+    let app = app_with_an_editor_and_failures().await;
+    let db = app.assistant.database();
+    let subjects = [
+        "学信网账号",
+        "研招网报名",
+        "征兵网",
+        "学籍档案",
+        "手机号",
+        "邮箱",
+        "密码",
+        "用户名",
+        "实名认证",
+        "图像校对",
+    ];
+    let asks = [
+        "怎么注销",
+        "能转让吗",
+        "为什么打不开",
+        "多久能审核完",
+        "可以改名字吗",
+    ];
+    for batch in 0..50 {
+        let conversation = format!("load-{batch}");
+        db.create_conversation(&conversation, "web", "zh-CN")
+            .await
+            .expect("conversation");
+        let questions: Vec<String> = (0..100)
+            .map(|i| {
+                format!(
+                    "{}{}{}",
+                    subjects[(batch + i) % subjects.len()],
+                    asks[i % asks.len()],
+                    i % 7
+                )
+            })
+            .collect();
+        let reply = json!({ "kind": "no_answer", "text": "不知道" }).to_string();
+        let mut messages = Vec::new();
+        for question in &questions {
+            messages.push(NewMessage {
+                sender: Sender::User,
+                body: question,
+                outcome: None,
+                entry_id: None,
+            });
+            messages.push(NewMessage {
+                sender: Sender::Bot,
+                body: &reply,
+                outcome: Some("none"),
+                entry_id: None,
+            });
+        }
+        db.record_turn(&conversation, "zh-CN", "{}", &messages)
+            .await
+            .expect("turns stored");
+    }
+    let editor = sign_in_to(&app.base, "zhou", EDITOR_PASSWORD, "/console/editor").await;
+    let started = std::time::Instant::now();
+    let page = editor.page("/console/editor").await;
+    let elapsed = started.elapsed();
+    println!("what fails over 5,000 questions: {elapsed:?}");
+    assert!(page.contains("共 5000 个"), "capped at the newest 5,000");
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+}
