@@ -486,3 +486,64 @@ async fn what_fails_over_five_thousand_questions_is_served_quickly() {
     assert!(page.contains("共 5000 个"), "capped at the newest 5,000");
     assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
 }
+
+/// "Rated 没用": ranked by the share of not useful votes from five votes on (fewer follow),
+/// reasons counted per entry, the texts masked.
+#[tokio::test]
+async fn answers_are_ranked_by_their_not_useful_rate_with_the_reasons_given() {
+    let app = app_with_an_editor_and_failures().await;
+    let db = app.assistant.database();
+    let votes: [(&str, i64, i64); 3] = [
+        ("find-username", 4, 1),
+        ("find-password", 1, 4),
+        ("account-scope", 0, 2),
+    ];
+    for (entry, useful, not_useful) in votes {
+        for vote in 0..useful + not_useful {
+            let conversation = format!("{entry}-{vote}");
+            db.create_conversation(&conversation, "web", "zh-CN")
+                .await
+                .expect("conversation");
+            let reason = match vote % 2 {
+                0 => GivenReason {
+                    reason: FeedbackReason::Unclear,
+                    text: None,
+                },
+                _ => GivenReason {
+                    reason: FeedbackReason::Other,
+                    text: Some(format!("联系我 13812345678 ({entry})")),
+                },
+            };
+            db.set_feedback_with_reason(&conversation, entry, vote >= not_useful, Some(&reason))
+                .await
+                .expect("vote");
+        }
+    }
+    let editor = sign_in_to(&app.base, "zhou", EDITOR_PASSWORD, "/console/editor").await;
+    let page = editor.page("/console/editor/ratings").await;
+    let rows: Vec<&str> = regex::Regex::new(r#"<tr data-entry="([a-z-]+)""#)
+        .expect("pattern")
+        .captures_iter(&page)
+        .map(|found| found.get(1).map_or("", |m| m.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        ["find-password", "find-username", "account-scope"],
+        "{page}"
+    );
+    assert!(page.contains("80 %") && page.contains("20 %"), "{page}");
+    let password_row = &page[page.find(r#"<tr data-entry="find-password""#).expect("row")..];
+    assert!(
+        password_row.contains(r#"data-reason="unclear">2<"#),
+        "{password_row}"
+    );
+    assert!(
+        password_row.contains(r#"data-reason="other">2<"#),
+        "{password_row}"
+    );
+    assert!(
+        page.contains("联系我 138****5678 (find-password)"),
+        "{page}"
+    );
+    assert!(!page.contains("13812345678"), "masked");
+}
