@@ -776,12 +776,13 @@ impl Assistant {
         conversation_id: &str,
         entry_id: &str,
         useful: bool,
+        reason: Option<&crate::store::GivenReason>,
     ) -> Result<FeedbackOutcome, CoreError> {
         if !self.db.answered_with(conversation_id, entry_id).await? {
             return Ok(FeedbackOutcome::NotAnswered);
         }
         self.db
-            .set_feedback(conversation_id, entry_id, useful)
+            .set_feedback_with_reason(conversation_id, entry_id, useful, reason)
             .await?;
         Ok(FeedbackOutcome::Recorded)
     }

@@ -98,6 +98,18 @@ fn entry_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The file of the entry with this id below the knowledge folder, and its text (`None` when no
+/// file there is that entry): where an editor's change to the entry goes.
+pub fn entry_file(knowledge_dir: &Path, id: &str) -> std::io::Result<Option<(PathBuf, String)>> {
+    for path in entry_files(knowledge_dir)? {
+        let text = std::fs::read_to_string(&path)?;
+        if parse_entry(&path, &text).is_ok_and(|entry| entry.id == id) {
+            return Ok(Some((path, text)));
+        }
+    }
+    Ok(None)
+}
+
 /// Names of the dialogs that exist (file stems in the dialogs folder).
 fn dialog_names(dir: &Path) -> HashSet<String> {
     std::fs::read_dir(dir)

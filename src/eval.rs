@@ -206,6 +206,89 @@ fn score(ranked: &[(&Case, Ranking)], settings: &SearchSettings) -> Report {
     report
 }
 
+/// How one question was answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    pub outcome: Outcome,
+    /// The best entry, if any.
+    pub top: Option<String>,
+    /// Where the expected entry ranks (0 = first), for in-domain questions.
+    pub rank: Option<usize>,
+}
+
+/// A question answered differently by two versions of the content.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub question: String,
+    pub expected: Option<String>,
+    pub before: Answered,
+    pub after: Answered,
+}
+
+/// Which questions a content change answers better and which worse.
+#[derive(Debug, Clone, Default)]
+pub struct Comparison {
+    pub better: Vec<Changed>,
+    pub worse: Vec<Changed>,
+}
+
+/// How good an answer is for a help desk, comparable between versions: for an in-domain
+/// question the right definite answer, then the right entry among suggestions (higher is
+/// better), then "I don't know" or suggestions without it, a wrong definite answer last; for an
+/// out-of-domain question "I don't know", then suggestions, a definite answer last.
+fn grade(expected: Option<&str>, answered: &Answered) -> (u8, i64) {
+    match expected {
+        Some(_) => match (answered.outcome, answered.rank) {
+            (Outcome::Definite, Some(0)) => (4, 0),
+            (Outcome::Suggest, Some(rank)) => (3, -(rank as i64)),
+            (Outcome::Definite, _) => (0, 0),
+            _ => (1, 0),
+        },
+        None => match answered.outcome {
+            Outcome::None => (2, 0),
+            Outcome::Suggest => (1, 0),
+            Outcome::Definite => (0, 0),
+        },
+    }
+}
+
+fn answer(knowledge: &KnowledgeBase, case: &Case) -> Option<Answered> {
+    let locale = crate::text::likely_language(&case.question);
+    let result = knowledge.search(&case.question, locale).ok()?;
+    Some(Answered {
+        outcome: result.outcome,
+        top: result.hits.first().map(|hit| hit.id.clone()),
+        rank: case
+            .expected
+            .as_ref()
+            .and_then(|expected| result.hits.iter().position(|hit| &hit.id == expected)),
+    })
+}
+
+/// Answers every case with both versions of the knowledge (each with its own settings) and
+/// lists the questions answered better and worse by `after` than by `before`.
+pub fn compare(before: &KnowledgeBase, after: &KnowledgeBase, cases: &[&Case]) -> Comparison {
+    let mut comparison = Comparison::default();
+    for case in cases {
+        let (Some(old), Some(new)) = (answer(before, case), answer(after, case)) else {
+            continue;
+        };
+        let expected = case.expected.as_deref();
+        let changed = || Changed {
+            question: case.question.clone(),
+            expected: case.expected.clone(),
+            before: old.clone(),
+            after: new.clone(),
+        };
+        match grade(expected, &new).cmp(&grade(expected, &old)) {
+            std::cmp::Ordering::Greater => comparison.better.push(changed()),
+            std::cmp::Ordering::Less => comparison.worse.push(changed()),
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    comparison
+}
+
 /// A single number to maximise while tuning: right answers first; a wrong confident answer (a
 /// wrong entry, or steps for an out-of-domain question) costs more than a suggestion list.
 pub fn objective(report: &Report) -> f64 {

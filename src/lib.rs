@@ -30,6 +30,8 @@ pub mod eval;
 pub mod handoff;
 /// Fluent translations of every text the code itself produces.
 pub mod i18n;
+/// What editors read to improve the content: failures grouped, answers rated 没用, prepared changes.
+pub mod insights;
 /// Knowledge entries, the tantivy + jieba index, and the three-outcome search.
 pub mod knowledge;
 /// Supported locales and language negotiation.

@@ -104,6 +104,10 @@ enum Command {
         /// List every question that was not answered definitely and correctly.
         #[arg(long, short)]
         verbose: bool,
+        /// Also evaluate the knowledge in this folder (an older version) and list the questions
+        /// the configured knowledge answers better and worse than it.
+        #[arg(long, value_name = "OLD_KNOWLEDGE_DIR", conflicts_with = "tune")]
+        compare: Option<PathBuf>,
     },
 }
 
@@ -132,7 +136,11 @@ fn main() -> ExitCode {
             split,
             tune,
             verbose,
-        } => commands::eval::run(&config, &file, &split, tune, verbose),
+            compare,
+        } => match compare {
+            Some(old) => commands::eval::compare(&config, &file, &split, &old, verbose),
+            None => commands::eval::run(&config, &file, &split, tune, verbose),
+        },
         Command::Ask {
             question,
             json,

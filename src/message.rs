@@ -113,3 +113,40 @@ pub struct Link {
     pub title: String,
     pub url: String,
 }
+
+/// Why an answer did not help, given with a "not useful" (没用) vote: what editors read to
+/// improve the entry. Stored by [`FeedbackReason::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeedbackReason {
+    /// The answer was hard to understand.
+    Unclear,
+    /// The steps were followed and did not solve it.
+    DidNotWork,
+    /// The answer is about something else.
+    NotWhatIAsked,
+    /// Something else, said in the reason's text.
+    Other,
+}
+
+impl FeedbackReason {
+    pub const ALL: [FeedbackReason; 4] = [
+        FeedbackReason::Unclear,
+        FeedbackReason::DidNotWork,
+        FeedbackReason::NotWhatIAsked,
+        FeedbackReason::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedbackReason::Unclear => "unclear",
+            FeedbackReason::DidNotWork => "did-not-work",
+            FeedbackReason::NotWhatIAsked => "not-what-i-asked",
+            FeedbackReason::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == code)
+    }
+}

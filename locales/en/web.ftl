@@ -16,6 +16,7 @@ api-too-many-streams = Too many chat windows are open from your network. Please 
 api-photo-missing = No photo arrived. Please choose the picture again.
 api-photo-too-large = The picture is too large (at most 300 KB each). Please compress it and upload it again.
 api-feedback-not-answered = Only the answers given in this conversation can be rated.
+api-feedback-reason-invalid = A reason goes with a "not useful" vote only, its text with a reason, and the text is at most 500 characters.
 api-not-found = There is nothing at this address.
 api-method-not-allowed = This address does not accept this kind of request.
 

@@ -10,6 +10,7 @@ api-too-many-streams = 您所在的网络打开的对话窗口太多了，请关
 api-photo-missing = 没有收到照片，请重新选择图片上传。
 api-photo-too-large = 图片太大了（每张不超过 300 KB），请压缩后再上传。
 api-feedback-not-answered = 只能评价本对话中给出的回答。
+api-feedback-reason-invalid = 只有选择“没用”时才能填写原因；补充说明需要先选原因，最多 500 个字。
 api-not-found = 这个地址不存在。
 api-method-not-allowed = 这个地址不接受这种请求。
 

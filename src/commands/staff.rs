@@ -23,7 +23,7 @@ pub enum StaffAction {
         /// The account name that signs in (letters, digits, '.', '_', '-'); never shown to
         /// students.
         name: String,
-        #[arg(long, value_parser = ["agent", "supervisor"])]
+        #[arg(long, value_parser = ["agent", "supervisor", "editor"])]
         role: String,
         /// The name students see (default: 客服).
         #[arg(long)]

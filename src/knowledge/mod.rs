@@ -3,6 +3,7 @@
 //! or an honest "I don't know".
 
 pub mod analyzer;
+pub mod edit;
 pub mod entry;
 pub mod index;
 

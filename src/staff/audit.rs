@@ -34,6 +34,12 @@ pub enum AuditAction {
     HandoffRevealed,
     /// A ticket answered from the console.
     TicketAnswered,
+    /// The editors' pages: "what fails" and the answers rated 没用 read (for a date range), and
+    /// a knowledge change prepared or downloaded (never written by helpbot).
+    EditorFailuresViewed,
+    EditorRatingsViewed,
+    EditorChangePrepared,
+    EditorChangeDownloaded,
 }
 
 impl AuditAction {
@@ -59,6 +65,10 @@ impl AuditAction {
             AuditAction::HandoffClosed => "handoff-closed",
             AuditAction::HandoffRevealed => "handoff-revealed",
             AuditAction::TicketAnswered => "ticket-answered",
+            AuditAction::EditorFailuresViewed => "editor-failures-viewed",
+            AuditAction::EditorRatingsViewed => "editor-ratings-viewed",
+            AuditAction::EditorChangePrepared => "editor-change-prepared",
+            AuditAction::EditorChangeDownloaded => "editor-change-downloaded",
         }
     }
 }

@@ -27,8 +27,11 @@ pub use sessions::{SessionToken, SignInOutcome, StaffSession, csrf_matches, csrf
 pub enum Role {
     /// Takes conversations and reviews photos.
     Agent,
-    /// An agent who also sees the staff overview (and later the supervisor view).
+    /// An agent who also sees the staff overview, the supervisor view and the editors' pages.
     Supervisor,
+    /// Looks after the help content: sees what the assistant fails at and prepares knowledge
+    /// changes; not the agents' desk (the queue, conversations, reviews, tickets).
+    Editor,
 }
 
 impl Role {
@@ -36,7 +39,18 @@ impl Role {
         match self {
             Role::Agent => "agent",
             Role::Supervisor => "supervisor",
+            Role::Editor => "editor",
         }
+    }
+
+    /// Whether the agents' desk is theirs: the queue, conversations, photo reviews, tickets.
+    pub fn works_the_desk(self) -> bool {
+        matches!(self, Role::Agent | Role::Supervisor)
+    }
+
+    /// Whether the editors' pages are theirs: what fails, answers rated 没用, knowledge changes.
+    pub fn edits_content(self) -> bool {
+        matches!(self, Role::Editor | Role::Supervisor)
     }
 }
 
@@ -47,7 +61,10 @@ impl std::str::FromStr for Role {
         match text {
             "agent" => Ok(Role::Agent),
             "supervisor" => Ok(Role::Supervisor),
-            other => Err(format!("unknown role `{other}` (agent or supervisor)")),
+            "editor" => Ok(Role::Editor),
+            other => Err(format!(
+                "unknown role `{other}` (agent, supervisor or editor)"
+            )),
         }
     }
 }

@@ -12,12 +12,16 @@ use tokio::sync::mpsc;
 mod checkpoint;
 mod connection;
 mod health;
+mod insights;
 mod remembered;
 mod telegram;
 mod turn_lock;
 mod turns;
 mod uploads;
 
+pub use insights::{
+    EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, ReasonText,
+};
 pub use telegram::TelegramChat;
 
 pub use turn_lock::TurnLock;
@@ -479,17 +483,35 @@ impl Database {
         entry_id: &str,
         useful: bool,
     ) -> Result<(), StoreError> {
+        self.set_feedback_with_reason(conversation_id, entry_id, useful, None)
+            .await
+    }
+
+    /// [`Self::set_feedback`] with why the answer did not help (kept with a "not useful" vote
+    /// only; a later vote replaces the reason too).
+    pub async fn set_feedback_with_reason(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+        useful: bool,
+        reason: Option<&GivenReason>,
+    ) -> Result<(), StoreError> {
+        let reason = reason.filter(|_| !useful);
         sqlx::query(
-            "INSERT INTO feedback (id, conversation_id, entry_id, useful, created_at) \
-             VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO feedback \
+             (id, conversation_id, entry_id, useful, created_at, reason, reason_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (conversation_id, entry_id) \
-             DO UPDATE SET useful = excluded.useful, created_at = excluded.created_at",
+             DO UPDATE SET useful = excluded.useful, created_at = excluded.created_at, \
+             reason = excluded.reason, reason_text = excluded.reason_text",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(conversation_id)
         .bind(entry_id)
         .bind(i64::from(useful))
         .bind(now_ms())
+        .bind(reason.map(|given| given.reason.as_str()))
+        .bind(reason.and_then(|given| given.text.clone()))
         .execute(&self.pool)
         .await?;
         Ok(())

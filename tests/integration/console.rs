@@ -22,6 +22,7 @@ use serde_json::json;
 
 pub const AGENT_PASSWORD: &str = "Agent-pass-2024";
 pub const SUPERVISOR_PASSWORD: &str = "Super-pass-2024";
+pub const EDITOR_PASSWORD: &str = "Editor-pass-2024";
 
 /// A client that shows redirects instead of following them.
 fn client() -> reqwest::Client {
@@ -43,6 +44,7 @@ pub async fn add_staff(app: &App, name: &str, role: Role, display: &str) -> Staf
     let password = match role {
         Role::Agent => AGENT_PASSWORD,
         Role::Supervisor => SUPERVISOR_PASSWORD,
+        Role::Editor => EDITOR_PASSWORD,
     };
     staff_store(app)
         .add(name, display, role, password)
@@ -116,9 +118,14 @@ pub struct Staff {
 }
 
 pub async fn sign_in(base: &str, name: &str, password: &str) -> Staff {
+    sign_in_to(base, name, password, "/console/reviews").await
+}
+
+/// Signs in and lands on `start` (the role's first page), where the CSRF token is read.
+pub async fn sign_in_to(base: &str, name: &str, password: &str, start: &str) -> Staff {
     let response = try_sign_in(base, name, password).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name} signs in");
-    assert_eq!(response.headers()[LOCATION], "/console/reviews");
+    assert_eq!(response.headers()[LOCATION], start);
     let cookie = set_cookie(&response, "helpbot_console").expect("session cookie");
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/console"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
@@ -130,7 +137,7 @@ pub async fn sign_in(base: &str, name: &str, password: &str) -> Staff {
         token: cookie_value(&cookie),
         csrf: String::new(),
     };
-    let page = staff.page("/console/reviews").await;
+    let page = staff.page(start).await;
     staff.csrf = csrf_in(&page);
     staff
 }

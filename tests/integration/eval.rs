@@ -46,3 +46,126 @@ fn top1_on_the_shipped_evaluation_set_stays_above_0_9() {
         report.wrong_definite
     );
 }
+
+/// `helpbot eval FILE --compare OLD_KNOWLEDGE_DIR`: a similar question added to an entry makes
+/// its question better; the one removed from another entry makes that question worse; both
+/// reports are printed, and a broken old folder is reported as file:line.
+#[test]
+fn compare_lists_the_questions_a_content_change_made_better_and_worse() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("old");
+    let new = dir.path().join("new");
+    let copy = common::content_copy();
+    for target in [&old, &new] {
+        copy_knowledge(&copy.path().join("knowledge"), target);
+    }
+    let added = "学信网账号可以转让给别人吗";
+    let scope = new.join("register/account-scope.md");
+    let text = std::fs::read_to_string(&scope).expect("entry");
+    let changed =
+        helpbot::knowledge::edit::add_similar_question(&text, helpbot::locale::Locale::ZhCn, added)
+            .expect("added");
+    std::fs::write(&scope, changed).expect("write");
+    // The new version also has a question of find-password as one of find-username's: that
+    // question is no longer answered with find-password alone.
+    let confused = "忘记密码怎么办";
+    let username = new.join("find-account/find-username.md");
+    let text = std::fs::read_to_string(&username).expect("entry");
+    let changed = helpbot::knowledge::edit::add_similar_question(
+        &text,
+        helpbot::locale::Locale::ZhCn,
+        confused,
+    )
+    .expect("added");
+    std::fs::write(&username, changed).expect("write");
+
+    let set = dir.path().join("set.tsv");
+    std::fs::write(
+        &set,
+        format!(
+            "{added}\taccount-scope\n{confused}\tfind-password\n学信网账号有什么用\taccount-scope\n"
+        ),
+    )
+    .expect("set");
+    let knowledge_env = new.to_str().expect("utf-8").to_string();
+    let run = |old_dir: &std::path::Path| {
+        common::helpbot(
+            &[
+                "eval",
+                set.to_str().expect("utf-8"),
+                "--compare",
+                old_dir.to_str().expect("utf-8"),
+            ],
+            "",
+            "sqlite::memory:",
+            &[("HELPBOT_CONTENT__KNOWLEDGE_DIR", &knowledge_env)],
+        )
+    };
+    let output = run(&old);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines = common::stdout_lines(&output);
+    let section = |name: &str| -> Vec<String> {
+        let start = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{name}: ")))
+            .unwrap_or_else(|| panic!("no {name} section in:\n{stdout}"));
+        lines[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  "))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("3 questions (")).count(),
+        2,
+        "{stdout}"
+    );
+    let better = section("better");
+    assert_eq!(better.len(), 1, "{stdout}");
+    assert!(better[0].starts_with(&format!("  {added}  [")), "{stdout}");
+    assert!(
+        better[0].contains("-> [definite] account-scope"),
+        "{stdout}"
+    );
+    let worse = section("worse");
+    assert_eq!(worse.len(), 1, "{stdout}");
+    assert!(
+        worse[0].starts_with(&format!("  {confused}  [definite] find-password -> [")),
+        "{stdout}"
+    );
+    assert!(
+        !worse
+            .iter()
+            .chain(&better)
+            .any(|l| l.contains("学信网账号有什么用")),
+        "unchanged: {stdout}"
+    );
+
+    // A broken old version: its problem as file:line, exit 1.
+    let broken = old.join("register/account-scope.md");
+    std::fs::write(&broken, "+++\nid = \n+++\n").expect("break");
+    let output = run(&old);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:2:", broken.display())),
+        "{stderr}"
+    );
+}
+
+fn copy_knowledge(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for item in std::fs::read_dir(from).expect("read").flatten() {
+        let path = item.path();
+        if path.is_dir() {
+            copy_knowledge(&path, &to.join(item.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(item.file_name())).expect("copy");
+        }
+    }
+}

@@ -13,6 +13,7 @@ mod console_agent;
 mod console_supervisor;
 mod core_api;
 mod dialogs;
+mod editor;
 mod eval;
 mod faults;
 mod handoff;

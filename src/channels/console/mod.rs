@@ -17,9 +17,11 @@
 //! agents' workspace: `queue.rs` (the live queue, taking, presence) and `conversation.rs` (one
 //! conversation: history, summary, notes, replies, canned replies, transfer, hand back, close,
 //! reveal), with `web/console-agent.js`, the one small script; `tickets.rs` (the messages
-//! students left, answered) and `supervisor.rs` (Support today: agents, queue, today's figures).
+//! students left, answered), `supervisor.rs` (Support today: agents, queue, today's figures) and
+//! `editor.rs` (the editors' pages: what fails, answers rated 没用, knowledge changes prepared).
 
 mod conversation;
+mod editor;
 mod overview;
 mod page;
 mod queue;
@@ -64,6 +66,8 @@ pub struct ConsoleState {
     secure_cookie: bool,
     utc_offset: FixedOffset,
     default_locale: Locale,
+    /// Where the knowledge files are: editors' changes are prepared from them (never written).
+    knowledge_dir: std::path::PathBuf,
 }
 
 impl ConsoleState {
@@ -79,6 +83,7 @@ impl ConsoleState {
             secure_cookie: config.console.secure_cookie,
             utc_offset: AssistantSettings::from(config).utc_offset,
             default_locale: config.conversation.default_locale,
+            knowledge_dir: config.content.knowledge_dir.clone(),
         }
     }
 }
@@ -128,6 +133,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
             post(conversation::reveal),
         )
         .route("/console/supervisor", get(supervisor::view))
+        .route("/console/editor", get(editor::failures))
+        .route("/console/editor/ratings", get(editor::ratings))
+        .route("/console/editor/similar", post(editor::similar))
+        .route("/console/editor/similar/file", post(editor::similar_file))
         .route("/console/tickets", get(tickets::list))
         .route("/console/tickets/{id}", get(tickets::ticket))
         .route("/console/tickets/{id}/answer", post(tickets::answer))
@@ -143,9 +152,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .with_state(state)
 }
 
-/// The console's first page, for now the photo review queue.
-async fn home(_signed: session::Signed) -> Redirect {
-    Redirect::to("/console/reviews")
+/// The console's first page: the photo review queue for the desk, "what fails" for editors.
+async fn home(signed: session::Signed) -> Redirect {
+    Redirect::to(page::start_page(signed.session.member.role))
 }
 
 async fn stylesheet() -> Response {

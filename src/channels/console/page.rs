@@ -80,7 +80,11 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                 @if let Some(signed) = signed {
                     // For the script's requests (presence, live views): sent as X-CSRF-Token.
                     meta name="csrf-token" content=(signed.session.csrf);
-                    script src="/console/console-agent.js" defer {}
+                    // The desk's script (presence, the live queue): not for editors, who are no
+                    // agents and must not be counted online.
+                    @if signed.session.member.role.works_the_desk() {
+                        script src="/console/console-agent.js" defer {}
+                    }
                 }
             }
             body {
@@ -89,12 +93,18 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                     span.brand { (texts.t("console-name")) }
                     @if let Some(signed) = signed {
                         nav aria-label=(texts.t("console-navigation")) {
-                            a href="/console/queue" { (texts.t("console-nav-queue")) }
-                            a href="/console/reviews" { (texts.t("console-nav-reviews")) }
-                            a href="/console/tickets" { (texts.t("console-nav-tickets")) }
+                            @if signed.session.member.role.works_the_desk() {
+                                a href="/console/queue" { (texts.t("console-nav-queue")) }
+                                a href="/console/reviews" { (texts.t("console-nav-reviews")) }
+                                a href="/console/tickets" { (texts.t("console-nav-tickets")) }
+                            }
                             @if signed.session.member.role == Role::Supervisor {
                                 a href="/console/supervisor" { (texts.t("console-nav-supervisor")) }
                                 a href="/console/staff" { (texts.t("console-nav-staff")) }
+                            }
+                            @if signed.session.member.role.edits_content() {
+                                a href="/console/editor" { (texts.t("console-nav-failures")) }
+                                a href="/console/editor/ratings" { (texts.t("console-nav-ratings")) }
                             }
                         }
                     }
@@ -127,20 +137,42 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
     }
 }
 
-/// Where the language switch comes back to: the console's start for now (pages are reached
+/// Where the language switch comes back to: the staff member's start page (pages are reached
 /// from there in one step).
 fn current_path(signed: Option<&Signed>) -> &'static str {
-    if signed.is_some() {
+    match signed {
+        Some(signed) => start_page(signed.session.member.role),
+        None => "/console/sign-in",
+    }
+}
+
+/// The first page of a role: the photo reviews for the desk, "what fails" for editors.
+pub(super) fn start_page(role: Role) -> &'static str {
+    if role.works_the_desk() {
         "/console/reviews"
     } else {
-        "/console/sign-in"
+        "/console/editor"
     }
+}
+
+/// Whether a role may open a console path: editors only their pages (and signing out);
+/// the desk's people everything but the editors' pages, which supervisors see too.
+pub(super) fn may_open(role: Role, path: &str) -> bool {
+    let editors_page = path == "/console/editor" || path.starts_with("/console/editor/");
+    let anyones = matches!(path, "/console" | "/console/" | "/console/sign-out");
+    anyones
+        || if editors_page {
+            role.edits_content()
+        } else {
+            role.works_the_desk()
+        }
 }
 
 pub(super) fn role_message(role: Role) -> &'static str {
     match role {
         Role::Agent => "console-role-agent",
         Role::Supervisor => "console-role-supervisor",
+        Role::Editor => "console-role-editor",
     }
 }
 
@@ -180,11 +212,21 @@ pub(super) fn message(
             texts,
             signed,
             &text,
-            html! {
-                p { a href="/console/reviews" { (texts.t("console-back-to-reviews")) } }
-            },
+            html! { p { (way_back(texts, signed)) } },
         ),
     )
+}
+
+/// The link back to the staff member's start page.
+fn way_back(texts: &Texts, signed: Option<&Signed>) -> Markup {
+    let editor = signed.is_some_and(|signed| !signed.session.member.role.works_the_desk());
+    html! {
+        @if editor {
+            a href="/console/editor" { (texts.t("console-back-to-failures")) }
+        } @else {
+            a href="/console/reviews" { (texts.t("console-back-to-reviews")) }
+        }
+    }
 }
 
 /// The page for an error behind a request: the account store's refusal in its own words, else
@@ -204,7 +246,7 @@ pub(super) fn failure(texts: &Texts, signed: Option<&Signed>, err: &ConsoleError
                 texts,
                 signed,
                 &text,
-                html! { p { a href="/console/reviews" { (texts.t("console-back-to-reviews")) } } },
+                html! { p { (way_back(texts, signed)) } },
             ),
         );
     }

@@ -101,7 +101,8 @@ impl FromRequestParts<ConsoleState> for Visit {
 }
 
 /// A request of a signed-in staff member. Anyone else gets no data: a page request is sent to
-/// the sign-in page (303), anything else is answered 401.
+/// the sign-in page (303), anything else is answered 401. A page of another role (an editor on
+/// the desk, an agent on the editors' pages) is refused here, for every route at once (403).
 pub(super) struct Signed {
     pub visit: Visit,
     pub session: StaffSession,
@@ -149,6 +150,16 @@ impl FromRequestParts<ConsoleState> for Signed {
             None => None,
         };
         match session {
+            Some(session) if !page::may_open(session.member.role, parts.uri.path()) => {
+                let signed = Self { visit, session };
+                tracing::info!(staff = %signed.session.member.name, path = %parts.uri.path(), "console: a page of another role refused");
+                Err(page::message(
+                    &signed.visit.texts,
+                    Some(&signed),
+                    StatusCode::FORBIDDEN,
+                    "console-not-your-role",
+                ))
+            }
             Some(session) => Ok(Self { visit, session }),
             None if parts.method == Method::GET || parts.method == Method::HEAD => {
                 Err(Redirect::to("/console/sign-in").into_response())

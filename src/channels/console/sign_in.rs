@@ -99,7 +99,7 @@ pub(super) async fn submit(
                     header::SET_COOKIE,
                     session::session_cookie(&token, visit.https(&state)),
                 )],
-                Redirect::to("/console/reviews"),
+                Redirect::to(super::page::start_page(member.role)),
             )
                 .into_response()
         }
