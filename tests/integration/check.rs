@@ -41,7 +41,7 @@ fn the_shipped_content_is_valid() {
     let output = helpbot(&["check"], "", "sqlite::memory:", &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("29 knowledge entries"), "{stdout}");
+    assert!(stdout.contains("30 knowledge entries"), "{stdout}");
 }
 
 #[test]
