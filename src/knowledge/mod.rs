@@ -5,6 +5,7 @@
 pub mod analyzer;
 pub mod entry;
 pub mod index;
+pub mod scope;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use analyzer::{Analyzer, Terms};
 pub use entry::{Entry, Link, LocalizedEntry};
 use index::{FieldWeights, IndexError, KnowledgeIndex};
+pub use scope::{Scope, Verdict};
 
 use crate::locale::Locale;
 
@@ -90,6 +92,10 @@ pub struct Hit {
 pub struct SearchResult {
     pub outcome: Outcome,
     pub hits: Vec<Hit>,
+    /// What `_scope.toml` recognised: outside the domain (outcome `None`, no hits), a vague word
+    /// to ask back (outcome `Suggest`, the options' entries as hits), or nothing.
+    #[serde(skip)]
+    pub verdict: Verdict,
 }
 
 /// Which terms an entry's phrasings and answer contain, for coverage.
@@ -122,6 +128,7 @@ pub struct KnowledgeBase {
     word_weights: TermWeights,
     gram_weights: TermWeights,
     settings: SearchSettings,
+    scope: Scope,
 }
 
 impl std::fmt::Debug for KnowledgeBase {
@@ -205,7 +212,17 @@ impl KnowledgeBase {
                 docs: phrasings as f32,
             },
             settings,
+            scope: Scope::default(),
         })
+    }
+
+    /// The same knowledge base recognising what `_scope.toml` lists.
+    pub fn with_scope(self, scope: Scope) -> Self {
+        Self { scope, ..self }
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -287,6 +304,131 @@ impl KnowledgeBase {
         locale: Locale,
         settings: &SearchSettings,
     ) -> Result<SearchResult, IndexError> {
+        let verdict = self.scope.judge(&self.analyzer.normalize(question));
+        if verdict.is_outside() {
+            // Never an account entry's steps for another service's question.
+            return Ok(SearchResult {
+                outcome: Outcome::None,
+                hits: Vec::new(),
+                verdict,
+            });
+        }
+        let found = self.ranked(question, locale, settings)?;
+        Ok(match verdict {
+            Verdict::Vague(id) => {
+                let bare = self.only_vague_words(question, &id);
+                self.ask_back(found, id, bare, locale)
+            }
+            Verdict::Meant(id) => self.meant_first(found, id, locale),
+            _ => found,
+        })
+    }
+
+    /// A question that tells which meaning of a vague word it asks about: the search's definite
+    /// answer stands; otherwise that meaning's entry is suggested first, before the others.
+    fn meant_first(&self, found: SearchResult, id: String, locale: Locale) -> SearchResult {
+        let Some(&entry) = self.by_id.get(&id) else {
+            return found;
+        };
+        if found.outcome == Outcome::Definite {
+            return found;
+        }
+        let meant = found
+            .hits
+            .iter()
+            .find(|hit| hit.entry == entry)
+            .cloned()
+            .unwrap_or_else(|| self.unranked_hit(entry, locale));
+        let mut hits = vec![meant];
+        hits.extend(found.hits.into_iter().filter(|hit| hit.entry != entry));
+        hits.truncate(MAX_HITS);
+        SearchResult {
+            outcome: Outcome::Suggest,
+            hits,
+            verdict: Verdict::Meant(id),
+        }
+    }
+
+    /// An entry as a candidate the ranking did not score.
+    fn unranked_hit(&self, entry: usize, locale: Locale) -> Hit {
+        Hit {
+            id: self.entries[entry].id.clone(),
+            title: self.entries[entry].localized(locale).title.clone(),
+            score: 0.0,
+            entry,
+            coverage: 0.0,
+        }
+    }
+
+    /// Whether a question says nothing but the vague word (and this service's name): "验证码",
+    /// "学信网的验证码是什么", "what is the verification code".
+    fn only_vague_words(&self, question: &str, id: &str) -> bool {
+        let Some(vague) = self.scope.vague(id) else {
+            return false;
+        };
+        let mut known = HashSet::new();
+        for phrase in vague.words.iter().chain(&self.scope.file().this_service) {
+            known.extend(self.analyzer.analyze(phrase).words);
+        }
+        self.analyzer
+            .analyze(question)
+            .words
+            .iter()
+            .all(|word| known.contains(word))
+    }
+
+    /// A vague question's result: the meanings' entries as suggestions to ask back with,
+    /// unless the question says more than the vague word and the search is sure of an entry
+    /// that is none of its meanings ("验证码发送太频繁" → too many attempts): that entry answers.
+    fn ask_back(
+        &self,
+        found: SearchResult,
+        id: String,
+        bare: bool,
+        locale: Locale,
+    ) -> SearchResult {
+        let Some(vague) = self.scope.vague(&id) else {
+            return found;
+        };
+        let meanings: Vec<usize> = vague
+            .options
+            .iter()
+            .filter_map(|option| self.by_id.get(option.entry.as_deref()?).copied())
+            .collect();
+        if !bare
+            && found.outcome == Outcome::Definite
+            && found
+                .hits
+                .first()
+                .is_some_and(|best| !meanings.contains(&best.entry))
+        {
+            return found;
+        }
+        let hits = meanings
+            .into_iter()
+            .map(|entry| {
+                found
+                    .hits
+                    .iter()
+                    .find(|hit| hit.entry == entry)
+                    .cloned()
+                    .unwrap_or_else(|| self.unranked_hit(entry, locale))
+            })
+            .collect();
+        SearchResult {
+            outcome: Outcome::Suggest,
+            hits,
+            verdict: Verdict::Vague(id),
+        }
+    }
+
+    /// The ranking and its outcome, before the scope is considered.
+    fn ranked(
+        &self,
+        question: &str,
+        locale: Locale,
+        settings: &SearchSettings,
+    ) -> Result<SearchResult, IndexError> {
         let terms = self.analyzer.analyze(question);
         let index_hits = self.index.search(&terms, 12)?;
         let top_score = index_hits.first().map_or(0.0, |h| h.score);
@@ -351,7 +493,11 @@ impl KnowledgeBase {
                 }
             }
         };
-        Ok(SearchResult { outcome, hits })
+        Ok(SearchResult {
+            outcome,
+            hits,
+            verdict: Verdict::Domain,
+        })
     }
 }
 

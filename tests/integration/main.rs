@@ -21,6 +21,7 @@ mod limits;
 mod logging;
 mod pii;
 mod records;
+mod scope;
 mod secrets;
 mod senders;
 mod store;
