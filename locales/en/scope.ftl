@@ -12,7 +12,7 @@ scope-service-social-insurance = social insurance, medical insurance or the hous
 scope-service-alipay = Alipay
 scope-service-wechat = WeChat Pay
 scope-service-school-system = your school's academic or student records system
-scope-service-government = the police or government services
+scope-service-government = the government services platform
 
 scope-subject-verification-report = degree and student record verification reports (including their online verification codes and filing forms)
 scope-subject-records-content = what your student or degree records say, and your files

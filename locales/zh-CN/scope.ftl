@@ -12,7 +12,7 @@ scope-service-social-insurance = 社保、医保或公积金
 scope-service-alipay = 支付宝
 scope-service-wechat = 微信支付
 scope-service-school-system = 学校的教务或学籍管理系统
-scope-service-government = 公安或政务服务
+scope-service-government = 政务服务平台
 
 scope-subject-verification-report = 学历、学籍的认证和在线验证报告（包括在线验证码、备案表）
 scope-subject-records-content = 学籍、学历信息本身的内容和档案

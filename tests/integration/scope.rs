@@ -202,3 +202,27 @@ fn content_copy_with_broken_scope() -> tempfile::TempDir {
     std::fs::write(&scope, text).expect("write");
     dir
 }
+
+#[test]
+fn account_questions_that_mention_neighbouring_words_stay_in_the_domain() {
+    let questions = [
+        "有人用我的身份证在学信网注册了，要去派出所开证明吗",
+        "考研报名时学信网账号被注册了怎么办",
+        "能用支付宝扫码登录学信网吗",
+        "12306和学信网的账号是同一个吗",
+        "查四六级成绩要先注册学信网账号吗",
+        "学信网账号的激活邮件收不到",
+    ];
+    // Replies are checked as a whole: two unanswered questions in a row add an offer of a person.
+    let db = TestDb::sqlite();
+    let messages = chat_json(&(questions.join("\n") + "\n"), "zh-CN", &db);
+    assert!(messages.len() > questions.len(), "{messages:?}");
+    for reply in &messages {
+        let reply = text(reply);
+        assert!(
+            !reply.contains("不属于学信网账号帮助的范围")
+                && !reply.contains("这个问题看起来是关于"),
+            "{reply}"
+        );
+    }
+}
