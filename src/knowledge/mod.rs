@@ -333,12 +333,18 @@ impl KnowledgeBase {
         if found.outcome == Outcome::Definite {
             return found;
         }
-        let meant = found
+        let mut meant = found
             .hits
             .iter()
             .find(|hit| hit.entry == entry)
             .cloned()
             .unwrap_or_else(|| self.unranked_hit(entry, locale));
+        // Ranked first by what the question says, so it scores as the best (hits stay best
+        // first for `helpbot ask --json`).
+        meant.score = found
+            .hits
+            .first()
+            .map_or(meant.score, |best| best.score.max(meant.score));
         let mut hits = vec![meant];
         hits.extend(found.hits.into_iter().filter(|hit| hit.entry != entry));
         hits.truncate(MAX_HITS);
@@ -404,7 +410,7 @@ impl KnowledgeBase {
         {
             return found;
         }
-        let hits = meanings
+        let mut hits: Vec<Hit> = meanings
             .into_iter()
             .map(|entry| {
                 found
@@ -415,6 +421,8 @@ impl KnowledgeBase {
                     .unwrap_or_else(|| self.unranked_hit(entry, locale))
             })
             .collect();
+        // Best first, like every result; the buttons keep the editors' order of the meanings.
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         SearchResult {
             outcome: Outcome::Suggest,
             hits,

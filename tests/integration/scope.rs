@@ -226,3 +226,32 @@ fn account_questions_that_mention_neighbouring_words_stay_in_the_domain() {
         );
     }
 }
+
+#[test]
+fn ask_json_counts_other_services_as_none_and_keeps_hits_best_first_when_asking_back() {
+    let output = common::helpbot(
+        &["ask", "--json"],
+        "12306身份证被注册怎么办\n验证码\n验证码总是看不清\n",
+        "sqlite::memory:",
+        &[],
+    );
+    assert!(output.status.success());
+    let lines: Vec<Value> = common::stdout_lines(&output)
+        .iter()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["outcome"], "none");
+    assert_eq!(lines[0]["hits"].as_array().map(Vec::len), Some(0));
+    for (line, first) in [(&lines[1], None), (&lines[2], Some("captcha"))] {
+        let hits = line["hits"].as_array().expect("hits");
+        let ids: Vec<&str> = hits.iter().filter_map(|h| h["id"].as_str()).collect();
+        assert!(ids.contains(&"captcha") && ids.contains(&"sms-code-not-received"));
+        if let Some(first) = first {
+            assert_eq!(ids[0], first, "{line}");
+        }
+        let scores: Vec<f64> = hits.iter().filter_map(|h| h["score"].as_f64()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    }
+    assert_eq!(lines[1]["outcome"], "suggest");
+}
