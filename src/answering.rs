@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::dialog::engine::Asides;
 use crate::i18n::Args;
-use crate::knowledge::{Entry, Outcome};
+use crate::knowledge::{Entry, Outcome, SearchResult, Verdict};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
 use crate::smalltalk::SmallTalk;
@@ -19,12 +19,15 @@ use crate::text::looks_binary;
 
 pub const ENTRY_PAYLOAD: &str = "entry:";
 pub const DIALOG_PAYLOAD: &str = "dialog:";
+/// A button for a meaning outside the domain (a vague word's option): `outside:<subject id>`.
+pub const OUTSIDE_PAYLOAD: &str = "outside:";
 
 /// What the assistant answered to one input, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub messages: Vec<BotMessage>,
-    /// `definite`, `suggest`, `none`, `smalltalk`, `picked` or `invalid`, stored for analytics.
+    /// `definite`, `suggest`, `none`, `outside` (recognised as another service or subject),
+    /// `smalltalk`, `picked` or `invalid`, stored for analytics.
     pub outcome: &'static str,
     pub entry_id: Option<String>,
 }
@@ -149,6 +152,9 @@ impl Answerer {
     pub fn answer(&self, question: &str, locale: Locale) -> Result<Reply, AnswerError> {
         let knowledge = &self.content.knowledge;
         let result = knowledge.search(question, locale)?;
+        if let Some(reply) = self.scope_reply(&result, locale) {
+            return Ok(reply);
+        }
         let reply = match result.outcome {
             Outcome::Definite => {
                 let best = &result.hits[0];
@@ -204,7 +210,90 @@ impl Answerer {
         Ok(reply)
     }
 
+    /// The reply to what `_scope.toml` recognised: another service or an outside subject said
+    /// so by name, a vague word asked back with its meanings as buttons.
+    fn scope_reply(&self, result: &SearchResult, locale: Locale) -> Option<Reply> {
+        match &result.verdict {
+            Verdict::Domain | Verdict::Meant(_) => None,
+            Verdict::OtherService(id) => {
+                let service = self.text(locale, &format!("scope-service-{id}"), &[]);
+                Some(self.outside_reply(
+                    locale,
+                    "scope-other-service",
+                    &[("service", service.into())],
+                ))
+            }
+            Verdict::OutsideSubject(id) => Some(self.outside_subject(id, locale)),
+            Verdict::Vague(id) => {
+                // The search was sure of an entry that is none of the meanings: it answers.
+                if result.outcome != Outcome::Suggest {
+                    return None;
+                }
+                let vague = self.content.knowledge.scope().vague(id)?;
+                let buttons = vague
+                    .options
+                    .iter()
+                    .map(|option| Button {
+                        label: self.text(locale, &format!("vague-{id}-{}", option.id), &[]),
+                        payload: match (&option.entry, &option.subject) {
+                            (Some(entry), _) => format!("{ENTRY_PAYLOAD}{entry}"),
+                            (None, subject) => {
+                                format!("{OUTSIDE_PAYLOAD}{}", subject.as_deref().unwrap_or(""))
+                            }
+                        },
+                    })
+                    .collect();
+                Some(Reply {
+                    messages: vec![BotMessage {
+                        buttons,
+                        ..BotMessage::notice(
+                            ReplyKind::Suggestions,
+                            self.text(locale, &format!("vague-{id}"), &[]),
+                        )
+                    }],
+                    outcome: "suggest",
+                    entry_id: None,
+                })
+            }
+        }
+    }
+
+    /// "This assistant helps with the account only": for a subject next to it (its id).
+    fn outside_subject(&self, id: &str, locale: Locale) -> Reply {
+        let subject = self.text(locale, &format!("scope-subject-{id}"), &[]);
+        self.outside_reply(
+            locale,
+            "scope-outside-subject",
+            &[("subject", subject.into())],
+        )
+    }
+
+    fn outside_reply(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
+        self.notice_reply(ReplyKind::NoAnswer, "outside", self.text(locale, id, args))
+    }
+
+    /// A reply of one message with text only.
+    fn notice_reply(&self, kind: ReplyKind, outcome: &'static str, text: String) -> Reply {
+        Reply {
+            messages: vec![BotMessage::notice(kind, text)],
+            outcome,
+            entry_id: None,
+        }
+    }
+
     fn reply_to_button(&self, payload: &str, locale: Locale) -> Reply {
+        if let Some(subject) = payload.strip_prefix(OUTSIDE_PAYLOAD)
+            && self
+                .content
+                .knowledge
+                .scope()
+                .file()
+                .subjects
+                .iter()
+                .any(|known| known.id == subject)
+        {
+            return self.outside_subject(subject, locale);
+        }
         let entry = payload
             .strip_prefix(ENTRY_PAYLOAD)
             .and_then(|id| self.content.knowledge.entry(id));
@@ -292,14 +381,7 @@ impl Answerer {
     }
 
     pub fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {
-        Reply {
-            messages: vec![BotMessage::notice(
-                ReplyKind::Notice,
-                self.text(locale, id, args),
-            )],
-            outcome: "invalid",
-            entry_id: None,
-        }
+        self.notice_reply(ReplyKind::Notice, "invalid", self.text(locale, id, args))
     }
 
     fn greeting_id(&self) -> &'static str {

@@ -11,6 +11,7 @@ use crate::dialog::{Dialogs, load_dialogs};
 use crate::i18n::Translations;
 use crate::knowledge::analyzer::{AnalysisSettings, Analyzer};
 use crate::knowledge::entry::parse_entry;
+use crate::knowledge::scope::{self, SCOPE_FILE, Scope, ScopeFile};
 use crate::knowledge::{Entry, KnowledgeBase, SearchSettings};
 use crate::locale::Locale;
 use crate::problem::{Problem, line_at, line_of};
@@ -159,6 +160,37 @@ impl Content {
 
         let (entries, mut entry_problems) = load_entries(&paths.knowledge, &paths.dialogs);
         problems.append(&mut entry_problems);
+        let scope_path = paths.knowledge.join(SCOPE_FILE);
+        let scope_file: ScopeFile = if scope_path.exists() {
+            match read_toml(&scope_path) {
+                Ok((file, text)) => {
+                    if let Some(translations) = &translations {
+                        let ids: HashSet<&str> =
+                            entries.iter().map(|l| l.entry.id.as_str()).collect();
+                        problems.append(&mut scope::check(
+                            &file,
+                            &scope_path,
+                            &text,
+                            |id| ids.contains(id),
+                            |id| {
+                                Locale::ALL
+                                    .into_iter()
+                                    .filter(|locale| !translations.has(*locale, id))
+                                    .map(|locale| locale.to_string())
+                                    .collect()
+                            },
+                        ));
+                    }
+                    file
+                }
+                Err(problem) => {
+                    problems.push(problem);
+                    ScopeFile::default()
+                }
+            }
+        } else {
+            ScopeFile::default()
+        };
         let (dialogs, mut dialog_problems) = load_dialogs(&paths.dialogs, translations.as_ref());
         problems.append(&mut dialog_problems);
 
@@ -196,9 +228,10 @@ impl Content {
         };
         let analyzer = Analyzer::new(&analysis);
         let entries = entries.into_iter().map(|loaded| loaded.entry).collect();
-        let knowledge = KnowledgeBase::build(entries, analyzer, search).map_err(|err| {
-            ContentError(vec![Problem::new(&paths.knowledge, 1, err.to_string())])
-        })?;
+        let scope = Scope::new(scope_file, &analyzer);
+        let knowledge = KnowledgeBase::build(entries, analyzer, search)
+            .map_err(|err| ContentError(vec![Problem::new(&paths.knowledge, 1, err.to_string())]))?
+            .with_scope(scope);
         Ok(Self {
             knowledge,
             dialogs,

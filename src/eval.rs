@@ -103,7 +103,7 @@ pub struct Miss {
 }
 
 pub fn evaluate(knowledge: &KnowledgeBase, cases: &[&Case], settings: &SearchSettings) -> Report {
-    score(&rank_all(knowledge, cases, settings), settings)
+    score(knowledge, &rank_all(knowledge, cases, settings), settings)
 }
 
 /// Every case with its ranking (cases the search fails on are left out).
@@ -123,7 +123,11 @@ fn rank_all<'a>(
 }
 
 /// The figures of ranked cases under the thresholds of `settings`.
-fn score(ranked: &[(&Case, Ranking)], settings: &SearchSettings) -> Report {
+fn score(
+    knowledge: &KnowledgeBase,
+    ranked: &[(&Case, Ranking)],
+    settings: &SearchSettings,
+) -> Report {
     let mut report = Report {
         questions: ranked.len(),
         ..Report::default()
@@ -132,10 +136,7 @@ fn score(ranked: &[(&Case, Ranking)], settings: &SearchSettings) -> Report {
     let mut out_of_domain_definite = 0usize;
     let (mut definite_right, mut definite_wrong, mut suggest_right, mut false_none) = (0, 0, 0, 0);
     for (case, ranking) in ranked {
-        let result = crate::knowledge::SearchResult {
-            outcome: ranking.outcome(settings),
-            hits: ranking.hits.clone(),
-        };
+        let result = knowledge.answer(ranking.clone(), settings);
         let got = result
             .hits
             .first()
@@ -332,7 +333,7 @@ pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Repo
                             phrasing_floor: floor,
                             ..mixed
                         };
-                        let report = score(&ranked, &settings);
+                        let report = score(knowledge, &ranked, &settings);
                         let value = objective(&report);
                         if best.as_ref().is_none_or(|(s, _, _)| value > *s) {
                             best = Some((value, settings, report));

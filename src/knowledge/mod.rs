@@ -6,6 +6,7 @@ pub mod analyzer;
 pub mod edit;
 pub mod entry;
 pub mod index;
+pub mod scope;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use analyzer::{Analyzer, Terms};
 pub use entry::{Entry, Link, LocalizedEntry};
 use index::{FieldWeights, IndexError, KnowledgeIndex};
+pub use scope::{Scope, Verdict};
 
 use crate::locale::Locale;
 
@@ -106,6 +108,10 @@ pub struct Hit {
 pub struct SearchResult {
     pub outcome: Outcome,
     pub hits: Vec<Hit>,
+    /// What `_scope.toml` recognised: outside the domain (outcome `None`, no hits), a vague word
+    /// to ask back (outcome `Suggest`, the options' entries as hits), or nothing.
+    #[serde(skip)]
+    pub verdict: Verdict,
 }
 
 /// Which terms an entry's phrasings and answer contain, for coverage.
@@ -147,6 +153,7 @@ pub struct KnowledgeBase {
     word_weights: TermWeights,
     gram_weights: TermWeights,
     settings: SearchSettings,
+    scope: Scope,
 }
 
 impl std::fmt::Debug for KnowledgeBase {
@@ -232,7 +239,17 @@ impl KnowledgeBase {
                 analyzer,
             },
             settings,
+            scope: Scope::default(),
         })
+    }
+
+    /// The same knowledge base recognising what `_scope.toml` lists.
+    pub fn with_scope(self, scope: Scope) -> Self {
+        Self { scope, ..self }
+    }
+
+    pub fn scope(&self) -> &Scope {
+        &self.scope
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -315,22 +332,163 @@ impl KnowledgeBase {
         settings: &SearchSettings,
     ) -> Result<SearchResult, IndexError> {
         let ranking = self.rank(question, locale, settings)?;
-        let outcome = ranking.outcome(settings);
-        Ok(SearchResult {
-            outcome,
-            hits: ranking.hits,
-        })
+        Ok(self.answer(ranking, settings))
     }
 
-    /// The candidates for a question, best first, before any threshold is applied: what the
-    /// score mixing settings decide. Tuning ranks once per mixing and tries every threshold on
-    /// the same ranking.
+    /// The result for a ranked question under the thresholds of `settings`, with what the scope
+    /// says applied: another service's question gets no entry, a vague word is asked back.
+    pub fn answer(&self, ranking: Ranking, settings: &SearchSettings) -> SearchResult {
+        if ranking.verdict.is_outside() {
+            // Never an account entry's steps for another service's question.
+            return SearchResult {
+                outcome: Outcome::None,
+                hits: Vec::new(),
+                verdict: ranking.verdict,
+            };
+        }
+        let found = SearchResult {
+            outcome: ranking.outcome(settings),
+            hits: ranking.hits,
+            verdict: Verdict::Domain,
+        };
+        match ranking.verdict {
+            Verdict::Vague(id) => self.ask_back(found, id, ranking.bare, ranking.locale),
+            Verdict::Meant(id) => self.meant_first(found, id, ranking.locale),
+            _ => found,
+        }
+    }
+
+    /// A question that tells which meaning of a vague word it asks about: the search's definite
+    /// answer stands; otherwise that meaning's entry is suggested first, before the others.
+    fn meant_first(&self, found: SearchResult, id: String, locale: Locale) -> SearchResult {
+        let Some(&entry) = self.by_id.get(&id) else {
+            return found;
+        };
+        if found.outcome == Outcome::Definite {
+            return found;
+        }
+        let mut meant = found
+            .hits
+            .iter()
+            .find(|hit| hit.entry == entry)
+            .cloned()
+            .unwrap_or_else(|| self.unranked_hit(entry, locale));
+        // Ranked first by what the question says, so it scores as the best (hits stay best
+        // first for `helpbot ask --json`).
+        meant.score = found
+            .hits
+            .first()
+            .map_or(meant.score, |best| best.score.max(meant.score));
+        let mut hits = vec![meant];
+        hits.extend(found.hits.into_iter().filter(|hit| hit.entry != entry));
+        hits.truncate(MAX_HITS);
+        SearchResult {
+            outcome: Outcome::Suggest,
+            hits,
+            verdict: Verdict::Meant(id),
+        }
+    }
+
+    /// An entry as a candidate the ranking did not score.
+    fn unranked_hit(&self, entry: usize, locale: Locale) -> Hit {
+        Hit {
+            id: self.entries[entry].id.clone(),
+            title: self.entries[entry].localized(locale).title.clone(),
+            score: 0.0,
+            entry,
+            coverage: 0.0,
+        }
+    }
+
+    /// Whether a question says nothing but the vague word (and this service's name): "验证码",
+    /// "学信网的验证码是什么", "what is the verification code".
+    fn only_vague_words(&self, question: &str, id: &str) -> bool {
+        let Some(vague) = self.scope.vague(id) else {
+            return false;
+        };
+        let mut known = HashSet::new();
+        for phrase in vague.words.iter().chain(&self.scope.file().this_service) {
+            known.extend(self.analyzer.analyze(phrase).words);
+        }
+        self.analyzer
+            .analyze(question)
+            .words
+            .iter()
+            .all(|word| known.contains(word))
+    }
+
+    /// A vague question's result: the meanings' entries as suggestions to ask back with,
+    /// unless the question says more than the vague word and the search is sure of an entry
+    /// that is none of its meanings ("验证码发送太频繁" → too many attempts): that entry answers.
+    fn ask_back(
+        &self,
+        found: SearchResult,
+        id: String,
+        bare: bool,
+        locale: Locale,
+    ) -> SearchResult {
+        let Some(vague) = self.scope.vague(&id) else {
+            return found;
+        };
+        let meanings: Vec<usize> = vague
+            .options
+            .iter()
+            .filter_map(|option| self.by_id.get(option.entry.as_deref()?).copied())
+            .collect();
+        if !bare
+            && found.outcome == Outcome::Definite
+            && found
+                .hits
+                .first()
+                .is_some_and(|best| !meanings.contains(&best.entry))
+        {
+            return found;
+        }
+        let mut hits: Vec<Hit> = meanings
+            .into_iter()
+            .map(|entry| {
+                found
+                    .hits
+                    .iter()
+                    .find(|hit| hit.entry == entry)
+                    .cloned()
+                    .unwrap_or_else(|| self.unranked_hit(entry, locale))
+            })
+            .collect();
+        // Best first, like every result; the buttons keep the editors' order of the meanings.
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        SearchResult {
+            outcome: Outcome::Suggest,
+            hits,
+            verdict: Verdict::Vague(id),
+        }
+    }
+
+    /// The candidates for a question, best first, and what the scope says of it, before any
+    /// threshold is applied: what the score mixing settings decide. Tuning ranks once per
+    /// mixing and tries every threshold on the same ranking.
     pub fn rank(
         &self,
         question: &str,
         locale: Locale,
         settings: &SearchSettings,
     ) -> Result<Ranking, IndexError> {
+        let verdict = self.scope.judge(&self.analyzer.normalize(question));
+        let bare = match &verdict {
+            Verdict::Vague(id) => self.only_vague_words(question, id),
+            _ => false,
+        };
+        if verdict.is_outside() {
+            return Ok(Ranking {
+                hits: Vec::new(),
+                lead: 0.0,
+                tied: false,
+                best_phrasing: 0.0,
+                verdict,
+                bare,
+                locale,
+            });
+        }
         let terms = self.analyzer.analyze(question);
         let index_hits = self.index.search(&terms, 12)?;
         let top_score = index_hits.first().map_or(0.0, |h| h.score);
@@ -391,6 +549,9 @@ impl KnowledgeBase {
             lead,
             tied,
             best_phrasing,
+            verdict,
+            bare,
+            locale,
         })
     }
 }
@@ -405,6 +566,11 @@ pub struct Ranking {
     tied: bool,
     /// How much of the best entry's closest phrasing the question contains.
     best_phrasing: f32,
+    /// What the scope says of the question (another service, a vague word …).
+    verdict: Verdict,
+    /// The question says nothing but the vague word of its verdict.
+    bare: bool,
+    locale: Locale,
 }
 
 impl Ranking {

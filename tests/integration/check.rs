@@ -8,7 +8,7 @@ use std::process::Output;
 
 use common::{content_copy, helpbot};
 
-fn check(content: &Path) -> Output {
+pub(crate) fn check(content: &Path) -> Output {
     helpbot(
         &["check"],
         "",
@@ -30,7 +30,7 @@ fn check(content: &Path) -> Output {
     )
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
+pub(crate) fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
     assert!(text.contains(from), "{from} not in {}", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).expect("write");

@@ -23,6 +23,7 @@ mod limits;
 mod logging;
 mod pii;
 mod records;
+mod scope;
 mod secrets;
 mod senders;
 mod store;

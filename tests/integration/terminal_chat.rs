@@ -5,7 +5,7 @@ use crate::common;
 use common::{TestDb, helpbot, stdout_lines};
 use serde_json::Value;
 
-fn chat_json(script: &str, lang: &str, db: &TestDb) -> Vec<Value> {
+pub(crate) fn chat_json(script: &str, lang: &str, db: &TestDb) -> Vec<Value> {
     let output = helpbot(&["chat", "--json", "--lang", lang], script, db.url(), &[]);
     assert!(
         output.status.success(),
@@ -18,11 +18,11 @@ fn chat_json(script: &str, lang: &str, db: &TestDb) -> Vec<Value> {
         .collect()
 }
 
-fn text(message: &Value) -> &str {
+pub(crate) fn text(message: &Value) -> &str {
     message["text"].as_str().expect("text")
 }
 
-fn buttons(message: &Value) -> Vec<&str> {
+pub(crate) fn buttons(message: &Value) -> Vec<&str> {
     message["buttons"]
         .as_array()
         .expect("buttons")
