@@ -78,14 +78,14 @@ fn phrasing_threshold_off() -> f32 {
 impl Default for SearchSettings {
     fn default() -> Self {
         Self {
-            definite_threshold: 0.45,
-            suggest_threshold: 0.4,
-            definite_margin: 0.0,
+            definite_threshold: 0.5,
+            suggest_threshold: 0.45,
+            definite_margin: 0.05,
             word_share: 0.4,
             coverage_share: 0.5,
-            query_share: 1.0,
-            phrasing_threshold: phrasing_threshold_off(),
-            phrasing_floor: 0.0,
+            query_share: 0.8,
+            phrasing_threshold: 0.85,
+            phrasing_floor: 0.4,
             weights: FieldWeights::default(),
         }
     }
