@@ -161,36 +161,7 @@ impl Content {
         let (entries, mut entry_problems) = load_entries(&paths.knowledge, &paths.dialogs);
         problems.append(&mut entry_problems);
         let scope_path = paths.knowledge.join(SCOPE_FILE);
-        let scope_file: ScopeFile = if scope_path.exists() {
-            match read_toml(&scope_path) {
-                Ok((file, text)) => {
-                    if let Some(translations) = &translations {
-                        let ids: HashSet<&str> =
-                            entries.iter().map(|l| l.entry.id.as_str()).collect();
-                        problems.append(&mut scope::check(
-                            &file,
-                            &scope_path,
-                            &text,
-                            |id| ids.contains(id),
-                            |id| {
-                                Locale::ALL
-                                    .into_iter()
-                                    .filter(|locale| !translations.has(*locale, id))
-                                    .map(|locale| locale.to_string())
-                                    .collect()
-                            },
-                        ));
-                    }
-                    file
-                }
-                Err(problem) => {
-                    problems.push(problem);
-                    ScopeFile::default()
-                }
-            }
-        } else {
-            ScopeFile::default()
-        };
+        let scope_file = load_scope(&scope_path, &entries, translations.as_ref(), &mut problems);
         let (dialogs, mut dialog_problems) = load_dialogs(&paths.dialogs, translations.as_ref());
         problems.append(&mut dialog_problems);
 
@@ -243,6 +214,43 @@ impl Content {
     pub fn shared(self) -> Arc<Self> {
         Arc::new(self)
     }
+}
+
+/// `_scope.toml` when there is one, checked against the entries and the translations (when
+/// they loaded); its problems are added to `problems`.
+fn load_scope(
+    path: &Path,
+    entries: &[LoadedEntry],
+    translations: Option<&Translations>,
+    problems: &mut Vec<Problem>,
+) -> ScopeFile {
+    if !path.exists() {
+        return ScopeFile::default();
+    }
+    let (file, text) = match read_toml(path) {
+        Ok(loaded) => loaded,
+        Err(problem) => {
+            problems.push(problem);
+            return ScopeFile::default();
+        }
+    };
+    if let Some(translations) = translations {
+        let ids: HashSet<&str> = entries.iter().map(|l| l.entry.id.as_str()).collect();
+        problems.append(&mut scope::check(
+            &file,
+            path,
+            &text,
+            |id| ids.contains(id),
+            |id| {
+                Locale::ALL
+                    .into_iter()
+                    .filter(|locale| !translations.has(*locale, id))
+                    .map(|locale| locale.to_string())
+                    .collect()
+            },
+        ));
+    }
+    file
 }
 
 /// Parses every entry and checks what spans entries: unique ids, related ids and dialogs exist.
