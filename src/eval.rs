@@ -304,7 +304,8 @@ pub fn objective(report: &Report) -> f64 {
 pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Report) {
     let base = *knowledge.settings();
     let mut best: Option<(f64, SearchSettings, Report)> = None;
-    for (word_share, coverage_share, query_share) in grid3([0.4, 0.6], [0.5, 0.7], [1.0, 0.8, 0.6])
+    for (word_share, coverage_share, query_share) in
+        grid3([0.3, 0.4, 0.6], [0.3, 0.5, 0.7], [1.0, 0.8, 0.6, 0.4])
     {
         {
             let mixed = SearchSettings {
@@ -321,7 +322,7 @@ pub fn tune(knowledge: &KnowledgeBase, cases: &[&Case]) -> (SearchSettings, Repo
                         continue;
                     }
                     for (margin, phrasing, floor) in grid3(
-                        [0.0f32, 0.05, 0.1],
+                        [0.0f32, 0.02, 0.05, 0.1],
                         [0.75f32, 0.85, 0.95, 1.01],
                         [0.2f32, 0.3, 0.4],
                     ) {

@@ -78,7 +78,7 @@ fn phrasing_threshold_off() -> f32 {
 impl Default for SearchSettings {
     fn default() -> Self {
         Self {
-            definite_threshold: 0.5,
+            definite_threshold: 0.6,
             suggest_threshold: 0.45,
             definite_margin: 0.05,
             word_share: 0.4,
@@ -490,7 +490,17 @@ impl KnowledgeBase {
             });
         }
         let terms = self.analyzer.analyze(question);
-        let index_hits = self.index.search(&terms, 12)?;
+        // A question of weak words alone ("学信网是什么") names no topic at all.
+        let names_a_topic = terms
+            .words
+            .iter()
+            .chain(&terms.grams)
+            .any(|term| !self.analyzer.is_weak(term));
+        let index_hits = if names_a_topic {
+            self.index.search(&terms, 12)?
+        } else {
+            Vec::new()
+        };
         let top_score = index_hits.first().map_or(0.0, |h| h.score);
         let share = settings.coverage_share;
         let mut hits: Vec<Hit> = index_hits

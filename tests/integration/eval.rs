@@ -1,11 +1,12 @@
-//! The shipped evaluation set must keep the search above the agreed floor.
+//! The evaluation sets must keep the search above the agreed floors: the shipped set written from
+//! the help documents, and the held-out third of the questions real people wrote on the web.
 
 use crate::common;
 
 use helpbot::eval::{evaluate, load_cases};
 
 #[test]
-fn top1_on_the_shipped_evaluation_set_stays_above_0_9() {
+fn the_shipped_evaluation_set_keeps_top1_0_95_and_rejection_0_9() {
     let config = common::config("sqlite::memory:");
     let content = helpbot::runtime::load_content(&config).expect("content loads");
     let cases = load_cases(&common::repo().join("tests/eval/questions.tsv")).expect("eval set");
@@ -16,9 +17,9 @@ fn top1_on_the_shipped_evaluation_set_stays_above_0_9() {
         "top-1 {:.3} top-3 {:.3} MRR {:.3} rejection {:.3}",
         report.top1, report.top3, report.mrr, report.rejection
     );
-    assert!(report.top1 >= 0.9, "top-1 fell to {:.3}", report.top1);
+    assert!(report.top1 >= 0.95, "top-1 fell to {:.3}", report.top1);
     assert!(
-        report.rejection >= 0.85,
+        report.rejection >= 0.9,
         "rejection fell to {:.3}",
         report.rejection
     );
@@ -59,7 +60,7 @@ fn compare_lists_the_questions_a_content_change_made_better_and_worse() {
     for target in [&old, &new] {
         copy_knowledge(&copy.path().join("knowledge"), target);
     }
-    let added = "学信网账号可以转让给别人吗";
+    let added = "学信网账号的用途有哪些";
     let scope = new.join("register/account-scope.md");
     let text = std::fs::read_to_string(&scope).expect("entry");
     let changed =
@@ -168,4 +169,48 @@ fn copy_knowledge(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(&path, to.join(item.file_name())).expect("copy");
         }
     }
+}
+
+#[test]
+fn the_held_out_real_questions_stay_above_the_floors() {
+    let config = common::config("sqlite::memory:");
+    let content = helpbot::runtime::load_content(&config).expect("content loads");
+    let cases =
+        load_cases(&common::repo().join("tests/eval/real-questions.tsv")).expect("real set");
+    let out_of_domain = cases.iter().filter(|c| c.expected.is_none()).count();
+    assert!(cases.len() >= 150, "the set has {} questions", cases.len());
+    assert!(
+        out_of_domain >= 40,
+        "{out_of_domain} out-of-domain questions"
+    );
+    let holdout: Vec<_> = cases
+        .iter()
+        .filter(|c| c.split == helpbot::eval::Split::Holdout)
+        .collect();
+    assert!(holdout.len() * 3 >= cases.len() - 2, "a third is held out");
+    let report = evaluate(&content.knowledge, &holdout, content.knowledge.settings());
+    println!(
+        "holdout: definite right {:.3} top-3 {:.3} rejection {:.3} wrong definite {:.3}",
+        report.definite_right, report.top3, report.rejection, report.wrong_definite
+    );
+    // Issue 14's floors are definite right 0.70, top-3 0.90, rejection 0.90 and wrong definite
+    // 5%; they are not reached yet (measured 2026-11-24: 0.382, 0.853, 0.893, 0.065). Until
+    // they are, this guards what was reached so that no change makes it worse. The misses are
+    // not printed: nobody tunes on the held-out third.
+    assert!(
+        report.definite_right >= 0.35,
+        "definite right {:.3}",
+        report.definite_right
+    );
+    assert!(report.top3 >= 0.85, "top-3 {:.3}", report.top3);
+    assert!(
+        report.rejection >= 0.85,
+        "rejection {:.3}",
+        report.rejection
+    );
+    assert!(
+        report.wrong_definite <= 0.07,
+        "wrong definite {:.3}",
+        report.wrong_definite
+    );
 }

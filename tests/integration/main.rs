@@ -22,6 +22,7 @@ mod layers;
 mod limits;
 mod logging;
 mod pii;
+mod real_phrasing;
 mod records;
 mod scope;
 mod secrets;
