@@ -78,7 +78,7 @@ fn phrasing_threshold_off() -> f32 {
 impl Default for SearchSettings {
     fn default() -> Self {
         Self {
-            definite_threshold: 0.6,
+            definite_threshold: 0.5,
             suggest_threshold: 0.45,
             definite_margin: 0.05,
             word_share: 0.4,
@@ -542,14 +542,20 @@ impl KnowledgeBase {
                 });
                 // Another entry covering the question just as well ("邮箱" alone) means the
                 // question is too vague to pick one: offer the candidates instead.
-                // Ties on coverage are broken by how much of each entry's closest phrasing the
-                // question contains.
+                // A tie on coverage is broken only when the question contains most of the best
+                // entry's closest phrasing, and more of it than of the other's.
+                // Ties are judged on question coverage alone: the confidence also mixes in the
+                // phrasing coverage, which would tell apart entries the question fits equally.
+                let question_coverage =
+                    |hit: &Hit| self.coverage(&terms, hit.entry, settings.word_share);
+                let best_coverage = question_coverage(best);
                 let tied = rest
                     .iter()
-                    .filter(|other| other.coverage >= best.coverage - COVERAGE_TIE)
+                    .filter(|other| question_coverage(other) >= best_coverage - COVERAGE_TIE)
                     .any(|other| {
-                        self.phrasing_coverage(&terms, other.entry, settings.word_share)
-                            >= best_phrasing - COVERAGE_TIE
+                        best_phrasing < settings.phrasing_threshold
+                            || self.phrasing_coverage(&terms, other.entry, settings.word_share)
+                                >= best_phrasing - COVERAGE_TIE
                     });
                 (lead, tied)
             }

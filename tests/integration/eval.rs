@@ -194,11 +194,11 @@ fn the_held_out_real_questions_stay_above_the_floors() {
         report.definite_right, report.top3, report.rejection, report.wrong_definite
     );
     // Issue 14's floors are definite right 0.70, top-3 0.90, rejection 0.90 and wrong definite
-    // 5%; they are not reached yet (measured 2026-11-24: 0.382, 0.853, 0.893, 0.065). Until
+    // 5%; they are not reached yet (measured 2026-11-24: 0.500, 0.853, 0.893, 0.065). Until
     // they are, this guards what was reached so that no change makes it worse. The misses are
     // not printed: nobody tunes on the held-out third.
     assert!(
-        report.definite_right >= 0.35,
+        report.definite_right >= 0.45,
         "definite right {:.3}",
         report.definite_right
     );
