@@ -68,10 +68,10 @@ pub async fn app_with_an_editor_and_failures() -> App {
         .await
         .expect("conversation");
     for _ in 0..3 {
-        asked(db, "c1", "学信网账号的用途有哪些", "none", &[], 1).await;
+        asked(db, "c1", "账号开通后能办哪些事", "none", &[], 1).await;
     }
     let suggested = ["account-scope"];
-    asked(db, "c1", "学信网账号的用途是哪些", "suggest", &suggested, 1).await;
+    asked(db, "c1", "账号开通后能办什么事", "suggest", &suggested, 1).await;
     asked(db, "c1", "手机13812345678换了怎么办", "none", &[], 1).await;
     app
 }
@@ -313,7 +313,7 @@ async fn editors_see_their_pages_agents_do_not_and_a_similar_question_becomes_a_
     // Add as a similar question: the diff, the search before and after.
     let form = [
         ("csrf", editor.csrf.as_str()),
-        ("question", "学信网账号的用途有哪些"),
+        ("question", "账号开通后能办哪些事"),
         ("entry", "account-scope"),
         ("locale", "zh-CN"),
     ];
@@ -321,7 +321,7 @@ async fn editors_see_their_pages_agents_do_not_and_a_similar_question_becomes_a_
     assert_eq!(response.status(), StatusCode::OK);
     let page = response.text().await.expect("body");
     assert!(
-        page.contains(r#"<span class="added">+  &quot;学信网账号的用途有哪些&quot;,</span>"#),
+        page.contains(r#"<span class="added">+  &quot;账号开通后能办哪些事&quot;,</span>"#),
         "{page}"
     );
     assert!(page.contains("register/account-scope.md"), "{page}");
@@ -362,7 +362,7 @@ async fn editors_see_their_pages_agents_do_not_and_a_similar_question_becomes_a_
             .localized(helpbot::locale::Locale::ZhCn)
             .similar
             .iter()
-            .any(|s| s == "学信网账号的用途有哪些")
+            .any(|s| s == "账号开通后能办哪些事")
     );
 
     // A question the entry has already is refused; nothing was written to knowledge/.

@@ -60,7 +60,7 @@ fn compare_lists_the_questions_a_content_change_made_better_and_worse() {
     for target in [&old, &new] {
         copy_knowledge(&copy.path().join("knowledge"), target);
     }
-    let added = "学信网账号的用途有哪些";
+    let added = "账号开通后能办哪些事";
     let scope = new.join("register/account-scope.md");
     let text = std::fs::read_to_string(&scope).expect("entry");
     let changed =

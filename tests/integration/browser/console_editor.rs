@@ -74,7 +74,7 @@ async fn an_editor_sees_a_failing_group_and_the_diff_of_adding_it_as_a_similar_q
             vec![],
         )
         .await;
-    assert_eq!(added, json!(["+  \"学信网账号的用途有哪些\","]));
+    assert_eq!(added, json!(["+  \"账号开通后能办哪些事\","]));
     let after = browser
         .script(
             "return document.querySelector('#search-after').textContent;",
