@@ -168,6 +168,12 @@ impl std::fmt::Debug for KnowledgeBase {
 /// Coverage difference under which two entries fit a question equally well.
 const COVERAGE_TIE: f32 = 0.01;
 
+/// How much of the best entry's closest phrasing a question must contain for that to break a
+/// tie on coverage: a bare "邮箱" holds a little of many phrasings and stays a question to ask
+/// back (chosen on the tune splits: 0.85 kept real questions needlessly vague, 0.5 let wrong
+/// entries through).
+const TIE_BREAK_PHRASING: f32 = 0.7;
+
 /// The most candidates a result lists.
 pub const MAX_HITS: usize = 5;
 
@@ -543,7 +549,8 @@ impl KnowledgeBase {
                 // Another entry covering the question just as well ("邮箱" alone) means the
                 // question is too vague to pick one: offer the candidates instead.
                 // A tie on coverage is broken only when the question contains most of the best
-                // entry's closest phrasing, and more of it than of the other's.
+                // entry's closest phrasing (`TIE_BREAK_PHRASING`), and more of it than of the
+                // other's.
                 // Ties are judged on question coverage alone: the confidence also mixes in the
                 // phrasing coverage, which would tell apart entries the question fits equally.
                 let question_coverage =
@@ -553,7 +560,7 @@ impl KnowledgeBase {
                     .iter()
                     .filter(|other| question_coverage(other) >= best_coverage - COVERAGE_TIE)
                     .any(|other| {
-                        best_phrasing < settings.phrasing_threshold
+                        best_phrasing < TIE_BREAK_PHRASING
                             || self.phrasing_coverage(&terms, other.entry, settings.word_share)
                                 >= best_phrasing - COVERAGE_TIE
                     });
