@@ -2,8 +2,10 @@
 //! shipped evaluation set, and the resident memory of an idle `helpbot chat`.
 //! Run with `cargo bench --bench answering`; it prints numbers, it asserts nothing.
 
+mod common;
+use common::{micros, percentile, repo};
+
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,24 +16,11 @@ use helpbot::eval::{Split, evaluate, load_cases};
 use helpbot::message::Input;
 use helpbot::text::likely_language;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn config() -> Config {
     Config {
         content: helpbot::config::ContentConfig::under(&repo()),
         ..Config::default()
     }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn micros(d: Duration) -> String {
-    format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
 fn main() {

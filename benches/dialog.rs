@@ -2,17 +2,15 @@
 //! route to the deactivation of the old account, on an SQLite file, timing every turn on the
 //! server side (`Assistant::handle`). Run with `cargo bench --bench dialog`; prints numbers.
 
-use std::path::PathBuf;
+mod common;
+use common::repo;
+
 use std::time::{Duration, Instant};
 
 use helpbot::accounts::demo::{DEMO_PASSWORD, load_demo_data};
 use helpbot::assistant::Input;
 use helpbot::config::Config;
 use helpbot::locale::Locale;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 const WALK: &[(&str, &str)] = &[
     ("question", "注册的时候显示身份证已经被注册了"),

@@ -13,7 +13,9 @@
 //!    (`GET /console/supervisor`, which shows the queue's figures) over HTTP as a signed-in
 //!    supervisor.
 
-use std::path::PathBuf;
+mod common;
+use common::{repo, report};
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,34 +35,6 @@ const WAITING: usize = 1_000;
 const JOINING_AT_ONCE: usize = 8;
 const QUEUE_READS: usize = 200;
 const SUPERVISOR_PASSWORD: &str = "Bench-super-2024";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn report(what: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{what}: n={} p50 {} p90 {} p99 {} max {}",
-        times.len(),
-        ms(percentile(&times, 0.5)),
-        ms(percentile(&times, 0.9)),
-        ms(percentile(&times, 0.99)),
-        ms(times.last().copied().unwrap_or_default()),
-    );
-}
 
 fn config(database_url: String) -> Config {
     let mut config = Config {

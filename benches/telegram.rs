@@ -13,8 +13,10 @@
 //! cap any bot far below 1,000 updates a second; the run raises the limiter's limits so that
 //! what is measured is the channel, not the limits (as web_load raises the rate limits).
 
+mod common;
+use common::{memory, ms, repo, report};
+
 use std::collections::{HashMap, VecDeque};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -34,44 +36,6 @@ const SATURATION_DURATION: Duration = Duration::from_secs(10);
 const TOKEN: &str = "123456:bench-token";
 /// Telegram's cap on updates per getUpdates call, used when the bot gives no limit.
 const DEFAULT_UPDATES_LIMIT: usize = 100;
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn report(what: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{what}: n={} p50 {} p90 {} p99 {} max {}",
-        times.len(),
-        ms(percentile(&times, 0.5)),
-        ms(percentile(&times, 0.9)),
-        ms(percentile(&times, 0.99)),
-        ms(times.last().copied().unwrap_or_default()),
-    );
-}
-
-/// A field of /proc/self/status (VmRSS, VmHWM).
-fn memory(field: &str) -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .map(|l| l.trim_start_matches(field).trim().to_string())
-        .unwrap_or_else(|| "unknown".to_string())
-}
 
 /// A chat's questions in flight: when each was served, and the messages of its reply so far.
 #[derive(Default)]

@@ -11,7 +11,9 @@
 //! the run: all the load comes from one address, and a real student does not send two questions a
 //! second.
 
-use std::path::PathBuf;
+mod common;
+use common::{ms, percentile, repo};
+
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,10 +25,6 @@ const CONVERSATIONS: usize = 1_000;
 const OPEN_LOOP_INTERVAL: Duration = Duration::from_millis(500);
 const OPEN_LOOP_DURATION: Duration = Duration::from_secs(20);
 const SATURATION_DURATION: Duration = Duration::from_secs(10);
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 struct Server {
     child: Child,
@@ -137,18 +135,6 @@ fn questions() -> Vec<String> {
         .filter(|q| !q.trim().is_empty())
         .map(String::from)
         .collect()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 struct Conversation {
