@@ -100,8 +100,16 @@ pub struct Hit {
     pub score: f32,
     #[serde(skip)]
     pub entry: usize,
+    /// The confidence: how much of the question the entry covers, mixed with how much of its
+    /// closest phrasing the question contains (`query_share`).
     #[serde(skip)]
     pub coverage: f32,
+    /// How much of the question the entry covers.
+    #[serde(skip)]
+    pub question_coverage: f32,
+    /// How much of the entry's closest phrasing the question contains.
+    #[serde(skip)]
+    pub phrasing_coverage: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -403,24 +411,9 @@ impl KnowledgeBase {
             score: 0.0,
             entry,
             coverage: 0.0,
+            question_coverage: 0.0,
+            phrasing_coverage: 0.0,
         }
-    }
-
-    /// Whether a question says nothing but the vague word (and this service's name): "验证码",
-    /// "学信网的验证码是什么", "what is the verification code".
-    fn only_vague_words(&self, question: &str, id: &str) -> bool {
-        let Some(vague) = self.scope.vague(id) else {
-            return false;
-        };
-        let mut known = HashSet::new();
-        for phrase in vague.words.iter().chain(&self.scope.file().this_service) {
-            known.extend(self.analyzer.analyze(phrase).words);
-        }
-        self.analyzer
-            .analyze(question)
-            .words
-            .iter()
-            .all(|word| known.contains(word))
     }
 
     /// A vague question's result: the meanings' entries as suggestions to ask back with,
@@ -480,22 +473,21 @@ impl KnowledgeBase {
         settings: &SearchSettings,
     ) -> Result<Ranking, IndexError> {
         let verdict = self.scope.judge(&self.analyzer.normalize(question));
-        let bare = match &verdict {
-            Verdict::Vague(id) => self.only_vague_words(question, id),
-            _ => false,
-        };
         if verdict.is_outside() {
             return Ok(Ranking {
                 hits: Vec::new(),
                 lead: 0.0,
                 tied: false,
-                best_phrasing: 0.0,
                 verdict,
-                bare,
+                bare: false,
                 locale,
             });
         }
         let terms = self.analyzer.analyze(question);
+        let bare = match &verdict {
+            Verdict::Vague(id) => self.scope.says_only_vague(id, &terms.words),
+            _ => false,
+        };
         // A question of weak words alone ("学信网是什么") names no topic at all.
         let names_a_topic = terms
             .words
@@ -512,13 +504,11 @@ impl KnowledgeBase {
         let mut hits: Vec<Hit> = index_hits
             .iter()
             .map(|hit| {
-                let mut coverage =
-                    settings.query_share * self.coverage(&terms, hit.entry, settings.word_share);
-                // With the tuned default (query share 1) this part weighs nothing: skip it.
-                if settings.query_share < 1.0 {
-                    coverage += (1.0 - settings.query_share)
-                        * self.phrasing_coverage(&terms, hit.entry, settings.word_share);
-                }
+                let question_coverage = self.coverage(&terms, hit.entry, settings.word_share);
+                let phrasing_coverage =
+                    self.phrasing_coverage(&terms, hit.entry, settings.word_share);
+                let coverage = settings.query_share * question_coverage
+                    + (1.0 - settings.query_share) * phrasing_coverage;
                 let relative = if top_score > 0.0 {
                     hit.score / top_score
                 } else {
@@ -531,15 +521,15 @@ impl KnowledgeBase {
                     score: share * coverage + (1.0 - share) * relative,
                     entry: hit.entry,
                     coverage,
+                    question_coverage,
+                    phrasing_coverage,
                 }
             })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         hits.truncate(MAX_HITS);
 
-        let best_phrasing = hits.first().map_or(0.0, |best| {
-            self.phrasing_coverage(&terms, best.entry, settings.word_share)
-        });
+        let best_phrasing = hits.first().map_or(0.0, |best| best.phrasing_coverage);
         let (lead, tied) = match hits.as_slice() {
             [] => (0.0, false),
             [best, rest @ ..] => {
@@ -547,22 +537,19 @@ impl KnowledgeBase {
                     (best.score - second.score) / best.score.max(1e-6)
                 });
                 // Another entry covering the question just as well ("邮箱" alone) means the
-                // question is too vague to pick one: offer the candidates instead.
-                // A tie on coverage is broken only when the question contains most of the best
-                // entry's closest phrasing (`TIE_BREAK_PHRASING`), and more of it than of the
-                // other's.
-                // Ties are judged on question coverage alone: the confidence also mixes in the
-                // phrasing coverage, which would tell apart entries the question fits equally.
-                let question_coverage =
-                    |hit: &Hit| self.coverage(&terms, hit.entry, settings.word_share);
-                let best_coverage = question_coverage(best);
+                // question is too vague to pick one: offer the candidates instead. Ties are
+                // judged on question coverage alone (the confidence mixes in the phrasing
+                // coverage, which would tell apart entries the question fits equally), and
+                // broken only when the question contains most of the best entry's closest
+                // phrasing (`TIE_BREAK_PHRASING`), and more of it than of the other's.
                 let tied = rest
                     .iter()
-                    .filter(|other| question_coverage(other) >= best_coverage - COVERAGE_TIE)
+                    .filter(|other| {
+                        other.question_coverage >= best.question_coverage - COVERAGE_TIE
+                    })
                     .any(|other| {
                         best_phrasing < TIE_BREAK_PHRASING
-                            || self.phrasing_coverage(&terms, other.entry, settings.word_share)
-                                >= best_phrasing - COVERAGE_TIE
+                            || other.phrasing_coverage >= best_phrasing - COVERAGE_TIE
                     });
                 (lead, tied)
             }
@@ -571,7 +558,6 @@ impl KnowledgeBase {
             hits,
             lead,
             tied,
-            best_phrasing,
             verdict,
             bare,
             locale,
@@ -587,8 +573,6 @@ pub struct Ranking {
     lead: f32,
     /// Another entry fits the question just as well.
     tied: bool,
-    /// How much of the best entry's closest phrasing the question contains.
-    best_phrasing: f32,
     /// What the scope says of the question (another service, a vague word …).
     verdict: Verdict,
     /// The question says nothing but the vague word of its verdict.
@@ -603,7 +587,7 @@ impl Ranking {
             return Outcome::None;
         };
         let confident = best.coverage >= settings.definite_threshold
-            || (self.best_phrasing >= settings.phrasing_threshold
+            || (best.phrasing_coverage >= settings.phrasing_threshold
                 && best.coverage >= settings.phrasing_floor);
         if confident && self.lead >= settings.definite_margin && !self.tied {
             Outcome::Definite

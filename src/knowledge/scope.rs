@@ -125,6 +125,9 @@ pub struct Scope {
     vague_words: Vec<Vec<String>>,
     /// Per vague word, per option: its normalised hints.
     hints: Vec<Vec<Vec<String>>>,
+    /// Per vague word: the analyzer's words of the word itself and of this service's names, what
+    /// a question may hold and still say nothing more ("学信网的验证码是什么").
+    vague_only: Vec<HashSet<String>>,
 }
 
 impl Scope {
@@ -165,6 +168,17 @@ impl Scope {
                 .iter()
                 .map(|v| v.options.iter().map(|o| normal(&o.hints)).collect())
                 .collect(),
+            vague_only: file
+                .vague
+                .iter()
+                .map(|v| {
+                    v.words
+                        .iter()
+                        .chain(&file.this_service)
+                        .flat_map(|phrase| analyzer.analyze(phrase).words)
+                        .collect()
+                })
+                .collect(),
             file,
         }
     }
@@ -176,6 +190,17 @@ impl Scope {
     /// The vague word with this id.
     pub fn vague(&self, id: &str) -> Option<&VagueWord> {
         self.file.vague.iter().find(|v| v.id == id)
+    }
+
+    /// Whether a question's words (the analyzer's) say nothing but the vague word `id` and this
+    /// service's name: "验证码", "学信网的验证码是什么", "what is the verification code".
+    pub fn says_only_vague(&self, id: &str, words: &[String]) -> bool {
+        let Some(index) = self.file.vague.iter().position(|v| v.id == id) else {
+            return false;
+        };
+        words
+            .iter()
+            .all(|word| self.vague_only[index].contains(word))
     }
 
     /// Judges a question already normalised by the analyzer.
