@@ -14,7 +14,7 @@ use crate::accounts::{AccountError, AccountStore, Decision, Requester, StaffDeci
 pub use crate::answering::{AnswerError, Reply, greeting_for_hour};
 use crate::answering::{AnswerSettings, Answerer, DIALOG_PAYLOAD};
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, LiveContent};
 use crate::delivery::Delivery;
 pub use crate::delivery::Pushed;
 use crate::dialog::actions::ActionEvent;
@@ -97,8 +97,8 @@ impl std::ops::Deref for Assistant {
 
 /// What an [`Assistant`] handle shares.
 pub struct AssistantParts {
-    content: Arc<Content>,
-    answerer: Answerer,
+    content: LiveContent,
+    answer_settings: AnswerSettings,
     db: Database,
     accounts: Arc<dyn AccountStore>,
     settings: AssistantSettings,
@@ -116,16 +116,13 @@ impl Assistant {
         accounts: Arc<dyn AccountStore>,
         settings: AssistantSettings,
     ) -> Self {
-        let answerer = Answerer::new(
-            content.clone(),
-            AnswerSettings {
-                max_message_chars: settings.max_message_chars,
-                utc_offset: settings.utc_offset,
-            },
-        );
+        let answer_settings = AnswerSettings {
+            max_message_chars: settings.max_message_chars,
+            utc_offset: settings.utc_offset,
+        };
         Self(Arc::new(AssistantParts {
-            answerer,
-            content,
+            answer_settings,
+            content: LiveContent::new(content),
             presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
             db,
             accounts,
@@ -225,7 +222,7 @@ impl Assistant {
             };
             let mut message = BotMessage::notice(ReplyKind::Notice, text);
             if let Some(name) = dialog
-                && let Some(found) = self.content.dialogs.get(name)
+                && let Some(found) = self.content().dialogs.get(name)
             {
                 message.buttons.push(Button {
                     label: self.text(locale, &found.title, &[]),
@@ -275,17 +272,25 @@ impl Assistant {
         &self.accounts
     }
 
-    pub fn content(&self) -> &Arc<Content> {
+    /// The content in use now: one snapshot, kept for what the caller is doing (see
+    /// [`LiveContent`]).
+    pub fn content(&self) -> Arc<Content> {
+        self.content.current()
+    }
+
+    /// The content that reloads replace (`crate::reload`).
+    pub fn live_content(&self) -> &LiveContent {
         &self.content
     }
 
-    /// Answering from the content alone (no database): for typing suggestions and the like.
-    pub fn answerer(&self) -> &Answerer {
-        &self.answerer
+    /// Answering from the content in use now alone (no database): for typing suggestions and the
+    /// like. One answerer is one content snapshot.
+    pub fn answerer(&self) -> Answerer {
+        Answerer::new(self.content(), self.answer_settings)
     }
 
     fn text(&self, locale: Locale, id: &str, args: crate::i18n::Args<'_>) -> String {
-        self.answerer.text(locale, id, args)
+        self.answerer().text(locale, id, args)
     }
 
     pub fn database(&self) -> &Database {
@@ -300,19 +305,20 @@ impl Assistant {
     /// The dialog engine for one turn of a conversation.
     fn engine<'a>(
         &'a self,
+        answerer: &'a Answerer,
         locale: Locale,
         requester: &'a Requester,
         shared: bool,
     ) -> EngineContext<'a> {
         EngineContext {
-            dialogs: &self.content.dialogs,
-            translations: &self.content.translations,
+            dialogs: &answerer.content().dialogs,
+            translations: &answerer.content().translations,
             store: self.accounts.as_ref(),
             requester,
             uploads: &self.db,
             locale,
             this_year: Utc::now().with_timezone(&self.settings.utc_offset).year(),
-            asides: &self.answerer,
+            asides: answerer,
             shared,
         }
     }
@@ -354,7 +360,9 @@ impl Assistant {
             .await?;
         let welcome = BotMessage::notice(
             ReplyKind::SmallTalk,
-            self.content.translations.text(locale, "chat-welcome", &[]),
+            self.content()
+                .translations
+                .text(locale, "chat-welcome", &[]),
         );
         let body = serde_json::to_string(&welcome).unwrap_or_default();
         let state = serde_json::to_string(&ConversationState {
@@ -422,7 +430,7 @@ impl Assistant {
     /// The menu a channel shows on its "start": the hot questions by category, as buttons (see
     /// [`Answerer::start_menu`]). It changes nothing in any conversation.
     pub fn start_menu(&self, locale: Locale) -> Vec<BotMessage> {
-        self.answerer.start_menu(locale)
+        self.answerer().start_menu(locale)
     }
 
     /// Switches a conversation's language (the next replies use it).
@@ -589,7 +597,7 @@ impl Assistant {
             return Ok(None);
         };
         let state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
-        let dialogs = &self.content.dialogs;
+        let dialogs = &self.content().dialogs;
         Ok(state
             .dialog
             .as_ref()
@@ -601,7 +609,7 @@ impl Assistant {
     /// password or code step, and text that looks like a password or a code where none was
     /// asked for (unless it is the value the waiting step asks for, such as a username).
     fn is_secret(&self, text: &str, position: Option<&DialogState>) -> bool {
-        let dialogs = &self.content.dialogs;
+        let dialogs = &self.content().dialogs;
         let waiting = position.and_then(|p| dialogs.get(&p.dialog)?.steps.get(&p.step));
         if waiting.is_some_and(crate::dialog::Step::takes_secret) {
             return true;
@@ -615,6 +623,36 @@ impl Assistant {
             .is_some_and(|validator| {
                 crate::dialog::validators::validate(validator, text, this_year).is_ok()
             })
+    }
+
+    /// The reply when the step a conversation waited at no longer exists: the dialog starts
+    /// again from a button when it is still there; otherwise the student just asks.
+    fn dialog_changed(&self, answerer: &Answerer, dialog: Option<&str>, locale: Locale) -> Reply {
+        let still_there = dialog
+            .and_then(|name| Some((name, answerer.content().dialogs.get(name)?.title.clone())));
+        let mut message = BotMessage::notice(
+            ReplyKind::Notice,
+            answerer.text(
+                locale,
+                if still_there.is_some() {
+                    "dialog-changed-restart"
+                } else {
+                    "dialog-changed-gone"
+                },
+                &[],
+            ),
+        );
+        if let Some((name, title)) = still_there {
+            message.buttons.push(Button {
+                label: answerer.text(locale, &title, &[]),
+                payload: format!("{DIALOG_PAYLOAD}{name}"),
+            });
+        }
+        Reply {
+            messages: vec![message],
+            outcome: "dialog-changed",
+            entry_id: None,
+        }
     }
 
     /// One turn: a dialog in progress or started by a button takes the input; otherwise the
@@ -640,14 +678,25 @@ impl Assistant {
         {
             return Ok(reply);
         }
-        let engine = self.engine(locale, requester, state.shared);
+        // One content snapshot for the whole turn, even when a reload swaps the content meanwhile.
+        let answerer = self.answerer();
+        let engine = self.engine(&answerer, locale, requester, state.shared);
         let started = match input {
             Input::Button(payload) => payload.strip_prefix(DIALOG_PAYLOAD),
             _ => None,
         };
+        // The dialog a conversation is inside, if the turn continues it (for a content change that
+        // removed its step).
+        let continued = match started {
+            Some(_) => None,
+            None => state
+                .dialog
+                .as_ref()
+                .map(|position| position.dialog.clone()),
+        };
         let turn = if let Some(name) = started {
-            if self.content.dialogs.get(name).is_none() {
-                return Ok(self.answerer.invalid(locale, "button-unknown", &[]));
+            if answerer.content().dialogs.get(name).is_none() {
+                return Ok(answerer.invalid(locale, "button-unknown", &[]));
             }
             Some(engine.start(name, Default::default()).await)
         } else if let Some(dialog) = state.dialog.take() {
@@ -659,8 +708,16 @@ impl Assistant {
             Ok(turn) => turn,
             // The account store failed: the caller tells the user the service is unavailable.
             Err(EngineError::Accounts(error)) => return Err(error.into()),
-            // A dialog that cannot go on (it passed `check`, so this is a bug or content that
-            // changed under a conversation): the dialog ends with a message, the chat goes on.
+            // Content reloaded under a conversation removed its dialog or step: a safe point
+            // (the dialog's start, or the open chat) with a message, never an error.
+            Err(error @ (EngineError::UnknownDialog(_) | EngineError::UnknownStep(..)))
+                if continued.is_some() =>
+            {
+                tracing::info!(%error, version = %answerer.content().version, "dialog position gone after a content change");
+                return Ok(self.dialog_changed(&answerer, continued.as_deref(), locale));
+            }
+            // A dialog that cannot go on (it passed `check`, so this is a bug): the dialog ends
+            // with a message, the chat goes on.
             Err(error) => {
                 tracing::error!(%error, "dialog failed");
                 return Ok(Reply {
@@ -704,7 +761,7 @@ impl Assistant {
                 )
                 .await;
         }
-        let mut reply = self.answerer.reply(input, locale)?;
+        let mut reply = answerer.reply(input, locale)?;
         self.count_unanswered(state, &mut reply, locale);
         Ok(reply)
     }

@@ -51,6 +51,8 @@ pub struct ContentConfig {
     pub knowledge_dir: PathBuf,
     pub dialogs_dir: PathBuf,
     pub locales_dir: PathBuf,
+    /// `helpbot serve` reloads the content when its files change (SIGHUP always reloads).
+    pub watch: bool,
 }
 
 /// How the assistant talks, whatever the channel.
@@ -205,6 +207,7 @@ impl Default for ContentConfig {
             knowledge_dir: "knowledge".into(),
             dialogs_dir: "dialogs".into(),
             locales_dir: "locales".into(),
+            watch: true,
         }
     }
 }
@@ -216,6 +219,7 @@ impl ContentConfig {
             knowledge_dir: root.join("knowledge"),
             dialogs_dir: root.join("dialogs"),
             locales_dir: root.join("locales"),
+            ..Self::default()
         }
     }
 }

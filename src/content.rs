@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use arc_swap::ArcSwap;
+
 use crate::config::Config;
 use crate::dialog::{Dialogs, load_dialogs};
 use crate::i18n::Translations;
@@ -28,11 +30,14 @@ pub struct Content {
     pub dialogs: Dialogs,
     pub smalltalk: SmallTalkMatcher,
     pub translations: Translations,
+    /// A digest of the files this set was loaded from: which content a process serves.
+    pub version: String,
 }
 
 impl std::fmt::Debug for Content {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Content")
+            .field("version", &self.version)
             .field("knowledge", &self.knowledge)
             .finish()
     }
@@ -127,6 +132,7 @@ fn dialog_names(dir: &Path) -> HashSet<String> {
 impl Content {
     pub fn load(paths: &ContentPaths, search: SearchSettings) -> Result<Self, ContentError> {
         let mut problems = Vec::new();
+        let version = fingerprint(paths);
 
         let translations = match Translations::load(&paths.locales) {
             Ok(t) => Some(t),
@@ -208,11 +214,85 @@ impl Content {
             dialogs,
             smalltalk: SmallTalkMatcher::new(smalltalk),
             translations,
+            version,
         })
     }
 
     pub fn shared(self) -> Arc<Self> {
         Arc::new(self)
+    }
+}
+
+/// The content a process serves now, replaced as a whole when editors' changes are reloaded
+/// (`crate::reload`). A reader takes one [`LiveContent::current`] snapshot and keeps it for what
+/// it is doing, so a request never mixes two versions.
+#[derive(Clone)]
+pub struct LiveContent(Arc<ArcSwap<Content>>);
+
+impl LiveContent {
+    pub fn new(content: Arc<Content>) -> Self {
+        Self(Arc::new(ArcSwap::new(content)))
+    }
+
+    /// The set in use now.
+    pub fn current(&self) -> Arc<Content> {
+        self.0.load_full()
+    }
+
+    /// Puts `content` in place of the current set for every later reader; readers holding the
+    /// old set finish with it.
+    pub fn replace(&self, content: Arc<Content>) {
+        self.0.store(content);
+    }
+}
+
+impl std::fmt::Debug for LiveContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("LiveContent")
+            .field(&self.current().version)
+            .finish()
+    }
+}
+
+/// A digest (12 hex digits) of every file under the content folders, by relative path and bytes:
+/// equal for equal content whatever the files' times, different after any edit.
+pub fn fingerprint(paths: &ContentPaths) -> String {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    for (name, root) in [
+        ("knowledge", &paths.knowledge),
+        ("dialogs", &paths.dialogs),
+        ("locales", &paths.locales),
+    ] {
+        collect_files(root, Path::new(name), &mut files);
+    }
+    files.sort();
+    let mut digest = Sha256::new();
+    for (relative, path) in files {
+        digest.update(relative.to_string_lossy().as_bytes());
+        digest.update([0]);
+        // An unreadable file is reported by the load itself; here it only changes the digest.
+        digest.update(std::fs::read(&path).unwrap_or_default());
+        digest.update([0]);
+    }
+    digest.finalize()[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+fn collect_files(dir: &Path, relative: &Path, into: &mut Vec<(PathBuf, PathBuf)>) {
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for item in items.flatten() {
+        let path = item.path();
+        let name = relative.join(item.file_name());
+        if path.is_dir() {
+            collect_files(&path, &name, into);
+        } else {
+            into.push((name, path));
+        }
     }
 }
 
@@ -361,4 +441,56 @@ fn load_entries(knowledge: &Path, dialogs: &Path) -> (Vec<LoadedEntry>, Vec<Prob
         }
     }
     (entries, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths_under(root: &Path) -> ContentPaths {
+        ContentPaths {
+            knowledge: root.join("knowledge"),
+            dialogs: root.join("dialogs"),
+            locales: root.join("locales"),
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_files_not_their_times_or_place() -> std::io::Result<()> {
+        let (one, two) = (tempfile::tempdir()?, tempfile::tempdir()?);
+        for root in [one.path(), two.path()] {
+            std::fs::create_dir_all(root.join("knowledge/register"))?;
+            std::fs::create_dir_all(root.join("locales/en"))?;
+            std::fs::write(root.join("knowledge/register/a.md"), "entry")?;
+            std::fs::write(root.join("locales/en/main.ftl"), "hello = Hello")?;
+        }
+        let first = fingerprint(&paths_under(one.path()));
+        assert_eq!(first.len(), 12);
+        assert_eq!(first, fingerprint(&paths_under(two.path())));
+        std::fs::write(two.path().join("locales/en/main.ftl"), "hello = Hi")?;
+        assert_ne!(first, fingerprint(&paths_under(two.path())));
+        // The same bytes under another name are another set.
+        std::fs::rename(
+            one.path().join("knowledge/register/a.md"),
+            one.path().join("knowledge/register/b.md"),
+        )?;
+        assert_ne!(first, fingerprint(&paths_under(one.path())));
+        Ok(())
+    }
+
+    #[test]
+    fn a_replaced_set_is_seen_by_later_readers_while_earlier_ones_keep_theirs() {
+        let load = || {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            Content::load(&paths_under(root), SearchSettings::default()).map(Content::shared)
+        };
+        let (Ok(first), Ok(second)) = (load(), load()) else {
+            panic!("the shipped content loads");
+        };
+        let live = LiveContent::new(first.clone());
+        let held = live.current();
+        live.replace(second.clone());
+        assert!(Arc::ptr_eq(&held, &first));
+        assert!(Arc::ptr_eq(&live.current(), &second));
+    }
 }

@@ -42,6 +42,8 @@ pub mod message;
 pub mod pii;
 /// `file:line: message` problems reported by `helpbot check`.
 pub mod problem;
+/// Content reload in `helpbot serve`: watch, validate, swap atomically or keep the old set.
+pub mod reload;
 /// Start-up: configuration, logging, content and database wired together.
 pub mod runtime;
 /// Greetings, thanks, goodbyes and "who are you".

@@ -54,4 +54,6 @@ notice-assist-confirmed = Good news: your classmate confirmed your identity and 
 notice-assist-declined = The classmate you asked did not confirm your identity. You can ask another classmate, or verify your identity another way.
 dialog-lost-place = Sorry, this step is missing something from earlier (perhaps you continued on another page, or your sign-in expired), so let's start this part again from the beginning.
 dialog-failed = Sorry, something went wrong with this step and it has ended. You can start again or just ask your question.
+dialog-changed-restart = The help steps were just updated and the step you were at no longer exists. Please start these steps again with the button below, or just ask your question.
+dialog-changed-gone = The help steps were just updated and these steps no longer exist. Please just ask your question, and I will help from there.
 dialog-private-chat-only = This needs your personal details, which others in this group would see. Please continue in a private chat with me.

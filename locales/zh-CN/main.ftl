@@ -54,4 +54,6 @@ notice-assist-confirmed = 好消息：您的同学已确认了您的身份，账
 notice-assist-declined = 您请求的同学没有确认您的身份。您可以请另一位同学协助，或者换一种方式核验身份。
 dialog-lost-place = 抱歉，这一步缺少前面的信息（可能是在其他页面操作过，或登录已过期），我们从这个流程的开头重新来。
 dialog-failed = 抱歉，这个流程暂时出了问题，已经结束。您可以重新开始，或者直接提问。
+dialog-changed-restart = 帮助流程刚刚更新，您所在的这一步已经不存在了。请点下面的按钮重新开始，或者直接提问。
+dialog-changed-gone = 帮助流程刚刚更新，这个流程已经不存在了。请直接提问，我从这里继续帮您。
 dialog-private-chat-only = 这一步需要您的个人信息，群里的其他人会看到。请在与我的私聊中继续。

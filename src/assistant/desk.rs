@@ -249,7 +249,7 @@ impl Desk<'_> {
         dialog: Option<&str>,
     ) -> Result<(), DeskError> {
         if let Some(name) = dialog
-            && self.assistant.content.dialogs.get(name).is_none()
+            && self.assistant.content().dialogs.get(name).is_none()
         {
             return Err(DeskError::UnknownDialog(name.to_string()));
         }
@@ -325,7 +325,8 @@ impl Desk<'_> {
             ));
             if let Some(name) = dialog {
                 let requester = Requester::new(record.channel.clone(), record.id.clone());
-                let engine = assistant.engine(locale, &requester, state.shared);
+                let answerer = assistant.answerer();
+                let engine = assistant.engine(&answerer, locale, &requester, state.shared);
                 match engine.start(name, Default::default()).await {
                     Ok(mut turn) => {
                         messages.append(&mut turn.messages);

@@ -229,7 +229,7 @@ impl Assistant {
             });
         }
         let history = self.db.messages(conversation).await?;
-        let dialogs = &self.content.dialogs;
+        let dialogs = &self.content().dialogs;
         let summary = Summary::build(
             position.map(|p| DialogPosition {
                 dialog: &p.dialog,
@@ -383,7 +383,7 @@ impl Assistant {
             }
             // A rating or a message button of a handoff long gone: nothing to do.
             _ => {
-                return Ok(Some(self.answerer.invalid(locale, "button-unknown", &[])));
+                return Ok(Some(self.answerer().invalid(locale, "button-unknown", &[])));
             }
         };
         // Asked in the middle of a dialog: the agent sees where it stood, as when the student
@@ -540,14 +540,14 @@ impl Assistant {
         };
         let length = text.chars().count();
         if text.is_empty() {
-            return Ok(Some(self.answerer.invalid(locale, "input-empty", &[])));
+            return Ok(Some(self.answerer().invalid(locale, "input-empty", &[])));
         }
         if looks_binary(text) {
-            return Ok(Some(self.answerer.invalid(locale, "input-not-text", &[])));
+            return Ok(Some(self.answerer().invalid(locale, "input-not-text", &[])));
         }
         let max = self.settings.max_message_chars;
         if length > max {
-            return Ok(Some(self.answerer.invalid(
+            return Ok(Some(self.answerer().invalid(
                 locale,
                 "input-too-long",
                 &[("length", length.into()), ("max", max.into())],

@@ -11,6 +11,11 @@ pub async fn run(config: &Config) -> CommandResult {
     // Installed first, so that a signal during start-up stops the server gracefully too.
     let signals = web::shutdown::signals()?;
     let assistant = runtime::start(config).await?;
+    let reloader = std::sync::Arc::new(crate::reload::Reloader::new(
+        assistant.live_content().clone(),
+        config,
+    ));
+    let _reloading = crate::reload::spawn(reloader, config.content.watch)?;
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
     let mut state = web::AppState::new(assistant.clone(), config);

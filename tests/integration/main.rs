@@ -24,6 +24,7 @@ mod logging;
 mod pii;
 mod real_phrasing;
 mod records;
+mod reload;
 mod scope;
 mod secrets;
 mod senders;

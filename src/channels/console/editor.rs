@@ -280,7 +280,7 @@ async fn prepared(
     };
     let content = state.assistant.content();
     let change = prepare_similar_question_change(
-        content,
+        &content,
         &state.knowledge_dir,
         &form.entry,
         locale,
