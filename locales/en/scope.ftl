@@ -10,6 +10,7 @@ scope-service-bank = your bank
 scope-service-credit-bank = the credit bank (学分银行)
 scope-service-social-insurance = social insurance, medical insurance or the housing fund
 scope-service-alipay = Alipay
+scope-service-qq = QQ
 scope-service-wechat = WeChat Pay
 scope-service-school-system = your school's academic or student records system
 scope-service-government = the government services platform

@@ -10,6 +10,7 @@ scope-service-bank = 银行
 scope-service-credit-bank = 学分银行
 scope-service-social-insurance = 社保、医保或公积金
 scope-service-alipay = 支付宝
+scope-service-qq = QQ
 scope-service-wechat = 微信支付
 scope-service-school-system = 学校的教务或学籍管理系统
 scope-service-government = 政务服务平台

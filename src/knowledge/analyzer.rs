@@ -164,7 +164,11 @@ impl Analyzer {
         match script {
             Script::Other => {}
             Script::Latin => {
-                if self.is_stopword(run) {
+                // Short numbers are counts, hours and years ("2 小时", "2022 年"): no topic. Long
+                // ones (12306) may name a service, which the scope reads from the text itself.
+                if self.is_stopword(run)
+                    || (run.len() < 5 && run.bytes().all(|b| b.is_ascii_digit()))
+                {
                     return;
                 }
                 let stem = self.stemmer.stem(run);
@@ -253,6 +257,15 @@ mod tests {
         for spanning in ["码之", "之后", "后登"] {
             assert!(!terms.grams.contains(&spanning.to_string()), "{spanning}");
         }
+    }
+
+    #[test]
+    fn short_numbers_are_no_terms_but_long_ones_are() {
+        let terms = analyzer().analyze("what's 2+2, 等了 2 小时, 2022 年, 12306");
+        for number in ["2", "2022"] {
+            assert!(!terms.words.contains(&number.to_string()), "{number}");
+        }
+        assert!(terms.words.contains(&"12306".to_string()));
     }
 
     #[test]

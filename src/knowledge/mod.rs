@@ -78,13 +78,13 @@ fn phrasing_threshold_off() -> f32 {
 impl Default for SearchSettings {
     fn default() -> Self {
         Self {
-            definite_threshold: 0.5,
+            definite_threshold: 0.6,
             suggest_threshold: 0.45,
             definite_margin: 0.05,
-            word_share: 0.4,
-            coverage_share: 0.5,
+            word_share: 0.3,
+            coverage_share: 0.3,
             query_share: 0.8,
-            phrasing_threshold: 0.85,
+            phrasing_threshold: 0.75,
             phrasing_floor: 0.4,
             weights: FieldWeights::default(),
         }
@@ -175,6 +175,12 @@ impl std::fmt::Debug for KnowledgeBase {
 
 /// Coverage difference under which two entries fit a question equally well.
 const COVERAGE_TIE: f32 = 0.01;
+
+/// A question holding this much of an entry's closest phrasing holds all of it (rounding).
+const PHRASING_WHOLE: f32 = 0.99;
+/// How much less of the runner-up's closest phrasing such a question must hold to be the best
+/// entry's whatever the score lead.
+const PHRASING_LEAD: f32 = 0.3;
 
 /// How much of the best entry's closest phrasing a question must contain for that to break a
 /// tie on coverage: a bare "邮箱" holds a little of many phrasings and stays a question to ask
@@ -534,7 +540,16 @@ impl KnowledgeBase {
             [] => (0.0, false),
             [best, rest @ ..] => {
                 let lead = rest.first().map_or(1.0, |second| {
-                    (best.score - second.score) / best.score.max(1e-6)
+                    let by_score = (best.score - second.score) / best.score.max(1e-6);
+                    // A question holding the whole of one entry's phrasing and much less of the
+                    // other's is that entry's, however close their scores ("身份证号被注册了"
+                    // against the conscription office's "身份证号被征兵部门注册了").
+                    let by_phrasing = best.phrasing_coverage - second.phrasing_coverage;
+                    if best.phrasing_coverage >= PHRASING_WHOLE && by_phrasing >= PHRASING_LEAD {
+                        by_score.max(1.0)
+                    } else {
+                        by_score
+                    }
                 });
                 // Another entry covering the question just as well ("邮箱" alone) means the
                 // question is too vague to pick one: offer the candidates instead. Ties are
