@@ -278,7 +278,7 @@ impl Assistant {
         self.content.current()
     }
 
-    /// The content that reloads replace (`crate::reload`).
+    /// The content that reloads replace (the `reload` module).
     pub fn live_content(&self) -> &LiveContent {
         &self.content
     }

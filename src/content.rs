@@ -224,7 +224,7 @@ impl Content {
 }
 
 /// The content a process serves now, replaced as a whole when editors' changes are reloaded
-/// (`crate::reload`). A reader takes one [`LiveContent::current`] snapshot and keeps it for what
+/// (the `reload` module). A reader takes one [`LiveContent::current`] snapshot and keeps it for what
 /// it is doing, so a request never mixes two versions.
 #[derive(Clone)]
 pub struct LiveContent(Arc<ArcSwap<Content>>);
