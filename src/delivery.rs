@@ -3,7 +3,9 @@
 //! web channel's event streams now, Telegram later. They are stored first and then picked up
 //! from the database by [`follow_pushed`], so they reach the process holding the stream even
 //! when another process pushed them: `helpbot review` in a terminal, or another instance behind
-//! the load balancer. (On PostgreSQL, LISTEN/NOTIFY can later replace the polling.) A message
+//! the load balancer. On PostgreSQL each push is also announced (LISTEN/NOTIFY, see
+//! `store/wakeups.rs`) and wakes the followers of every instance at once; the poll stays as the
+//! safety net. A message
 //! this process pushed itself (an agent's reply from its console) is published to its listeners
 //! at once as well ([`Delivery::publish_pushed`]); the poll then skips it, so it arrives once and
 //! without waiting for the next poll. Replies to a turn go back to the channel that sent it, not
@@ -139,10 +141,24 @@ pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, eve
     if let Ok(mut window) = delivery.delivered.lock() {
         window.start(now_ms());
     }
+    // Where every push is announced (PostgreSQL), the poll is only the safety net for a lost
+    // notification; the announcement itself wakes the follower at once.
+    let woken = std::sync::Arc::new(tokio::sync::Notify::new());
+    let every = if db.announces_pushed() {
+        every.max(POLL_WHEN_ANNOUNCED)
+    } else {
+        every
+    };
+    let listening = db.listen_for_pushed(woken.clone());
+    tokio::pin!(listening);
     let mut ticker = tokio::time::interval(every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticker.tick().await;
+        tokio::select! {
+            _ = ticker.tick() => {}
+            () = woken.notified() => {}
+            () = &mut listening => {}
+        }
         let since = match delivery.delivered.lock() {
             Ok(mut window) => window.since(now_ms()),
             Err(_) => now_ms() - LOOKBACK_MS,
@@ -172,6 +188,9 @@ pub async fn follow_pushed(db: Database, delivery: std::sync::Arc<Delivery>, eve
         }
     }
 }
+
+/// How often pushed messages are polled when every push is also announced (PostgreSQL).
+const POLL_WHEN_ANNOUNCED: Duration = Duration::from_secs(5);
 
 /// How far back each poll looks: commits that land late (PostgreSQL hands out ids before commit)
 /// and clocks of other instances a little behind are still caught.

@@ -18,6 +18,7 @@ mod telegram;
 mod turn_lock;
 mod turns;
 mod uploads;
+mod wakeups;
 
 pub use insights::{
     EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, ReasonText,
@@ -84,6 +85,8 @@ pub struct DatabaseParts {
     turn_locks: Arc<turn_lock::TurnLocks>,
     location: Location,
     health: Arc<Health>,
+    /// Where a notification listener connects: PostgreSQL only (see `wakeups.rs`).
+    listen_url: Option<secrecy::SecretString>,
 }
 
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
@@ -137,7 +140,23 @@ impl Database {
             turn_locks: Arc::new(turn_lock::TurnLocks::new(turn_lock_pool)),
             location,
             health,
+            listen_url: (backend == Backend::Postgres).then(|| url.into()),
         })))
+    }
+
+    /// Wakes `woken` whenever any instance pushes a message (and after every reconnection), on
+    /// PostgreSQL; on SQLite never. Runs until dropped: race it with the work it wakes.
+    pub async fn listen_for_pushed(&self, woken: Arc<tokio::sync::Notify>) {
+        match &self.listen_url {
+            Some(url) => wakeups::listen(url.clone(), wakeups::PUSHED_CHANNEL, woken).await,
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Whether pushed messages are announced to every instance as they are stored, so that
+    /// followers may poll rarely.
+    pub fn announces_pushed(&self) -> bool {
+        self.listen_url.is_some()
     }
 
     pub fn backend(&self) -> Backend {
@@ -399,6 +418,14 @@ impl Database {
             .bind(conversation_id)
             .execute(&mut *tx)
             .await?;
+        if self.backend == Backend::Postgres {
+            // Delivered to the listeners of every instance when the transaction commits.
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(wakeups::PUSHED_CHANNEL)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         if let Some(remembered) = &self.remembered {
             remembered.touched(conversation_id, now);
