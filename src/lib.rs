@@ -42,6 +42,8 @@ pub mod message;
 pub mod pii;
 /// `file:line: message` problems reported by `helpbot check`.
 pub mod problem;
+/// Data retention: transcripts and photos deleted after their time, on an interval.
+pub mod retention;
 /// Start-up: configuration, logging, content and database wired together.
 pub mod runtime;
 /// Greetings, thanks, goodbyes and "who are you".
