@@ -70,25 +70,13 @@ async fn json_logs_are_one_object_a_line_with_span_fields_and_personal_data_mask
     let question = format!("我的身份证{id_number}被注册了，手机{mobile}，邮箱{email}，怎么办");
     let mut served = ServeProcess::start(&[("HELPBOT_LOG_FORMAT", "json")]);
     let client = reqwest::Client::new();
-    let started: Value = client
-        .post(format!("{}/api/v1/conversations", served.base))
-        .json(&json!({ "locale": "zh-CN" }))
-        .send()
-        .await
-        .expect("start")
-        .json()
-        .await
-        .expect("json");
-    let (id, token) = (
-        started["id"].as_str().expect("id"),
-        started["token"].as_str().expect("token"),
-    );
+    let (id, token) = served.start_conversation(&client, "zh-CN").await;
     let sent = client
         .post(format!(
             "{}/api/v1/conversations/{id}/messages",
             served.base
         ))
-        .bearer_auth(token)
+        .bearer_auth(&token)
         .json(&json!({ "text": question }))
         .send()
         .await

@@ -338,6 +338,27 @@ impl ServeProcess {
         self.child.id()
     }
 
+    /// Starts a conversation through the chat API: its id and token.
+    pub async fn start_conversation(
+        &self,
+        client: &reqwest::Client,
+        locale: &str,
+    ) -> (String, String) {
+        let body: Value = client
+            .post(format!("{}/api/v1/conversations", self.base))
+            .json(&json!({ "locale": locale }))
+            .send()
+            .await
+            .expect("start")
+            .json()
+            .await
+            .expect("json");
+        (
+            body["id"].as_str().expect("id").to_string(),
+            body["token"].as_str().expect("token").to_string(),
+        )
+    }
+
     /// Everything logged so far.
     pub fn log(&self) -> String {
         self.log.lock().map(|log| log.clone()).unwrap_or_default()

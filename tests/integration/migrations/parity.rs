@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::common::TestDb;
 use helpbot::store::Database;
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 /// Differences the backends need, as [`compare`] words them, and why. None today: SQLite's
@@ -88,25 +89,42 @@ type Schema = BTreeMap<String, Table>;
 /// sqlx's own bookkeeping, not helpbot's schema.
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 
+/// The first column of a catalog query about one name, as text.
+async fn texts(pool: &AnyPool, query: &'static str, name: &str) -> Vec<String> {
+    catalog(pool, query, name)
+        .await
+        .iter()
+        .map(|row| row.get(0))
+        .collect()
+}
+
+/// The rows of a catalog query about one name (`$1`: a table, an index).
+async fn catalog(pool: &AnyPool, query: &'static str, name: &str) -> Vec<AnyRow> {
+    sqlx::query(query)
+        .bind(name)
+        .fetch_all(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{query}: {e}"))
+}
+
 async fn sqlite_schema(pool: &AnyPool) -> Schema {
-    let names: Vec<String> = sqlx::query_scalar(
+    let names: Vec<String> = texts(
+        pool,
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
          AND name <> $1 ORDER BY name",
+        MIGRATIONS_TABLE,
     )
-    .bind(MIGRATIONS_TABLE)
-    .fetch_all(pool)
-    .await
-    .expect("tables");
+    .await;
     let mut schema = Schema::new();
     for name in names {
         let mut table = Table::default();
-        let rows = sqlx::query(
-            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY cid",
+        let rows = catalog(
+            pool,
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) \
+             ORDER BY cid",
+            &name,
         )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("columns");
+        .await;
         let mut key: Vec<(i64, String, String)> = rows
             .iter()
             .filter(|r| r.get::<i64, _>("pk") > 0)
@@ -135,24 +153,24 @@ async fn sqlite_schema(pool: &AnyPool) -> Schema {
                 },
             );
         }
-        let indexes =
-            sqlx::query("SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)")
-                .bind(&name)
-                .fetch_all(pool)
-                .await
-                .expect("indexes");
+        let indexes = catalog(
+            pool,
+            "SELECT name, \"unique\", origin, partial FROM pragma_index_list($1)",
+            &name,
+        )
+        .await;
         for index in indexes {
             let origin: String = index.get("origin");
             if origin == "pk" {
                 continue; // compared as the primary key
             }
             let index_name: String = index.get("name");
-            let columns: Vec<String> =
-                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
-                    .bind(&index_name)
-                    .fetch_all(pool)
-                    .await
-                    .expect("index columns");
+            let columns: Vec<String> = texts(
+                pool,
+                "SELECT name FROM pragma_index_info($1) ORDER BY seqno",
+                &index_name,
+            )
+            .await;
             table.indexes.insert(Index {
                 name: (origin == "c").then_some(index_name),
                 columns,
@@ -160,14 +178,13 @@ async fn sqlite_schema(pool: &AnyPool) -> Schema {
                 partial: index.get::<i64, _>("partial") != 0,
             });
         }
-        let keys = sqlx::query(
+        let keys = catalog(
+            pool,
             "SELECT id, \"table\" AS target, \"from\" AS source, \"to\" AS referenced, on_delete \
              FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+            &name,
         )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("foreign keys");
+        .await;
         let mut by_id: BTreeMap<i64, ForeignKey> = BTreeMap::new();
         for row in keys {
             let target: String = row.get("target");
@@ -190,28 +207,26 @@ async fn sqlite_schema(pool: &AnyPool) -> Schema {
 }
 
 async fn postgres_schema(pool: &AnyPool) -> Schema {
-    let names: Vec<String> = sqlx::query_scalar(
+    let names: Vec<String> = texts(
+        pool,
         "SELECT table_name::text FROM information_schema.tables \
          WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
          AND table_name::text <> $1 ORDER BY 1",
+        MIGRATIONS_TABLE,
     )
-    .bind(MIGRATIONS_TABLE)
-    .fetch_all(pool)
-    .await
-    .expect("tables");
+    .await;
     let mut schema = Schema::new();
     for name in names {
         let mut table = Table::default();
-        let columns = sqlx::query(
+        let columns = catalog(
+            pool,
             "SELECT column_name::text AS name, data_type::text AS type, \
              is_nullable::text AS nullable, column_default::text AS dflt \
              FROM information_schema.columns \
              WHERE table_schema = current_schema() AND table_name::text = $1",
+            &name,
         )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("columns");
+        .await;
         for row in columns {
             let default: Option<String> = row.get("dflt");
             let declared: String = row.get("type");
@@ -224,7 +239,8 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
                 },
             );
         }
-        let index_columns = sqlx::query(
+        let index_columns = catalog(
+            pool,
             "SELECT i.relname::text AS index_name, ix.indisprimary AS is_primary, \
              ix.indisunique AS is_unique, (ix.indpred IS NOT NULL) AS is_partial, \
              EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid \
@@ -238,11 +254,9 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
              JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
              WHERE n.nspname = current_schema() AND t.relname::text = $1 \
              ORDER BY i.relname, k.ord",
+            &name,
         )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("indexes");
+        .await;
         let mut indexes: BTreeMap<String, (Index, bool)> = BTreeMap::new();
         for row in index_columns {
             let index_name: String = row.get("index_name");
@@ -267,7 +281,8 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
                 table.indexes.insert(index);
             }
         }
-        let keys = sqlx::query(
+        let keys = catalog(
+            pool,
             "SELECT c.conname::text AS name, a.attname::text AS source, \
              rt.relname::text AS target, ra.attname::text AS referenced, \
              CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'r' THEN 'RESTRICT' \
@@ -277,16 +292,15 @@ async fn postgres_schema(pool: &AnyPool) -> Schema {
              JOIN pg_class t ON t.oid = c.conrelid \
              JOIN pg_namespace n ON n.oid = t.relnamespace \
              JOIN pg_class rt ON rt.oid = c.confrelid \
-             CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, refnum, ord) \
+             CROSS JOIN LATERAL unnest(c.conkey, c.confkey) \
+                 WITH ORDINALITY AS k(attnum, refnum, ord) \
              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum \
              JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.refnum \
              WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname::text = $1 \
              ORDER BY c.conname, k.ord",
+            &name,
         )
-        .bind(&name)
-        .fetch_all(pool)
-        .await
-        .expect("foreign keys");
+        .await;
         let mut by_name: BTreeMap<String, ForeignKey> = BTreeMap::new();
         for row in keys {
             let key = by_name
