@@ -1,9 +1,10 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
 //! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
 //! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
-//! `[web]`, `[handoff]`, `[console]`), and a nested key is set in the environment with `__`
-//! (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the
-//! database, logging) stays at the top (`HELPBOT_DATABASE_URL`). Values that hold a password
+//! `[web]`, `[handoff]`, `[console]`, `[telegram]`, `[retention]`), and a nested key is set in
+//! the environment with `__` (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What
+//! every process needs (the database, migrations, logging) stays at the top
+//! (`HELPBOT_DATABASE_URL`, `HELPBOT_MIGRATE`, `HELPBOT_LOG_FORMAT`). Values that hold a password
 //! (the database URL, the SMTP URL, the SMS gateway URL, the Telegram bot token) are secret
 //! values: `Debug` and logs never show them.
 //!
@@ -32,8 +33,13 @@ pub struct Config {
     /// Create the SQLite file even though one was created at that path before and is now missing
     /// (`--create-database`). Off: helpbot refuses to start without it instead.
     pub create_database: bool,
+    /// Apply missing migrations when a command opens the database. Off (`--no-migrate` of
+    /// `helpbot serve`), a database that misses one is refused; `helpbot migrate` applies them.
+    pub migrate: bool,
     /// tracing filter when `RUST_LOG` is not set (commands pick a quiet default otherwise).
     pub log: Option<String>,
+    /// How log lines are written: text for people, or one JSON object per line for a collector.
+    pub log_format: LogFormat,
     pub content: ContentConfig,
     pub conversation: ConversationConfig,
     pub search: SearchSettings,
@@ -42,6 +48,41 @@ pub struct Config {
     pub handoff: HandoffConfig,
     pub console: ConsoleConfig,
     pub telegram: TelegramConfig,
+    pub retention: RetentionConfig,
+}
+
+/// The format of log lines (`log_format`, `HELPBOT_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event, with its spans' fields before it.
+    #[default]
+    Text,
+    /// One JSON object per line: time, level, target, message and fields, the current span and
+    /// the spans it is in, with their fields.
+    Json,
+}
+
+/// How long what students wrote and sent is kept (`src/retention.rs`, `store/retention.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Days the transcripts are kept (messages, ended handoffs, answered tickets); 0: for ever.
+    pub transcript_days: u32,
+    /// Days uploaded photos and the photos of decided reviews are kept; 0: for ever.
+    pub photo_days: u32,
+    /// Minutes between two purges in `helpbot serve`; 0: none (run `helpbot purge` instead).
+    pub purge_interval_minutes: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            transcript_days: 180,
+            photo_days: 30,
+            purge_interval_minutes: 60,
+        }
+    }
 }
 
 /// The editors' content folders.
@@ -188,7 +229,9 @@ impl Default for Config {
         Self {
             database_url: SecretString::from("sqlite://data/helpbot.db"),
             create_database: false,
+            migrate: true,
             log: None,
+            log_format: LogFormat::Text,
             content: ContentConfig::default(),
             conversation: ConversationConfig::default(),
             search: SearchSettings::default(),
@@ -197,6 +240,7 @@ impl Default for Config {
             handoff: HandoffConfig::default(),
             console: ConsoleConfig::default(),
             telegram: TelegramConfig::default(),
+            retention: RetentionConfig::default(),
         }
     }
 }
@@ -464,6 +508,39 @@ mod tests {
             assert_eq!(
                 config.telegram.token.as_ref().map(|s| s.expose_secret()),
                 Some("123456:main-t0ken")
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn log_format_migration_and_retention_are_read_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.log_format, LogFormat::Text);
+            assert!(config.migrate);
+            assert_eq!(config.retention.transcript_days, 180);
+            assert_eq!(config.retention.photo_days, 30);
+            jail.create_file(
+                "helpbot.toml",
+                "log_format = \"json\"\nmigrate = false\n[retention]\nphoto_days = 7\n",
+            )?;
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.log_format, LogFormat::Json);
+            assert!(!config.migrate);
+            assert_eq!(config.retention.photo_days, 7);
+            jail.set_env("HELPBOT_LOG_FORMAT", "text");
+            jail.set_env("HELPBOT_RETENTION__TRANSCRIPT_DAYS", "90");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.log_format, LogFormat::Text);
+            assert_eq!(config.retention.transcript_days, 90);
+            jail.set_env("HELPBOT_LOG_FORMAT", "xml");
+            let error = Config::load(None).err().map(|e| e.to_string());
+            assert!(
+                error
+                    .as_deref()
+                    .is_some_and(|e| e.contains("LOG_FORMAT") && e.contains("json")),
+                "{error:?}"
             );
             Ok(())
         });

@@ -44,6 +44,8 @@ pub mod pii;
 pub mod problem;
 /// Content reload in `helpbot serve`: watch, validate, swap atomically or keep the old set.
 pub mod reload;
+/// Data retention: transcripts and photos deleted after their time, on an interval.
+pub mod retention;
 /// Start-up: configuration, logging, content and database wired together.
 pub mod runtime;
 /// Greetings, thanks, goodbyes and "who are you".

@@ -48,7 +48,18 @@ enum Command {
     /// Serve the chat API, the web widget and its demo page (listens on `[web] listen`, default
     /// 127.0.0.1:8080). Ctrl-C / SIGTERM stops it: no new connections, event streams end,
     /// requests in flight get `[web] shutdown_grace_seconds`; a second signal stops it at once.
-    Serve,
+    /// Purges old transcripts and photos every `[retention] purge_interval_minutes`.
+    Serve {
+        /// Do not migrate the database: check that it has every migration and refuse to start
+        /// when one is missing (run `helpbot migrate` first). Also `migrate = false`.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply the database migrations that are missing and list them; nothing else starts.
+    Migrate,
+    /// Delete the transcripts and photos older than `[retention]` allows, once (serve does it on
+    /// an interval).
+    Purge,
     /// Chat in the terminal: each line is a message; type a number to press a button.
     Chat {
         /// Print every bot message as one JSON line {"text", "buttons"}.
@@ -113,9 +124,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let no_migrate = matches!(cli.command, Command::Serve { no_migrate: true });
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => Config {
             create_database: config.create_database || cli.create_database,
+            migrate: config.migrate && !no_migrate,
             ..config
         },
         Err(err) => {
@@ -123,12 +136,12 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let quiet = if matches!(cli.command, Command::Serve) {
+    let quiet = if matches!(cli.command, Command::Serve { .. }) {
         "info"
     } else {
         "warn"
     };
-    runtime::init_logging(config.log.as_deref(), quiet);
+    runtime::init_logging(config.log.as_deref(), config.log_format, quiet);
     let result = match cli.command {
         Command::Check => commands::check::run(&config),
         Command::Eval {
@@ -151,7 +164,9 @@ fn main() -> ExitCode {
             lang,
             conversation,
         } => with_runtime(commands::chat::run(&config, json, lang, conversation)),
-        Command::Serve => with_runtime(commands::serve::run(&config)),
+        Command::Serve { .. } => with_runtime(commands::serve::run(&config)),
+        Command::Migrate => with_runtime(commands::migrate::run(&config)),
+        Command::Purge => with_runtime(commands::purge::run(&config)),
         Command::Outbox { limit } => with_runtime(commands::data::outbox(&config, limit)),
         Command::ImportRecords { file } => {
             with_runtime(commands::data::import_records(&config, file))

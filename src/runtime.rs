@@ -7,9 +7,9 @@ use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
 
 use crate::assistant::{Assistant, AssistantSettings};
-use crate::config::Config;
+use crate::config::{Config, LogFormat};
 use crate::content::{Content, ContentError, ContentPaths};
-use crate::store::{Creation, Database, StoreError, redact_url};
+use crate::store::{Creation, Database, SchemaPolicy, StoreError, redact_url};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -21,48 +21,81 @@ pub enum StartError {
     Notifier(#[from] crate::accounts::notify::NotifyError),
 }
 
-/// Logs to stderr. `RUST_LOG` wins over the configured filter; `default` applies when neither is
-/// set (commands that print to a terminal keep quiet unless asked).
-pub fn init_logging(configured: Option<&str>, default: &str) {
+/// Logs to stderr, as text or as JSON lines (`format`). `RUST_LOG` wins over the configured
+/// filter; `default` applies when neither is set (commands that print to a terminal keep quiet
+/// unless asked).
+pub fn init_logging(configured: Option<&str>, format: LogFormat, default: &str) {
     use std::io::IsTerminal;
     // Colours only for a person at a terminal: a log file or a collector gets plain text.
-    let colours = std::io::stderr().is_terminal();
-    install_logging(configured, default, std::io::stderr, colours);
+    let colours = format == LogFormat::Text && std::io::stderr().is_terminal();
+    install_logging(configured, format, default, std::io::stderr, colours);
 }
 
 /// Logs to `writer` in the format of [`init_logging`], without colours (tests read what would
-/// reach stderr). User text in log lines goes through [`crate::pii::loggable`].
-pub fn init_logging_to<W>(configured: Option<&str>, default: &str, writer: W)
+/// reach stderr).
+pub fn init_logging_to<W>(configured: Option<&str>, format: LogFormat, default: &str, writer: W)
 where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
-    install_logging(configured, default, writer, false);
+    install_logging(configured, format, default, writer, false);
 }
 
-fn install_logging<W>(configured: Option<&str>, default: &str, writer: W, colours: bool)
-where
+/// Personal data is masked where a value enters a log line, not by the format: user text is
+/// recorded through [`crate::pii::loggable`] (masked, and escaped onto one line), types that hold
+/// personal data mask it in their `Debug`. Both formats write those recorded values, so JSON lines
+/// carry exactly the masked text the text lines do, in JSON strings.
+fn install_logging<W>(
+    configured: Option<&str>,
+    format: LogFormat,
+    default: &str,
+    writer: W,
+    colours: bool,
+) where
     W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
 {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .or_else(|| configured.map(String::from))
         .unwrap_or_else(|| default.to_string());
-    let _ = tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_new(&filter).unwrap_or_else(|_| EnvFilter::new(default)))
         .with_writer(writer)
-        .with_ansi(colours)
-        .try_init();
+        .with_ansi(colours);
+    let _ = match format {
+        LogFormat::Text => subscriber.try_init(),
+        LogFormat::Json => subscriber
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .try_init(),
+    };
 }
 
 /// Opens the configured database, creating a missing SQLite file only on the first run unless
-/// the configuration says to (`create_database`, `--create-database`).
+/// the configuration says to (`create_database`, `--create-database`), and migrating it unless
+/// the configuration says not to (`migrate = false`, `--no-migrate`: then a database that misses
+/// a migration is refused).
 pub async fn open_database(config: &Config) -> Result<Database, StoreError> {
-    let creation = if config.create_database {
+    let schema = if config.migrate {
+        SchemaPolicy::Migrate
+    } else {
+        SchemaPolicy::RequireCurrent
+    };
+    Database::open(
+        config.database_url.expose_secret(),
+        creation(config),
+        schema,
+    )
+    .await
+}
+
+/// Whether a missing SQLite file may be created where one was before (see [`open_database`]).
+pub fn creation(config: &Config) -> Creation {
+    if config.create_database {
         Creation::Allowed
     } else {
         Creation::FirstRun
-    };
-    Database::connect_with(config.database_url.expose_secret(), creation).await
+    }
 }
 
 /// Loads and validates the content named by the configuration.

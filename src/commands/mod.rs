@@ -7,6 +7,8 @@ pub mod chat;
 pub mod check;
 pub mod data;
 pub mod eval;
+pub mod migrate;
+pub mod purge;
 pub mod review;
 pub mod serve;
 pub mod staff;

@@ -1,4 +1,5 @@
-//! `helpbot serve`: the web channel until a signal stops it (see `channels::web::shutdown`).
+//! `helpbot serve`: the web channel until a signal stops it (see `channels::web::shutdown`), and
+//! the retention purge on its interval (`crate::retention`).
 
 use std::process::ExitCode;
 
@@ -16,6 +17,14 @@ pub async fn run(config: &Config) -> CommandResult {
         config,
     ));
     let _reloading = crate::reload::spawn(reloader, config.content.watch)?;
+    // Stops with the process; a purge cut off mid-way leaves whole batches done.
+    let _purging = crate::retention::purge_interval(&config.retention).map(|interval| {
+        crate::retention::purge_in_background(
+            assistant.database().clone(),
+            (&config.retention).into(),
+            interval,
+        )
+    });
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
     let mut state = web::AppState::new(assistant.clone(), config);

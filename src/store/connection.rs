@@ -1,5 +1,6 @@
 //! Opening the database: which backend a URL names, when an SQLite file may be created, the
-//! migrations, and the pool with the settings every connection gets.
+//! schema (migrated, or only checked: `schema.rs`), and the pool with the settings every
+//! connection gets.
 //!
 //! An SQLite file is created on the first run only. Next to it helpbot leaves a marker
 //! (`helpbot.db.created`), so that a file that later goes missing (deleted, a volume not mounted)
@@ -19,14 +20,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection};
 
 use super::health::Health;
+use super::schema::{self, MigrationReport, SchemaPolicy};
 use super::{Backend, StoreError, checkpoint};
-
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// The longest any one wait on the database may take (see the module documentation).
 pub const DATABASE_WAIT: Duration = Duration::from_secs(1);
@@ -122,9 +120,13 @@ fn connect_options(url: &str) -> Result<AnyConnectOptions, StoreError> {
     Ok(AnyConnectOptions::from_str(url)?.disable_statement_logging())
 }
 
-/// Opens (creating on the first run, as `creation` allows) and migrates the database, and builds
-/// the pool.
-pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreError> {
+/// Opens (creating on the first run, as `creation` allows) the database, migrates it or checks
+/// that it is migrated (`policy`), and builds the pool.
+pub(super) async fn open(
+    url: &str,
+    creation: Creation,
+    policy: SchemaPolicy,
+) -> Result<Opened, StoreError> {
     sqlx::any::install_default_drivers();
     let location = locate(url)?;
     let health = Arc::new(Health::default());
@@ -132,29 +134,39 @@ pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreE
     let pool = match &location {
         Location::SqliteMemory => {
             // Each connection to `:memory:` is a database of its own: keep exactly one, for good.
+            // Nothing else can have migrated it, whatever the policy.
             let pool = pool_options(Backend::Sqlite, &health, None)
                 .max_connections(1)
                 .idle_timeout(None)
                 .max_lifetime(None)
                 .connect_with(connect_options(url)?)
                 .await?;
-            SQLITE_MIGRATIONS.run(&pool).await?;
+            schema::migrator(Backend::Sqlite).run(&pool).await?;
             pool
         }
         Location::SqliteFile(path) => {
-            let create = prepare_file(path, creation)?;
-            let migrate_url = with_mode(url, if create { "rwc" } else { "rw" });
-            migrate(Backend::Sqlite, connect_options(&migrate_url)?).await?;
-            if create {
-                mark_created(path);
+            match policy {
+                SchemaPolicy::Migrate => {
+                    migrate_file(url, path, creation).await?;
+                }
+                SchemaPolicy::RequireCurrent => {
+                    // A database that does not exist yet misses every migration: it is not
+                    // created here, `helpbot migrate` does that.
+                    if !path.exists() {
+                        refuse_if_lost(path, creation)?;
+                        return Err(schema::all_pending(Backend::Sqlite));
+                    }
+                    prepare_file(path, creation)?;
+                    with_connection(Backend::Sqlite, &with_mode(url, "rw"), policy).await?;
+                }
             }
             pool_options(Backend::Sqlite, &health, Some(Arc::from(path.as_path())))
                 .connect_with(connect_options(&with_mode(url, "rw"))?)
                 .await?
         }
         Location::Postgres => {
+            with_connection(Backend::Postgres, url, policy).await?;
             let options = connect_options(url)?;
-            migrate(Backend::Postgres, options.clone()).await?;
             turn_lock_pool = Some(
                 AnyPoolOptions::new()
                     .max_connections(TURN_LOCK_CONNECTIONS)
@@ -176,6 +188,60 @@ pub(super) async fn open(url: &str, creation: Creation) -> Result<Opened, StoreE
     })
 }
 
+/// Applies the missing migrations and nothing else (`helpbot migrate`): creates the SQLite file
+/// on the first run as `creation` allows, and builds no pool.
+pub(super) async fn migrate_only(
+    url: &str,
+    creation: Creation,
+) -> Result<MigrationReport, StoreError> {
+    sqlx::any::install_default_drivers();
+    match locate(url)? {
+        Location::SqliteFile(path) => migrate_file(url, &path, creation).await,
+        Location::SqliteMemory => {
+            with_connection(Backend::Sqlite, url, SchemaPolicy::Migrate).await
+        }
+        Location::Postgres => with_connection(Backend::Postgres, url, SchemaPolicy::Migrate).await,
+    }
+}
+
+/// Migrates the SQLite file, creating it (and its marker) on the first run as `creation` allows.
+async fn migrate_file(
+    url: &str,
+    path: &Path,
+    creation: Creation,
+) -> Result<MigrationReport, StoreError> {
+    let create = prepare_file(path, creation)?;
+    let migrate_url = with_mode(url, if create { "rwc" } else { "rw" });
+    let report = with_connection(Backend::Sqlite, &migrate_url, SchemaPolicy::Migrate).await?;
+    if create {
+        mark_created(path);
+    }
+    Ok(report)
+}
+
+/// Migrates, or checks the schema, on a connection of its own, without the statement timeout of
+/// the pool (a migration may take longer than one ordinary wait). A check reports no migration.
+async fn with_connection(
+    backend: Backend,
+    url: &str,
+    policy: SchemaPolicy,
+) -> Result<MigrationReport, StoreError> {
+    let mut conn = AnyConnection::connect_with(&connect_options(url)?).await?;
+    let result = match policy {
+        SchemaPolicy::Migrate => schema::migrate(backend, &mut conn).await,
+        SchemaPolicy::RequireCurrent => {
+            schema::require_current(backend, &mut conn)
+                .await
+                .map(|()| MigrationReport {
+                    applied: Vec::new(),
+                    total: schema::migrator(backend).iter().count(),
+                })
+        }
+    };
+    conn.close().await.ok();
+    result
+}
+
 /// Decides whether the SQLite file may be created; true when it is to be.
 fn prepare_file(path: &Path, creation: Creation) -> Result<bool, StoreError> {
     let marker = creation_marker(path);
@@ -187,12 +253,7 @@ fn prepare_file(path: &Path, creation: Creation) -> Result<bool, StoreError> {
         }
         return Ok(false);
     }
-    if marker.exists() && creation != Creation::Allowed {
-        return Err(StoreError::Missing {
-            path: path.display().to_string(),
-            marker: marker.display().to_string(),
-        });
-    }
+    refuse_if_lost(path, creation)?;
     if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
     {
@@ -200,6 +261,18 @@ fn prepare_file(path: &Path, creation: Creation) -> Result<bool, StoreError> {
             .map_err(|e| StoreError::Folder(parent.display().to_string(), e))?;
     }
     Ok(true)
+}
+
+/// Refuses a missing file where helpbot created one before, unless `creation` allows it.
+fn refuse_if_lost(path: &Path, creation: Creation) -> Result<(), StoreError> {
+    let marker = creation_marker(path);
+    if !path.exists() && marker.exists() && creation != Creation::Allowed {
+        return Err(StoreError::Missing {
+            path: path.display().to_string(),
+            marker: marker.display().to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn mark_created(path: &Path) {
@@ -214,17 +287,6 @@ fn mark_created(path: &Path) {
     if let Err(e) = std::fs::write(&marker, note) {
         tracing::warn!(marker = %marker.display(), error = %e, "cannot write the database marker");
     }
-}
-
-/// Runs the migrations on a connection of their own, without the statement timeout of the pool.
-async fn migrate(backend: Backend, options: AnyConnectOptions) -> Result<(), StoreError> {
-    let mut conn = AnyConnection::connect_with(&options).await?;
-    let result = match backend {
-        Backend::Sqlite => SQLITE_MIGRATIONS.run(&mut conn).await,
-        Backend::Postgres => POSTGRES_MIGRATIONS.run(&mut conn).await,
-    };
-    conn.close().await.ok();
-    Ok(result?)
 }
 
 /// The pool's settings; `file`: the SQLite file, whose connections are refused when they cannot

@@ -14,6 +14,8 @@ mod connection;
 mod health;
 mod insights;
 mod remembered;
+mod retention;
+mod schema;
 mod telegram;
 mod turn_lock;
 mod turns;
@@ -29,6 +31,8 @@ pub use turn_lock::TurnLock;
 
 pub use connection::{Creation, DATABASE_WAIT};
 pub use health::{Failure, is_unavailable};
+pub use retention::{PurgeCounts, RetentionPolicy};
+pub use schema::{MigrationName, MigrationReport, Pending, SchemaPolicy};
 
 use connection::Location;
 use health::Health;
@@ -60,6 +64,11 @@ pub enum StoreError {
     Missing { path: String, marker: String },
     #[error("the database cannot be written: {0}")]
     Unwritable(String),
+    #[error(
+        "the database schema is not up to date: migrations {0} are pending. Run `helpbot migrate` \
+         (this process does not migrate: --no-migrate or `migrate = false`)"
+    )]
+    MigrationsPending(Pending),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,12 +120,22 @@ impl Database {
 
     /// Connects, creating a missing SQLite file as `creation` allows, and migrates.
     pub async fn connect_with(url: &str, creation: Creation) -> Result<Self, StoreError> {
+        Self::open(url, creation, SchemaPolicy::Migrate).await
+    }
+
+    /// Connects, creating a missing SQLite file as `creation` allows, and migrates or only
+    /// checks that the schema is up to date, as `schema` says.
+    pub async fn open(
+        url: &str,
+        creation: Creation,
+        schema: SchemaPolicy,
+    ) -> Result<Self, StoreError> {
         let connection::Opened {
             pool,
             location,
             health,
             turn_lock_pool,
-        } = connection::open(url, creation).await?;
+        } = connection::open(url, creation, schema).await?;
         let backend = location.backend();
         let remembered: Option<Arc<RememberedConversations>> =
             (backend == Backend::Sqlite).then(Arc::default);
@@ -161,6 +180,12 @@ impl Database {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Applies the migrations the database misses and reports them, without opening a pool
+    /// (`helpbot migrate`); creates a missing SQLite file as `creation` allows.
+    pub async fn migrate(url: &str, creation: Creation) -> Result<MigrationReport, StoreError> {
+        connection::migrate_only(url, creation).await
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -261,6 +261,17 @@ impl ServeProcess {
         user: Option<u32>,
         extra_env: &[(&str, &str)],
     ) -> Self {
+        Self::start_in_with(workdir, database_url, user, &[], extra_env)
+    }
+
+    /// [`ServeProcess::start_in`] with arguments after `serve` (`--no-migrate`).
+    pub fn start_in_with(
+        workdir: &Path,
+        database_url: &str,
+        user: Option<u32>,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+    ) -> Self {
         let binary = env!("CARGO_BIN_EXE_helpbot");
         let mut command = match user {
             Some(id) => {
@@ -278,6 +289,7 @@ impl ServeProcess {
         };
         command
             .arg("serve")
+            .args(args)
             .current_dir(workdir)
             .env("HELPBOT_DATABASE_URL", database_url)
             .env("HELPBOT_WEB__LISTEN", "127.0.0.1:0")
@@ -324,6 +336,27 @@ impl ServeProcess {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Starts a conversation through the chat API: its id and token.
+    pub async fn start_conversation(
+        &self,
+        client: &reqwest::Client,
+        locale: &str,
+    ) -> (String, String) {
+        let body: Value = client
+            .post(format!("{}/api/v1/conversations", self.base))
+            .json(&json!({ "locale": locale }))
+            .send()
+            .await
+            .expect("start")
+            .json()
+            .await
+            .expect("json");
+        (
+            body["id"].as_str().expect("id").to_string(),
+            body["token"].as_str().expect("token").to_string(),
+        )
     }
 
     /// Everything logged so far.

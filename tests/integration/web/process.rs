@@ -5,29 +5,12 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::server::ServeProcess;
 
 /// A safety net against a server that does not stop: far longer than a prompt stop takes.
 const STOPS_WITHIN: Duration = Duration::from_secs(15);
-
-async fn start_conversation(client: &reqwest::Client, base: &str) -> (String, String) {
-    let body: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .json(&serde_json::json!({ "locale": "en" }))
-        .send()
-        .await
-        .expect("start")
-        .json()
-        .await
-        .expect("json");
-    (
-        body["id"].as_str().expect("id").to_string(),
-        body["token"].as_str().expect("token").to_string(),
-    )
-}
 
 /// An open event stream, the way the widget opens it (the token in the query string).
 async fn open_stream(
@@ -51,7 +34,7 @@ async fn open_stream(
 async fn the_trace_log_shows_paths_but_never_a_token_or_what_is_typed() {
     let mut server = ServeProcess::start(&[("RUST_LOG", "trace")]);
     let client = reqwest::Client::new();
-    let (id, token) = start_conversation(&client, &server.base).await;
+    let (id, token) = server.start_conversation(&client, "en").await;
     let typed = "quokkazebra";
     let suggestions = client
         .get(format!(
@@ -91,7 +74,7 @@ async fn sigterm_ends_the_event_streams_and_exits_promptly_with_success() {
     // A long grace period: exiting promptly must come from the streams ending, not from it.
     let mut server = ServeProcess::start(&[("HELPBOT_WEB__SHUTDOWN_GRACE_SECONDS", "600")]);
     let client = reqwest::Client::new();
-    let (id, token) = start_conversation(&client, &server.base).await;
+    let (id, token) = server.start_conversation(&client, "en").await;
     let mut streams = Vec::new();
     for _ in 0..2 {
         streams.push(open_stream(&client, &server.base, &id, &token).await);
@@ -150,7 +133,7 @@ async fn half_sent_message(base: &str, id: &str, token: &str) -> (tokio::net::Tc
 async fn a_request_in_flight_at_sigterm_finishes_before_the_exit() {
     let mut server = ServeProcess::start(&[("HELPBOT_WEB__SHUTDOWN_GRACE_SECONDS", "600")]);
     let client = reqwest::Client::new();
-    let (id, token) = start_conversation(&client, &server.base).await;
+    let (id, token) = server.start_conversation(&client, "en").await;
     let (mut connection, rest) = half_sent_message(&server.base, &id, &token).await;
     server.wait_for_log("/messages");
     server.signal("TERM");
@@ -199,7 +182,7 @@ async fn the_grace_period_bounds_the_wait_and_a_second_signal_ends_it_at_once() 
     // A request that never completes: the grace period ends the wait.
     let mut server = ServeProcess::start(&[("HELPBOT_WEB__SHUTDOWN_GRACE_SECONDS", "1")]);
     let client = reqwest::Client::new();
-    let (id, token) = start_conversation(&client, &server.base).await;
+    let (id, token) = server.start_conversation(&client, "en").await;
     let (_stalled, _) = half_sent_message(&server.base, &id, &token).await;
     server.wait_for_log("/messages");
     server.signal("TERM");
@@ -213,7 +196,7 @@ async fn the_grace_period_bounds_the_wait_and_a_second_signal_ends_it_at_once() 
 
     // With a long grace period, a second signal does not wait for it.
     let mut server = ServeProcess::start(&[("HELPBOT_WEB__SHUTDOWN_GRACE_SECONDS", "600")]);
-    let (id, token) = start_conversation(&client, &server.base).await;
+    let (id, token) = server.start_conversation(&client, "en").await;
     let (_stalled, _) = half_sent_message(&server.base, &id, &token).await;
     server.wait_for_log("/messages");
     server.signal("TERM");
