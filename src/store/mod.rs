@@ -13,6 +13,7 @@ mod checkpoint;
 mod connection;
 mod health;
 mod insights;
+mod rate_limits;
 mod remembered;
 mod retention;
 mod schema;
@@ -21,6 +22,8 @@ mod turn_lock;
 mod turns;
 mod uploads;
 mod wakeups;
+
+pub use rate_limits::PerMinute;
 
 pub use insights::{
     EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, ReasonText,

@@ -89,6 +89,13 @@ impl Student {
         received
     }
 
+    /// What the stream says within `wait` until `until` appears, and whether it did.
+    pub async fn heard_within(&mut self, until: &str, wait: Duration) -> (String, bool) {
+        let (received, _) = read_stream(&mut self.stream, until, wait).await;
+        let heard = received.contains(until);
+        (received, heard)
+    }
+
     pub async fn history(&self, app: &App) -> Vec<Value> {
         let response = app
             .client

@@ -10,7 +10,6 @@ pub mod streams;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,7 +17,6 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tokio::sync::watch;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -27,6 +25,7 @@ use tower_http::trace::TraceLayer;
 use crate::assistant::Assistant;
 use crate::config::Config;
 use crate::locale::Locale;
+use api::RequestLimit;
 use shutdown::Stopped;
 use streams::StreamLimits;
 
@@ -35,8 +34,8 @@ use streams::StreamLimits;
 pub struct AppState {
     pub assistant: Assistant,
     default_locale: Locale,
-    per_ip: Arc<DefaultKeyedRateLimiter<String>>,
-    per_conversation: Arc<DefaultKeyedRateLimiter<String>>,
+    per_ip: Arc<RequestLimit>,
+    per_conversation: Arc<RequestLimit>,
     /// Checked token hashes and the conversation's locale, by conversation.
     tokens: Arc<Mutex<HashMap<String, (String, Locale)>>>,
     event_streams: Arc<StreamLimits>,
@@ -59,15 +58,16 @@ impl AppState {
             assistant.clone(),
             config,
         ));
-        let quota =
-            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        let db = assistant.database().clone();
         Self {
             assistant,
             default_locale: config.conversation.default_locale,
-            per_ip: Arc::new(RateLimiter::keyed(quota(config.web.rate_limit_per_ip))),
-            per_conversation: Arc::new(RateLimiter::keyed(quota(
+            per_ip: Arc::new(RequestLimit::new(&db, config.web.rate_limit_per_ip, "ip")),
+            per_conversation: Arc::new(RequestLimit::new(
+                &db,
                 config.web.rate_limit_per_conversation,
-            ))),
+                "conversation",
+            )),
             tokens: Arc::new(Mutex::new(HashMap::new())),
             event_streams: Arc::new(StreamLimits::new(
                 config.web.event_streams_per_conversation,

@@ -197,9 +197,20 @@ impl App {
     }
 
     pub async fn send(&self, id: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.send_to(&self.base, id, token, body).await
+    }
+
+    /// [`Self::send`] to another instance at `base`.
+    pub async fn send_to(
+        &self,
+        base: &str,
+        id: &str,
+        token: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let response = self
             .client
-            .post(format!("{}/api/v1/conversations/{id}/messages", self.base))
+            .post(format!("{base}/api/v1/conversations/{id}/messages"))
             .bearer_auth(token)
             .json(&body)
             .send()

@@ -76,7 +76,7 @@ async fn turn(
     input: Input,
     address: SocketAddr,
 ) -> Result<Json<Replies>, ApiError> {
-    check_conversation(state, &conversation.id)?;
+    check_conversation(state, &conversation.id).await?;
     let origin = Some(address.ip().to_string());
     match state
         .assistant

@@ -14,6 +14,7 @@ mod extract;
 mod feedback;
 mod language;
 mod limits;
+pub(crate) use limits::RequestLimit;
 mod messages;
 mod suggest;
 mod ui_texts;
