@@ -54,6 +54,7 @@ console-same-id-heading = Other accounts with this ID number
 console-same-id-none = No other account uses this ID number.
 console-same-id-intro = Approving deactivates these accounts:
 console-photos = Handheld ID photos
+console-photos-purged = This review was decided and its photos have been deleted, as the data retention settings require ([retention] photo_days).
 console-photo-front = Front photo
 console-photo-back = Back photo
 console-decide = Decision

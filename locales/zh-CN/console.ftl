@@ -54,6 +54,7 @@ console-same-id-heading = 同一证件号码的其他帐号
 console-same-id-none = 没有其他帐号使用这个证件号码。
 console-same-id-intro = 审核通过后，下列帐号将被注销：
 console-photos = 手持证件照片
+console-photos-purged = 这次审核已经处理完毕，照片已按数据保留期限（[retention] photo_days）删除。
 console-photo-front = 正面照片
 console-photo-back = 背面照片
 console-decide = 审核决定

@@ -47,7 +47,15 @@ pub async fn run(config: &Config, action: ReviewAction) -> CommandResult {
         ReviewAction::Photos { review, to } => {
             staff::save_photos(assistant.accounts().as_ref(), &review, &to)
                 .await
-                .map(|paths| paths.iter().for_each(|p| println!("{p}")))
+                .map(|paths| {
+                    if paths.is_empty() {
+                        println!(
+                            "no photos: this review was decided and its photos were deleted \
+                             after [retention] photo_days"
+                        );
+                    }
+                    paths.iter().for_each(|p| println!("{p}"))
+                })
         }
         ReviewAction::Approve { review, staff } => {
             staff::decide(&assistant, &review, &staff, StaffDecision::Approve)

@@ -285,6 +285,16 @@ async fn old_transcripts_and_photos_go_in_batches_and_what_support_needs_stays()
             }
         );
         assert_purged(&db, &scenario, true).await;
+        // A decided review without its photos still exists: the console says they were deleted.
+        let store = helpbot::runtime::account_store(db.clone());
+        use helpbot::accounts::StaffAccounts;
+        let photos = |id: &'static str| store.review_photos(id);
+        assert_eq!(
+            photos("r-approved-old").await.map(|p| p.len()).ok(),
+            Some(0)
+        );
+        assert_eq!(photos("r-waiting-old").await.map(|p| p.len()).ok(), Some(2));
+        assert!(photos("r-never-was").await.is_err());
         // Nothing is left to purge.
         let again = db
             .purge_expired(&default_policy(2), now_ms())

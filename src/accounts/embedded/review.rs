@@ -220,7 +220,16 @@ impl EmbeddedAccountStore {
         .fetch_all(self.db.pool())
         .await?;
         if rows.is_empty() {
-            return Err(AccountError::ReviewNotFound);
+            // A decided review whose photos the retention purge deleted still exists.
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM verifications WHERE id = $1 AND route = 'photo'")
+                    .bind(review_id)
+                    .fetch_optional(self.db.pool())
+                    .await?;
+            return match exists {
+                Some(_) => Ok(Vec::new()),
+                None => Err(AccountError::ReviewNotFound),
+            };
         }
         Ok(rows
             .into_iter()

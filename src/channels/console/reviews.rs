@@ -98,11 +98,23 @@ pub(super) async fn review(
     if let Err(err) = audit(&state, &signed, AuditAction::ReviewOpened, &id, None).await {
         return page::failure(texts, Some(&signed), &err);
     }
+    // A decided review's photos are deleted after `[retention] photo_days`: say so rather than
+    // show broken images. (A waiting review's photos are always kept.)
+    let purged = subject.review.status != ReviewStatus::Pending
+        && state
+            .assistant
+            .accounts()
+            .review_photos(&id)
+            .await
+            .is_ok_and(|photos| photos.is_empty());
     // Photos first and the decision beside the facts, so that a laptop screen shows what is
     // needed to decide with little scrolling.
     let body = html! {
         section aria-labelledby="photos-heading" {
             h2 #photos-heading .visually-hidden { (texts.t("console-photos")) }
+            @if purged {
+                p.status { (texts.t("console-photos-purged")) }
+            } @else {
             div.photos {
                 @for (side, label) in [("front", "console-photo-front"), ("back", "console-photo-back")] {
                     figure {
@@ -112,6 +124,7 @@ pub(super) async fn review(
                         figcaption { (texts.t(label)) }
                     }
                 }
+            }
             }
         }
         div.review-grid {
