@@ -280,6 +280,93 @@ async fn postgresql_going_away_gives_a_quick_translated_503_and_the_service_reco
     proxy.stop().await;
 }
 
+/// The machine's PostgreSQL cluster, controlled with Debian's `pg_ctlcluster` (as root, or
+/// through `sudo -n`); started again when dropped, whatever the test did.
+struct PostgresServer {
+    version: String,
+}
+
+impl PostgresServer {
+    fn local() -> Self {
+        let version = std::fs::read_dir("/etc/postgresql")
+            .expect("a Debian PostgreSQL cluster (/etc/postgresql): scripts/test installs one")
+            .flatten()
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .max_by_key(|name| name.parse::<u32>().unwrap_or(0))
+            .expect("a cluster version under /etc/postgresql");
+        Self { version }
+    }
+
+    fn control(&self, action: &str) {
+        let mut command = if running_as_root() {
+            std::process::Command::new("pg_ctlcluster")
+        } else {
+            let mut sudo = std::process::Command::new("sudo");
+            sudo.args(["-n", "pg_ctlcluster"]);
+            sudo
+        };
+        command.args(["--skip-systemctl-redirect", &self.version, "main", action]);
+        if action == "stop" {
+            command.args(["--", "-m", "fast"]);
+        }
+        let status = command.status().expect("pg_ctlcluster runs");
+        assert!(status.success(), "pg_ctlcluster {action}: {status}");
+    }
+
+    fn accepts_connections(&self) -> bool {
+        std::net::TcpStream::connect_timeout(
+            &SocketAddr::from(([127, 0, 0, 1], 5432)),
+            Duration::from_millis(200),
+        )
+        .is_ok()
+    }
+
+    fn start_and_wait(&self) {
+        self.control("start");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.accepts_connections() {
+            assert!(Instant::now() < deadline, "PostgreSQL did not come back");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        if !self.accepts_connections() {
+            self.start_and_wait();
+        }
+    }
+}
+
+/// Stops the machine's PostgreSQL server itself (every other test on it would fail meanwhile):
+/// `scripts/test` runs it alone, after the rest.
+#[tokio::test]
+#[ignore = "stops the machine's PostgreSQL server; scripts/test runs it alone after the others"]
+async fn the_postgresql_server_stopped_and_started_under_a_running_service() {
+    let app = spawn_app_on(TestDb::postgres().await, |_| {}).await;
+    let server = PostgresServer::local();
+    let base = app.base.clone();
+    let client = reqwest::Client::new();
+    let (status, before, _) = start_conversation(&client, &base, "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED, "{before}");
+
+    server.control("stop");
+    let (status, body, took) = start_conversation(&client, &base, "zh-CN").await;
+    assert_unavailable(status, &body, took, "暂时");
+    let (status, body) = send_text(&client, &base, &before, "忘记用户名怎么办").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    until_ready_is(&client, &base, StatusCode::SERVICE_UNAVAILABLE).await;
+
+    server.start_and_wait();
+    until_ready_is(&client, &base, StatusCode::OK).await;
+    let (status, body) = send_text(&client, &base, &before, "忘记用户名怎么办").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, _) = start_conversation(&client, &base, "zh-CN").await;
+    assert_eq!(status, StatusCode::CREATED);
+    app.assistant.database().close().await;
+}
+
 #[tokio::test]
 async fn a_postgresql_url_where_nothing_listens_is_a_quick_clear_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
