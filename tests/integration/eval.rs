@@ -194,22 +194,22 @@ fn the_held_out_real_questions_stay_above_the_floors() {
         report.definite_right, report.top3, report.rejection, report.wrong_definite
     );
     // Issue 14's floors are definite right 0.70, top-3 0.90, rejection 0.90 and wrong definite
-    // 5%; they are not reached yet (measured 2026-11-24: 0.500, 0.853, 0.893, 0.065). Until
-    // they are, this guards what was reached so that no change makes it worse. The misses are
+    // 5%. Only the last is reached (measured 2026-11-25: 0.471, 0.882, 0.893, 0.048). Until the
+    // others are, this guards what was reached so that no change makes it worse. The misses are
     // not printed: nobody tunes on the held-out third.
     assert!(
         report.definite_right >= 0.45,
         "definite right {:.3}",
         report.definite_right
     );
-    assert!(report.top3 >= 0.85, "top-3 {:.3}", report.top3);
+    assert!(report.top3 >= 0.88, "top-3 {:.3}", report.top3);
     assert!(
         report.rejection >= 0.85,
         "rejection {:.3}",
         report.rejection
     );
     assert!(
-        report.wrong_definite <= 0.07,
+        report.wrong_definite <= 0.05,
         "wrong definite {:.3}",
         report.wrong_definite
     );
