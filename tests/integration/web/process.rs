@@ -63,8 +63,10 @@ async fn the_trace_log_shows_paths_but_never_a_token_or_what_is_typed() {
     let log = server.log();
     assert!(!log.contains(&token), "the token is in the log:\n{log}");
     assert!(!log.contains(typed), "the typed text is in the log:\n{log}");
+    // As a query string (`?token=`); a library's own trace field (mio's `token=Token(1)`) is
+    // no secret.
     assert!(
-        !log.contains("token="),
+        !log.contains("?token=") && !log.contains("&token="),
         "a query string is in the log:\n{log}"
     );
 }
