@@ -3,17 +3,17 @@
 //! (`/metrics`; how it is exposed, on a separate address or behind a token, is the web channel's:
 //! `channels::web::metrics`).
 //!
-//! Each [`crate::assistant::Assistant`] owns its [`Metrics`]: a recorder of its own, not the
-//! process-wide one of the `metrics` facade, so that two servers in one process (the tests, a
-//! benchmark) never count each other's turns and nothing needs installing once. Recording is
-//! off ([`Metrics::disabled`]) unless the configuration exposes `/metrics`: then every call is
-//! one branch and nothing is kept.
+//! Each assistant (`assistant::Assistant`) owns its [`Metrics`](crate::metrics::Metrics): a
+//! recorder of its own, not the process-wide one of the `metrics` facade, so that two servers in
+//! one process (the tests, a benchmark) never count each other's turns and nothing needs
+//! installing once. Recording is off ([`Metrics::disabled`](crate::metrics::Metrics::disabled))
+//! unless the configuration exposes `/metrics`: then every call is one branch and nothing is kept.
 //!
 //! Counted as it happens (counters and one histogram, kept in memory): messages by channel and
 //! outcome, the turn's server time, dialog starts, completions and abandonments, handoffs, the
 //! account store's actions and refusals, HTTP responses. Read from the truth at scrape time
-//! ([`ScrapeFigures`]): the handoff queue (from the database, so every instance agrees), the
-//! database pools and the content version in use.
+//! ([`ScrapeFigures`](crate::metrics::ScrapeFigures)): the handoff queue (from the database, so
+//! every instance agrees), the database pools and the content version in use.
 //!
 //! No label carries personal data or anything a user chooses freely: labels are bounded sets
 //! (channel, outcome, dialog and action names from the content and the code, reason codes, route
@@ -198,7 +198,7 @@ pub struct QueueNow {
     pub longest_wait_seconds: f64,
 }
 
-/// Where an [`crate::assistant::Assistant`] records; cloned into whatever records (one pointer).
+/// Where an assistant records; cloned into whatever records (one pointer).
 #[derive(Clone, Default)]
 pub struct Metrics(Option<Arc<Recording>>);
 
@@ -308,7 +308,7 @@ impl Metrics {
         }
     }
 
-    /// A request for a person (`reason`: [`crate::handoff::Reason::as_str`]).
+    /// A request for a person (`reason`: `handoff::Reason::as_str`).
     pub fn handoff(&self, reason: &'static str, result: HandoffResult) {
         self.count(
             HANDOFFS,
