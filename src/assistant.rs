@@ -22,6 +22,7 @@ use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::handoff::Presence;
 use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
+use crate::metrics::{Abandonment, Metrics, QueueNow, ScrapeFigures};
 use crate::pii;
 use crate::store::{Database, NewMessage, Sender, StoreError};
 use crate::text::written_language;
@@ -68,6 +69,8 @@ pub struct AssistantSettings {
     pub utc_offset: FixedOffset,
     pub default_locale: Locale,
     pub handoff: HandoffSettings,
+    /// `/metrics` is served somewhere: the assistant records metrics (see [`crate::metrics`]).
+    pub metrics: bool,
 }
 
 impl From<&Config> for AssistantSettings {
@@ -78,6 +81,7 @@ impl From<&Config> for AssistantSettings {
             utc_offset: answering.utc_offset,
             default_locale: config.conversation.default_locale,
             handoff: HandoffSettings::from(&config.handoff),
+            metrics: config.metrics.exposed(),
         }
     }
 }
@@ -104,6 +108,7 @@ pub struct AssistantParts {
     settings: AssistantSettings,
     delivery: Arc<Delivery>,
     presence: Presence,
+    metrics: Metrics,
 }
 
 /// How many of an account's recent conversations hear news about it.
@@ -124,6 +129,7 @@ impl Assistant {
             answer_settings,
             content: LiveContent::new(content),
             presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
+            metrics: Metrics::new(settings.metrics),
             db,
             accounts,
             settings,
@@ -177,7 +183,16 @@ impl Assistant {
         let decided = self
             .accounts
             .decide_review(review_id, staff, decision)
-            .await?;
+            .await;
+        let (outcome, refusal) = match (&decided, &reason) {
+            (Ok(_), None) => ("approved", None),
+            (Ok(_), Some(_)) => ("rejected", None),
+            (Err(AccountError::Store(_)), _) => ("error", None),
+            (Err(refused), _) => ("refused", Some(refused.message_id())),
+        };
+        self.metrics
+            .account_action("decide-review", outcome, refusal);
+        let decided = decided?;
         match reason {
             None => {
                 self.notify_account(&decided.account_id, "notice-review-approved", &[], None)
@@ -297,6 +312,37 @@ impl Assistant {
         &self.db
     }
 
+    /// Where this assistant records its metrics (off unless `/metrics` is configured).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The metrics scrape in Prometheus text format, `None` when metrics are off. The queue is
+    /// read from the database now, so every instance shows the same; when the database cannot
+    /// say, the rest is served without it (and the failure logged).
+    pub async fn metrics_text(&self) -> Option<String> {
+        if !self.metrics.is_enabled() {
+            return None;
+        }
+        let queue = match crate::handoff::figures::queue(&self.db).await {
+            Ok(figures) => Some(QueueNow {
+                waiting: figures.waiting,
+                longest_wait_seconds: figures.oldest_since.map_or(0.0, |since| {
+                    (crate::store::now_ms() - since).max(0) as f64 / 1000.0
+                }),
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "metrics: the handoff queue could not be read");
+                None
+            }
+        };
+        self.metrics.render(&ScrapeFigures {
+            queue,
+            pools: self.db.pool_use(),
+            content_version: self.content().version.clone(),
+        })
+    }
+
     /// The agents' heartbeats (the console beats; see also [`Assistant::desk`]).
     pub fn presence(&self) -> &Presence {
         &self.presence
@@ -320,6 +366,7 @@ impl Assistant {
             this_year: Utc::now().with_timezone(&self.settings.utc_offset).year(),
             asides: answerer,
             shared,
+            metrics: &self.metrics,
         }
     }
 
@@ -492,11 +539,14 @@ impl Assistant {
         origin: Option<String>,
     ) -> Result<TurnReply, CoreError> {
         let span = tracing::info_span!("turn", conversation = %conversation_id);
+        let started = std::time::Instant::now();
         async move {
             // Turns of one conversation run one after another, in any process: each starts
             // from the state the previous one stored.
             let lock = self.db.lock_turn(conversation_id).await?;
-            let (reply, events) = self.locked_turn(conversation_id, input, origin).await?;
+            let (reply, events) = self
+                .locked_turn(conversation_id, input, origin, started)
+                .await?;
             lock.release().await;
             // The turn itself is done and stored; news that could not be passed on is logged.
             if let Err(e) = self.after_turn(conversation_id, events).await {
@@ -508,17 +558,40 @@ impl Assistant {
         .await
     }
 
+    /// The turn once its conversation's lock is held, counted in the metrics (by channel and
+    /// outcome, with its time since `started`).
     async fn locked_turn(
         &self,
         conversation_id: &str,
         input: Input,
         origin: Option<String>,
+        started: std::time::Instant,
     ) -> Result<(TurnReply, Vec<ActionEvent>), CoreError> {
         let record = self
             .db
             .conversation(conversation_id)
             .await?
             .ok_or_else(|| CoreError::UnknownConversation(conversation_id.to_string()))?;
+        let channel = record.channel.clone();
+        let handled = self
+            .answer_and_store(record, conversation_id, input, origin)
+            .await;
+        let outcome = match &handled {
+            Ok((_, _, outcome)) => outcome,
+            Err(_) => "error",
+        };
+        self.metrics.message(&channel, outcome, started.elapsed());
+        handled.map(|(reply, events, _)| (reply, events))
+    }
+
+    /// Decides the reply to the input and stores the turn; also says the reply's outcome.
+    async fn answer_and_store(
+        &self,
+        record: crate::store::ConversationRecord,
+        conversation_id: &str,
+        input: Input,
+        origin: Option<String>,
+    ) -> Result<(TurnReply, Vec<ActionEvent>, &'static str), CoreError> {
         let requester = Requester::new(record.channel.clone(), conversation_id).from_origin(origin);
         let mut locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
         let mut state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
@@ -563,11 +636,12 @@ impl Assistant {
         self.db
             .record_turn(conversation_id, locale.tag(), &state_json, &stored)
             .await?;
+        let outcome = reply.outcome;
         let reply = TurnReply {
             messages: reply.messages,
             locale,
         };
-        Ok((reply, events))
+        Ok((reply, events, outcome))
     }
 
     /// Whether the conversation waits for a secret (a password or a code): a channel whose
@@ -698,6 +772,15 @@ impl Assistant {
             if answerer.content().dialogs.get(name).is_none() {
                 return Ok(answerer.invalid(locale, "button-unknown", &[]));
             }
+            // A dialog's button under an answer given on the side: the dialog in progress is left.
+            if let Some(left) = &state.dialog {
+                let reason = if left.dialog == name {
+                    Abandonment::Restarted
+                } else {
+                    Abandonment::OtherDialog
+                };
+                self.metrics.dialog_abandoned(&left.dialog, reason);
+            }
             Some(engine.start(name, Default::default()).await)
         } else if let Some(dialog) = state.dialog.take() {
             Some(engine.handle(dialog, input).await)
@@ -714,12 +797,19 @@ impl Assistant {
                 if continued.is_some() =>
             {
                 tracing::info!(%error, version = %answerer.content().version, "dialog position gone after a content change");
+                if let Some(left) = &continued {
+                    self.metrics
+                        .dialog_abandoned(left, Abandonment::ContentChanged);
+                }
                 return Ok(self.dialog_changed(&answerer, continued.as_deref(), locale));
             }
             // A dialog that cannot go on (it passed `check`, so this is a bug): the dialog ends
             // with a message, the chat goes on.
             Err(error) => {
                 tracing::error!(%error, "dialog failed");
+                if let Some(failed) = continued.as_deref().or(started) {
+                    self.metrics.dialog_abandoned(failed, Abandonment::Failed);
+                }
                 return Ok(Reply {
                     messages: vec![BotMessage::notice(
                         ReplyKind::Notice,

@@ -1,12 +1,12 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
 //! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
 //! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
-//! `[web]`, `[handoff]`, `[console]`, `[telegram]`, `[retention]`), and a nested key is set in
-//! the environment with `__` (`HELPBOT_WEB__LISTEN`, `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What
-//! every process needs (the database, migrations, logging) stays at the top
-//! (`HELPBOT_DATABASE_URL`, `HELPBOT_MIGRATE`, `HELPBOT_LOG_FORMAT`). Values that hold a password
-//! (the database URL, the SMTP URL, the SMS gateway URL, the Telegram bot token) are secret
-//! values: `Debug` and logs never show them.
+//! `[web]`, `[handoff]`, `[console]`, `[telegram]`, `[retention]`, `[metrics]`), and a nested key
+//! is set in the environment with `__` (`HELPBOT_WEB__LISTEN`,
+//! `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the database, migrations,
+//! logging) stays at the top (`HELPBOT_DATABASE_URL`, `HELPBOT_MIGRATE`, `HELPBOT_LOG_FORMAT`).
+//! Values that hold a password (the database URL, the SMTP URL, the SMS gateway URL, the Telegram
+//! bot token, the metrics token) are secret values: `Debug` and logs never show them.
 //!
 //! The Telegram keys are also read under the names issue 13 and Telegram guides use, with one
 //! underscore ([`ENV_ALIASES`]: `HELPBOT_TELEGRAM_TOKEN`, `HELPBOT_TELEGRAM_API_URL`,
@@ -49,6 +49,7 @@ pub struct Config {
     pub console: ConsoleConfig,
     pub telegram: TelegramConfig,
     pub retention: RetentionConfig,
+    pub metrics: MetricsConfig,
 }
 
 /// The format of log lines (`log_format`, `HELPBOT_LOG_FORMAT`).
@@ -224,6 +225,49 @@ pub struct TelegramConfig {
     pub webhook_url: Option<String>,
 }
 
+/// `/metrics` (Prometheus text format) of `helpbot serve`. Not public by default: with neither
+/// key set there is no `/metrics` at all and nothing is recorded.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// A separate address serving only `/metrics` (e.g. `127.0.0.1:9090`), for a scraper inside
+    /// the network while the main address faces the world.
+    pub listen: Option<String>,
+    /// A secret bearer token (`HELPBOT_METRICS__TOKEN`): set, the main server answers `/metrics`
+    /// to `Authorization: Bearer <token>` only (404 otherwise), and so does `listen`.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+}
+
+/// The shortest metrics token accepted: a guessable one would open `/metrics` to anyone.
+pub const MIN_METRICS_TOKEN_CHARS: usize = 16;
+
+impl MetricsConfig {
+    /// Whether `/metrics` is served anywhere (and so whether anything is recorded).
+    pub fn exposed(&self) -> bool {
+        self.listen_address().is_some() || self.token.is_some()
+    }
+
+    /// The separate address, `None` when unset or blank (`HELPBOT_METRICS__LISTEN=` turns it off).
+    pub fn listen_address(&self) -> Option<&str> {
+        self.listen
+            .as_deref()
+            .map(str::trim)
+            .filter(|address| !address.is_empty())
+    }
+
+    /// Refuses a token too short to be secret (an empty `HELPBOT_METRICS__TOKEN=` included).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        use secrecy::ExposeSecret;
+        match &self.token {
+            Some(token) if token.expose_secret().chars().count() < MIN_METRICS_TOKEN_CHARS => {
+                Err(ConfigError::MetricsTokenTooShort)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -241,6 +285,7 @@ impl Default for Config {
             console: ConsoleConfig::default(),
             telegram: TelegramConfig::default(),
             retention: RetentionConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -339,6 +384,8 @@ pub enum ConfigError {
     MissingFile(PathBuf),
     #[error("configuration: {0}")]
     Invalid(#[from] Box<figment::Error>),
+    #[error("configuration: metrics.token must be at least {MIN_METRICS_TOKEN_CHARS} characters")]
+    MetricsTokenTooShort,
 }
 
 impl Config {
@@ -361,9 +408,11 @@ impl Config {
                     .map(|(_, key)| (*key).into())
             }))
             .merge(Env::prefixed("HELPBOT_").ignore(&alias_names).split("__"));
-        figment
+        let config: Config = figment
             .extract()
-            .map_err(|e| ConfigError::Invalid(Box::new(e)))
+            .map_err(|e| ConfigError::Invalid(Box::new(e)))?;
+        config.metrics.validate()?;
+        Ok(config)
     }
 }
 
@@ -420,7 +469,12 @@ mod tests {
             );
             jail.set_env("HELPBOT_DATABASE_URL", "postgres://h:db-pa55@db/helpbot");
             jail.set_env("HELPBOT_TELEGRAM__TOKEN", "123456:tg-t0ken");
+            jail.set_env("HELPBOT_METRICS__TOKEN", "m3trics-scrape-t0ken");
             let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(
+                config.metrics.token.as_ref().map(|s| s.expose_secret()),
+                Some("m3trics-scrape-t0ken")
+            );
             assert_eq!(
                 config
                     .messaging
@@ -434,7 +488,13 @@ mod tests {
                 config.telegram.token.as_ref().map(|s| s.expose_secret()),
                 Some("123456:tg-t0ken")
             );
-            for secret in ["s3cret-pw", "k3y-42", "db-pa55", "tg-t0ken"] {
+            for secret in [
+                "s3cret-pw",
+                "k3y-42",
+                "db-pa55",
+                "tg-t0ken",
+                "m3trics-scrape-t0ken",
+            ] {
                 assert!(!shown.contains(secret), "{shown}");
             }
             Ok(())
@@ -542,6 +602,37 @@ mod tests {
                     .is_some_and(|e| e.contains("LOG_FORMAT") && e.contains("json")),
                 "{error:?}"
             );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn metrics_are_off_unless_an_address_or_a_long_enough_token_is_set() {
+        figment::Jail::expect_with(|jail| {
+            assert!(
+                !Config::load(None)
+                    .map_err(|e| e.to_string())?
+                    .metrics
+                    .exposed()
+            );
+            jail.set_env("HELPBOT_METRICS__LISTEN", "127.0.0.1:9090");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.metrics.listen.as_deref(), Some("127.0.0.1:9090"));
+            assert!(config.metrics.exposed());
+            jail.set_env("HELPBOT_METRICS__LISTEN", "");
+            assert!(
+                !Config::load(None)
+                    .map_err(|e| e.to_string())?
+                    .metrics
+                    .exposed()
+            );
+            for short in ["too-short", ""] {
+                jail.set_env("HELPBOT_METRICS__TOKEN", short);
+                assert!(matches!(
+                    Config::load(None),
+                    Err(ConfigError::MetricsTokenTooShort)
+                ));
+            }
             Ok(())
         });
     }

@@ -38,6 +38,8 @@ pub mod knowledge;
 pub mod locale;
 /// What every layer shares: inputs and structured replies (imports nothing of ours).
 pub mod message;
+/// Prometheus metrics: names, recording where things happen, the scrape's text.
+pub mod metrics;
 /// Masking of ID numbers, phones and e-mails in free text.
 pub mod pii;
 /// `file:line: message` problems reported by `helpbot check`.

@@ -20,6 +20,7 @@ use crate::handoff::summary::DialogPosition;
 use crate::handoff::{HandoffRecord, Reason, Status, Summary, estimated_minutes, queue, tickets};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
+use crate::metrics::{Abandonment, HandoffResult};
 use crate::store::now_ms;
 use crate::text::{Command, command, looks_binary};
 
@@ -256,6 +257,7 @@ impl Assistant {
                 handoff: id.clone(),
             });
             tracing::info!(handoff = %id, reason = reason.as_str(), "handed over to the queue");
+            self.metrics.handoff(reason.as_str(), HandoffResult::Queued);
             let record = queue::get(&self.db, &id).await?;
             let place = match &record {
                 Some(record) => self.place(record).await?,
@@ -276,6 +278,12 @@ impl Assistant {
             working,
             "handoff: nobody can take it now"
         );
+        let result = if working {
+            HandoffResult::NobodyOnline
+        } else {
+            HandoffResult::OutOfHours
+        };
+        self.metrics.handoff(reason.as_str(), result);
         let text = self.unavailable_text(locale, working);
         let mut message = BotMessage::notice(ReplyKind::Notice, text);
         message.buttons = vec![
@@ -337,6 +345,10 @@ impl Assistant {
             .ok_or_else(|| CoreError::UnknownConversation(old.to_string()))?;
         let locale = Locale::negotiate(&record.locale).unwrap_or(self.settings.default_locale);
         let state: ConversationState = serde_json::from_str(&record.state).unwrap_or_default();
+        if let Some(left) = &state.dialog {
+            self.metrics
+                .dialog_abandoned(&left.dialog, Abandonment::Restarted);
+        }
         let mut messages = Vec::new();
         if let Some(Support::Handed { handoff }) = &state.support
             && queue::get(&self.db, handoff)
@@ -389,6 +401,10 @@ impl Assistant {
         // Asked in the middle of a dialog: the agent sees where it stood, as when the student
         // types "转人工" there.
         let position = state.dialog.clone();
+        if let Some(left) = &position {
+            self.metrics
+                .dialog_abandoned(&left.dialog, Abandonment::Handoff);
+        }
         self.hand_over(requester, state, reason, position.as_ref(), locale)
             .await
             .map(Some)

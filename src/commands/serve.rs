@@ -28,6 +28,7 @@ pub async fn run(config: &Config) -> CommandResult {
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
     let mut state = web::AppState::new(assistant.clone(), config);
+    let metrics_apart = serve_metrics_apart(config, &assistant).await?;
     // The Telegram channel, when a bot token is set: polling in its own task (it stops with the
     // process), or a webhook route on this server.
     let _polling = match &config.telegram.token {
@@ -60,7 +61,11 @@ pub async fn run(config: &Config) -> CommandResult {
         }
         None => None,
     };
-    match web::serve(listener, state, &config.web.allowed_origins, signals).await? {
+    let stopped = web::serve(listener, state, &config.web.allowed_origins, signals).await?;
+    if let Some(metrics_apart) = metrics_apart {
+        metrics_apart.abort();
+    }
+    match stopped {
         Stopped::Drained => {
             assistant.database().close().await;
             Ok(ExitCode::SUCCESS)
@@ -69,4 +74,27 @@ pub async fn run(config: &Config) -> CommandResult {
         Stopped::GraceExpired => Ok(ExitCode::SUCCESS),
         Stopped::Forced => Ok(ExitCode::FAILURE),
     }
+}
+
+/// `/metrics` on the separate `[metrics] listen` address, when one is set: bound before the main
+/// server starts, so that a taken address stops the start-up with its error.
+async fn serve_metrics_apart(
+    config: &Config,
+    assistant: &crate::assistant::Assistant,
+) -> Result<Option<tokio::task::JoinHandle<()>>, Box<dyn std::error::Error>> {
+    use crate::channels::web::metrics::{MetricsAccess, serve_separately};
+    let Some(address) = config.metrics.listen_address() else {
+        return Ok(None);
+    };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| format!("metrics.listen {address}: {error}"))?;
+    tracing::info!(address = %listener.local_addr()?, "metrics served on http://{}/metrics", listener.local_addr()?);
+    let access = MetricsAccess::new(config.metrics.token.as_ref());
+    let assistant = assistant.clone();
+    Ok(Some(tokio::spawn(async move {
+        if let Err(error) = serve_separately(listener, assistant, access).await {
+            tracing::error!(%error, "the metrics address stopped serving");
+        }
+    })))
 }

@@ -180,6 +180,9 @@ pub struct ActionResult {
     pub outcome: &'static str,
     /// What the store said when it refused, spoken before the outcome's step.
     pub say: Option<Say>,
+    /// The reason code of the store's refusal (its message id), for the metrics; also set for
+    /// a refusal the dialog branches on without saying it (no matching account).
+    pub refusal: Option<&'static str>,
     /// What the rest of the service must know (which account the user proved to own, whose
     /// account a classmate just answered for).
     pub event: Option<ActionEvent>,
@@ -213,6 +216,7 @@ fn outcome(outcome: &'static str) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: None,
+        refusal: None,
         event: None,
     })
 }
@@ -221,6 +225,7 @@ fn outcome_with(outcome: &'static str, event: ActionEvent) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: None,
+        refusal: None,
         event: Some(event),
     })
 }
@@ -230,6 +235,17 @@ fn refused(outcome: &'static str, error: &AccountError) -> ActionOutcome {
     Ok(ActionResult {
         outcome,
         say: Some((error.message_id().to_string(), error.message_args())),
+        refusal: Some(error.message_id()),
+        event: None,
+    })
+}
+
+/// A refusal the dialog branches on and explains in its own words (the outcome's step).
+fn declined(outcome: &'static str, error: &AccountError) -> ActionOutcome {
+    Ok(ActionResult {
+        outcome,
+        say: None,
+        refusal: Some(error.message_id()),
         event: None,
     })
 }
@@ -317,7 +333,7 @@ pub async fn run(
                     }
                     None => outcome("no-mobile"),
                 },
-                Err(AccountError::NoMatchingAccount) => outcome("no-match"),
+                Err(e @ AccountError::NoMatchingAccount) => declined("no-match", &e),
                 Err(e) if is_refusal(&e) => refused("too-frequent", &e),
                 Err(e) => Err(e.into()),
             }

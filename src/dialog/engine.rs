@@ -12,6 +12,7 @@ use crate::accounts::{AccountError, PhotoSide, Requester, StudentAccounts};
 use crate::i18n::Translations;
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input, ReplyKind};
+use crate::metrics::{Abandonment, DialogEnding, Metrics};
 use crate::text::{Command, command, normalize};
 
 /// Where a conversation stands in a dialog.
@@ -65,6 +66,8 @@ pub struct EngineContext<'a> {
     /// The conversation is shared with others (a group chat): no dialog that takes personal
     /// data or proof runs in it.
     pub shared: bool,
+    /// Where dialog starts, ends and account store actions are counted.
+    pub metrics: &'a Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -227,6 +230,7 @@ impl EngineContext<'_> {
         if self.private_only(dialog) {
             return Ok(self.private_chat_turn(Vec::new()));
         }
+        self.metrics.dialog_started(name);
         let state = DialogState {
             dialog: name.to_string(),
             step: dialog.start.clone(),
@@ -265,17 +269,24 @@ impl EngineContext<'_> {
                 messages.push(self.notice(say, &state.slots));
             }
             if step.handoff {
+                self.metrics
+                    .dialog_completed(&state.dialog, DialogEnding::Handoff);
                 return Ok((Some(state), true));
             }
             if step.end {
+                self.metrics
+                    .dialog_completed(&state.dialog, DialogEnding::End);
                 return Ok((None, false));
             }
             if let Some(other) = &step.dialog {
                 let other_dialog = self.dialog(other)?;
+                self.metrics
+                    .dialog_completed(&state.dialog, DialogEnding::NextDialog);
                 if self.private_only(other_dialog) {
                     messages.push(self.private_chat_notice());
                     return Ok((None, false));
                 }
+                self.metrics.dialog_started(other);
                 state.dialog = other.clone();
                 state.history.clear();
                 step_name = other_dialog.start.clone();
@@ -291,8 +302,15 @@ impl EngineContext<'_> {
                 )
                 .await
                 {
-                    Ok(result) => result,
-                    Err(ActionError::Account(error)) => return Err(error.into()),
+                    Ok(result) => {
+                        self.metrics
+                            .account_action(action, result.outcome, result.refusal);
+                        result
+                    }
+                    Err(ActionError::Account(error)) => {
+                        self.metrics.account_action(action, "error", None);
+                        return Err(error.into());
+                    }
                     // Reached without what the step needs (another tab, an expired
                     // sign-in, a stale button): back to the start of this dialog, once.
                     Err(missing) => {
@@ -304,6 +322,8 @@ impl EngineContext<'_> {
                         );
                         messages.push(self.notice("dialog-lost-place", &Slots::new()));
                         if restarted {
+                            self.metrics
+                                .dialog_abandoned(&state.dialog, Abandonment::Failed);
                             return Ok((None, false));
                         }
                         restarted = true;
@@ -329,7 +349,11 @@ impl EngineContext<'_> {
             }
             match &step.next {
                 Some(next) => step_name = next.clone(),
-                None => return Ok((None, false)),
+                None => {
+                    self.metrics
+                        .dialog_completed(&state.dialog, DialogEnding::End);
+                    return Ok((None, false));
+                }
             }
         }
         Err(EngineError::Loop(state.dialog))
@@ -391,6 +415,8 @@ impl EngineContext<'_> {
         let mut events = Vec::new();
         let dialog = self.dialog(&state.dialog)?;
         if self.private_only(dialog) {
+            self.metrics
+                .dialog_abandoned(&state.dialog, Abandonment::PrivateChatOnly);
             return Ok(self.private_chat_turn(messages));
         }
         let step = self.step(dialog, &state.step)?.clone();
@@ -436,6 +462,8 @@ impl EngineContext<'_> {
             if let Some(button) = chosen {
                 state.history.push(state.step.clone());
                 if let Some(other) = &button.dialog {
+                    self.metrics
+                        .dialog_completed(&state.dialog, DialogEnding::NextDialog);
                     let turn = self.begin(other, std::mem::take(&mut state.slots)).await?;
                     return Ok(turn);
                 }
@@ -650,6 +678,8 @@ impl EngineContext<'_> {
                 }
             },
             Command::Restart => {
+                self.metrics
+                    .dialog_abandoned(&state.dialog, Abandonment::Restarted);
                 messages.push(self.notice("dialog-restarted", &state.slots));
                 let name = state.dialog.clone();
                 let mut turn = self.begin(&name, Slots::new()).await?;
@@ -661,13 +691,19 @@ impl EngineContext<'_> {
                     events: turn.events,
                 })
             }
-            Command::Human => Ok(DialogTurn {
-                messages,
-                state: Some(state),
-                handoff: true,
-                events,
-            }),
+            Command::Human => {
+                self.metrics
+                    .dialog_abandoned(&state.dialog, Abandonment::Handoff);
+                Ok(DialogTurn {
+                    messages,
+                    state: Some(state),
+                    handoff: true,
+                    events,
+                })
+            }
             Command::Cancel => {
+                self.metrics
+                    .dialog_abandoned(&state.dialog, Abandonment::Cancelled);
                 messages.push(self.notice("dialog-cancelled", &state.slots));
                 Ok(DialogTurn {
                     messages,

@@ -101,6 +101,17 @@ pub struct DatabaseParts {
     listen_url: Option<secrecy::SecretString>,
 }
 
+/// A connection pool's use at one moment (see [`Database::pool_use`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    pub name: &'static str,
+    /// Connections open now, idle or in use.
+    pub size: u32,
+    pub idle: u32,
+    /// The most it opens.
+    pub max: u32,
+}
+
 /// Milliseconds since the Unix epoch: how times are stored on both backends.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -193,6 +204,20 @@ impl Database {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// How the connection pools are used now: the one turns read and write with (`main`) and,
+    /// on PostgreSQL, the one the turns' conversation locks hold (`turn-locks`).
+    pub fn pool_use(&self) -> Vec<PoolUse> {
+        std::iter::once(("main", &self.pool))
+            .chain(self.turn_locks.pool().map(|pool| ("turn-locks", pool)))
+            .map(|(name, pool)| PoolUse {
+                name,
+                size: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            })
+            .collect()
     }
 
     pub async fn close(&self) {

@@ -30,6 +30,11 @@ impl TurnLocks {
         }
     }
 
+    /// The pool the locks' connections come from (PostgreSQL only).
+    pub(super) fn pool(&self) -> Option<&AnyPool> {
+        self.across_processes.as_ref()
+    }
+
     pub(super) async fn close(&self) {
         if let Some(pool) = &self.across_processes {
             pool.close().await;

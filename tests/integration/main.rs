@@ -22,6 +22,7 @@ mod knowledge_topics;
 mod layers;
 mod limits;
 mod logging;
+mod metrics;
 mod migrations;
 mod pii;
 mod real_phrasing;

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod metrics;
 pub mod shutdown;
 pub mod streams;
 
@@ -47,6 +48,8 @@ pub struct AppState {
     console: Arc<crate::channels::console::ConsoleState>,
     /// Routes another channel serves on this server (the Telegram webhook), see [`Self::mount`].
     mounted: Router,
+    /// Who may read `/metrics` here; served on this server only when a token is set.
+    metrics_access: metrics::MetricsAccess,
 }
 
 /// Conversations whose checked token is remembered; past this the memory starts afresh.
@@ -77,6 +80,7 @@ impl AppState {
             grace: Duration::from_secs(config.web.shutdown_grace_seconds),
             console,
             mounted: Router::new(),
+            metrics_access: metrics::MetricsAccess::new(config.metrics.token.as_ref()),
         }
     }
 
@@ -142,9 +146,21 @@ pub fn router(state: AppState, allowed_origins: &[String]) -> Router {
             state.console.as_ref().clone(),
         ))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .route("/readyz", axum::routing::get(readyz))
+        .route("/readyz", axum::routing::get(readyz));
+    // On the main server only behind a token; otherwise `/metrics` is not there at all.
+    if state.metrics_access.has_token() {
+        app = app.route("/metrics", axum::routing::get(scrape_metrics));
+    }
+    app = app
         .layer(cors)
         .layer(TraceLayer::new_for_http().make_span_with(request_span));
+    let metrics = state.assistant.metrics().clone();
+    if metrics.is_enabled() {
+        app = app.layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::count_responses,
+        ));
+    }
     for (name, value) in security {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -164,6 +180,13 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
         method = %request.method(),
         path = %request.uri().path(),
     )
+}
+
+async fn scrape_metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    metrics::scrape(&state.assistant, &state.metrics_access, &headers).await
 }
 
 /// Ready when the service can write to its database (a probe that writes nothing, its answer
@@ -197,6 +220,7 @@ where
 {
     // News pushed to conversations by any process reaches this server's event streams.
     let follower = state.assistant.follow_pushed_messages(PUSH_POLL_INTERVAL);
+    let metrics_upkeep = keep_metrics_tidy(state.assistant.metrics().clone());
     let stopping = state.stopping.clone();
     let grace = state.grace;
     let mut stopped = stopping.subscribe();
@@ -228,6 +252,9 @@ where
     .await;
     server.abort();
     follower.abort();
+    if let Some(upkeep) = metrics_upkeep {
+        upkeep.abort();
+    }
     match outcome {
         Ok(Stopped::Drained) => tracing::info!("stopped: every request finished"),
         Ok(Stopped::GraceExpired) => {
@@ -240,6 +267,22 @@ where
     }
     outcome
 }
+
+/// Folds the recorded turn times into their buckets every few seconds, so that they do not pile
+/// up between scrapes (see [`crate::metrics::Metrics::upkeep`]); nothing when metrics are off.
+fn keep_metrics_tidy(metrics: crate::metrics::Metrics) -> Option<tokio::task::JoinHandle<()>> {
+    metrics.is_enabled().then(|| {
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(METRICS_UPKEEP_INTERVAL);
+            loop {
+                every.tick().await;
+                metrics.upkeep();
+            }
+        })
+    })
+}
+
+const METRICS_UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
 /// How often the server looks for messages pushed to conversations.
 const PUSH_POLL_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);

@@ -334,15 +334,20 @@ impl ServeProcess {
             _db: None,
             _workdir: None,
         };
-        let line = server.wait_for_log_within("helpbot serving: open http://", STARTS_WITHIN);
-        let address = line
-            .split("open http://")
+        let address = server.logged_address("helpbot serving: open http://", STARTS_WITHIN);
+        server.base = format!("http://{address}");
+        server
+    }
+
+    /// The address (`host:port`) a log line gives after `before` (`… http://`), waiting for the
+    /// line as [`ServeProcess::wait_for_log`] does, at most `within`.
+    pub fn logged_address(&mut self, before: &str, within: Duration) -> String {
+        let line = self.wait_for_log_within(before, within);
+        line.split(before)
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .expect("address in the log")
-            .to_string();
-        server.base = format!("http://{address}");
-        server
+            .to_string()
     }
 
     pub fn pid(&self) -> u32 {
