@@ -630,13 +630,11 @@ mod tests {
         assert!(text.contains(CONTENT_INFO), "{text}");
     }
 
-    /// Recording is in the path of every request and turn: it must stay far below what a
-    /// request costs anyway (no lock held for long, no growth per event). 20,000 responses and
-    /// turns in an unoptimised build within a second is about 50 µs per event at worst.
+    /// Recording is in the path of every request and turn: the series must not multiply with
+    /// traffic (what it costs is for a benchmark to say, not a timed test).
     #[test]
-    fn recording_is_cheap_and_does_not_grow_with_traffic() {
+    fn the_series_do_not_grow_with_traffic() {
         let metrics = Metrics::enabled();
-        let started = std::time::Instant::now();
         for index in 0..20_000u32 {
             metrics.http_response(
                 &Method::POST,
@@ -646,8 +644,6 @@ mod tests {
             metrics.message("web", "definite", Duration::from_micros(u64::from(index)));
         }
         metrics.upkeep();
-        let took = started.elapsed();
-        assert!(took < Duration::from_secs(1), "20,000 events took {took:?}");
         let text = metrics.render(&ScrapeFigures::default()).expect("enabled");
         // Two series of responses, one of messages: the series do not multiply with traffic.
         assert_eq!(
