@@ -3,11 +3,9 @@
 //! Run with `cargo bench --bench answering`; it prints numbers, it asserts nothing.
 
 mod common;
-use common::{micros, percentile, repo};
+use common::{idle_chat, micros, percentile, repo};
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use helpbot::answering::{AnswerSettings, Answerer};
 use helpbot::config::Config;
@@ -92,40 +90,10 @@ fn main() {
     }
 
     // Resident memory of `helpbot chat` waiting for input.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_helpbot"))
-        .args(["chat", "--json"])
-        .current_dir(dir.path())
-        .env(
-            "HELPBOT_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("h.db").display()),
-        )
-        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
-        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
-        .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("helpbot chat starts");
-    let started = Instant::now();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first_line)
-        .expect("welcome");
-    let ready = started.elapsed();
-    std::thread::sleep(Duration::from_millis(500));
-    let status =
-        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-    let rss = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .unwrap_or("VmRSS: unknown")
-        .to_string();
-    drop(child.stdin.take());
-    let _ = child.wait();
+    let chat = idle_chat(&repo());
     println!(
         "helpbot chat: welcome after {:.0} ms (process start to first message); idle {}",
-        ready.as_secs_f64() * 1e3,
-        rss.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")
+        chat.ready.as_secs_f64() * 1e3,
+        chat.rss
     );
 }

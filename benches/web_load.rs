@@ -1,7 +1,15 @@
-//! Web load benchmark: `helpbot serve` (the release binary, in its own process, on a fresh SQLite
-//! file) under 1,000 concurrent conversations, each with its event stream open like the widget
-//! keeps it, sending questions over the chat API from a load generator in this process on the same
-//! machine. Run with `cargo bench --bench web_load`; it prints numbers, it asserts nothing.
+//! Web load benchmark: `helpbot serve` (the release binary, in processes of its own) under 1,000
+//! concurrent conversations, each with its event stream open like the widget keeps it, sending
+//! questions over the chat API from a load generator in this process on the same machine. Run
+//! with `cargo bench --bench web_load`; it prints numbers, it asserts nothing.
+//!
+//! It runs the same load against three configurations, one after the other: one instance on a
+//! fresh SQLite file, one instance on a fresh PostgreSQL database, and two instances on one
+//! fresh PostgreSQL database (a uniquely named database on the local server, dropped at the end).
+//! `BENCH_BACKEND=sqlite|postgres` and `BENCH_INSTANCES=N` run one configuration only. With
+//! several instances the load generator is the load balancer: conversations start on the
+//! instances in turn and each request of a conversation goes to the next instance, so every
+//! conversation is served by all of them (no stickiness).
 //!
 //! - typing suggestions: sequential `GET /api/v1/suggest` round trips;
 //! - open loop: every conversation sends a question every 500 ms (2,000 messages/s offered);
@@ -12,7 +20,7 @@
 //! second.
 
 mod common;
-use common::{ms, percentile, repo};
+use common::{PostgresDatabase, ms, percentile, process_memory, repo};
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -26,13 +34,114 @@ const OPEN_LOOP_INTERVAL: Duration = Duration::from_millis(500);
 const OPEN_LOOP_DURATION: Duration = Duration::from_secs(20);
 const SATURATION_DURATION: Duration = Duration::from_secs(10);
 
-struct Server {
-    child: Child,
-    base: String,
-    dir: tempfile::TempDir,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
 }
 
-impl Drop for Server {
+/// One configuration under test: the database and how many `helpbot serve` processes share it.
+#[derive(Debug, Clone, Copy)]
+struct Setup {
+    backend: Backend,
+    instances: usize,
+}
+
+impl std::fmt::Display for Setup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let backend = match self.backend {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        };
+        let plural = if self.instances == 1 { "" } else { "s" };
+        write!(f, "{backend}, {} instance{plural}", self.instances)
+    }
+}
+
+/// The configurations to run: the one `BENCH_BACKEND` / `BENCH_INSTANCES` name, else all three.
+/// (Not `HELPBOT_` variables: the instances inherit the environment and would refuse an unknown
+/// key.)
+fn setups() -> Vec<Setup> {
+    let backend = std::env::var("BENCH_BACKEND").ok();
+    let instances = std::env::var("BENCH_INSTANCES").ok().map(|n| {
+        n.parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .expect("BENCH_INSTANCES must be a number of instances, 1 or more")
+    });
+    let backend = match backend.as_deref() {
+        None if instances.is_none() => {
+            return vec![
+                Setup {
+                    backend: Backend::Sqlite,
+                    instances: 1,
+                },
+                Setup {
+                    backend: Backend::Postgres,
+                    instances: 1,
+                },
+                Setup {
+                    backend: Backend::Postgres,
+                    instances: 2,
+                },
+            ];
+        }
+        // Several instances only make sense on PostgreSQL.
+        None if instances > Some(1) => Backend::Postgres,
+        None | Some("sqlite") => Backend::Sqlite,
+        Some("postgres") => Backend::Postgres,
+        Some(other) => panic!("BENCH_BACKEND must be sqlite or postgres, not `{other}`"),
+    };
+    let instances = instances.unwrap_or(1);
+    assert!(
+        backend == Backend::Postgres || instances == 1,
+        "one SQLite file is served by one instance (README: Configuration); use BENCH_BACKEND=postgres"
+    );
+    vec![Setup { backend, instances }]
+}
+
+/// Where the instances keep their data, removed with the value.
+enum Data {
+    Sqlite(tempfile::TempDir),
+    Postgres(PostgresDatabase),
+}
+
+impl Data {
+    async fn create(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => Data::Sqlite(tempfile::tempdir().expect("temp dir")),
+            Backend::Postgres => Data::Postgres(PostgresDatabase::create().await),
+        }
+    }
+
+    fn url(&self) -> String {
+        match self {
+            Data::Sqlite(dir) => format!("sqlite://{}", dir.path().join("helpbot.db").display()),
+            Data::Postgres(database) => database.url.clone(),
+        }
+    }
+
+    /// Size of SQLite's write-ahead log, which checkpoints must keep bounded.
+    fn wal_size(&self) -> Option<String> {
+        let Data::Sqlite(dir) = self else {
+            return None;
+        };
+        Some(
+            std::fs::metadata(dir.path().join("helpbot.db-wal"))
+                .map(|m| format!("{:.1} MB", m.len() as f64 / 1e6))
+                .unwrap_or_else(|_| "none".to_string()),
+        )
+    }
+}
+
+/// One `helpbot serve` process, stopped with the value.
+struct Instance {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Instance {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
@@ -58,65 +167,67 @@ fn process_cpu(pid: u32) -> Duration {
     Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
-impl Server {
+/// CPU time used by every PostgreSQL server process of the machine (its connections to other
+/// databases included): what the database costs beside the instances. Connections that ended
+/// take their time with them, but the instances keep theirs open.
+fn postgres_cpu() -> Duration {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return Duration::ZERO;
+    };
+    processes
+        .flatten()
+        .filter_map(|p| p.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(process_cpu)
+        .sum()
+}
+
+impl Instance {
     fn cpu(&self) -> Duration {
         process_cpu(self.child.id())
     }
 
-    fn memory(&self) -> (String, String) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .map(|l| l.trim_start_matches(name).trim().to_string())
-                .unwrap_or_else(|| "unknown".to_string())
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+    fn rss(&self) -> String {
+        process_memory(self.child.id(), "VmRSS:")
     }
 
-    /// Size of SQLite's write-ahead log, which checkpoints must keep bounded.
-    fn wal_size(&self) -> String {
-        std::fs::metadata(self.dir.path().join("helpbot.db-wal"))
-            .map(|m| format!("{:.1} MB", m.len() as f64 / 1e6))
-            .unwrap_or_else(|_| "none".to_string())
+    fn peak(&self) -> String {
+        process_memory(self.child.id(), "VmHWM:")
     }
 }
 
-async fn start_server(client: &reqwest::Client) -> Server {
+async fn start_instance(client: &reqwest::Client, database_url: &str) -> Instance {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_helpbot"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_helpbot"));
+    command
         .arg("serve")
         .current_dir(dir.path())
-        .env(
-            "HELPBOT_DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("helpbot.db").display()),
-        )
+        .env("HELPBOT_DATABASE_URL", database_url)
         .env("HELPBOT_WEB__LISTEN", format!("127.0.0.1:{port}"))
-        .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
-        .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
-        .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
         .env("HELPBOT_WEB__RATE_LIMIT_PER_IP", "100000000")
         .env("HELPBOT_WEB__RATE_LIMIT_PER_CONVERSATION", "100000")
         .env("HELPBOT_WEB__EVENT_STREAMS_PER_IP", "100000")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::null());
+    let child = common::content_env(&mut command, &repo())
         .spawn()
         .expect("helpbot serve starts");
-    let server = Server {
+    let instance = Instance {
         child,
         base: format!("http://127.0.0.1:{port}"),
-        dir,
+        _dir: dir,
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(response) = client.get(format!("{}/readyz", server.base)).send().await
+        if let Ok(response) = client.get(format!("{}/readyz", instance.base)).send().await
             && response.status().is_success()
         {
             break;
@@ -124,7 +235,79 @@ async fn start_server(client: &reqwest::Client) -> Server {
         assert!(Instant::now() < deadline, "helpbot serve did not get ready");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    server
+    instance
+}
+
+/// The instances of one configuration and their database. The instances are declared first, so
+/// they stop before the database goes.
+struct Cluster {
+    instances: Vec<Instance>,
+    data: Data,
+}
+
+impl Cluster {
+    /// Starts the instances one after the other: the first migrates the fresh database.
+    async fn start(client: &reqwest::Client, setup: Setup) -> Self {
+        let data = Data::create(setup.backend).await;
+        let mut instances = Vec::new();
+        for _ in 0..setup.instances {
+            instances.push(start_instance(client, &data.url()).await);
+        }
+        Self { instances, data }
+    }
+
+    /// The instances' addresses, in the order requests go round them.
+    fn bases(&self) -> Arc<Vec<String>> {
+        Arc::new(self.instances.iter().map(|i| i.base.clone()).collect())
+    }
+
+    fn cpu(&self) -> Vec<Duration> {
+        self.instances.iter().map(Instance::cpu).collect()
+    }
+
+    fn rss(&self) -> String {
+        self.instances
+            .iter()
+            .map(Instance::rss)
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
+/// CPU used since `before` ([`cpu_now`]): per instance, by PostgreSQL, by the load generator.
+struct CpuUse {
+    instances: Vec<Duration>,
+    postgres: Option<Duration>,
+    generator: Duration,
+}
+
+struct CpuMark {
+    instances: Vec<Duration>,
+    postgres: Duration,
+    generator: Duration,
+}
+
+fn cpu_now(cluster: &Cluster) -> CpuMark {
+    CpuMark {
+        instances: cluster.cpu(),
+        postgres: postgres_cpu(),
+        generator: process_cpu(std::process::id()),
+    }
+}
+
+fn cpu_since(cluster: &Cluster, before: &CpuMark) -> CpuUse {
+    let now = cpu_now(cluster);
+    CpuUse {
+        instances: now
+            .instances
+            .iter()
+            .zip(&before.instances)
+            .map(|(now, before)| now.saturating_sub(*before))
+            .collect(),
+        postgres: matches!(cluster.data, Data::Postgres(_))
+            .then(|| now.postgres.saturating_sub(before.postgres)),
+        generator: now.generator.saturating_sub(before.generator),
+    }
 }
 
 fn questions() -> Vec<String> {
@@ -211,10 +394,10 @@ async fn send(
 }
 
 /// Every conversation sends a question every `interval` (or, with `None`, as soon as the previous
-/// reply is in) until `duration` is over.
+/// reply is in) until `duration` is over; each question goes to the next instance of `bases`.
 async fn run_load(
     client: &reqwest::Client,
-    base: &str,
+    bases: &Arc<Vec<String>>,
     conversations: &Arc<Vec<Conversation>>,
     questions: &Arc<Vec<String>>,
     interval: Option<Duration>,
@@ -225,7 +408,7 @@ async fn run_load(
     let mut tasks = Vec::new();
     for index in 0..conversations.len() {
         let client = client.clone();
-        let base = base.to_string();
+        let bases = bases.clone();
         let conversations = conversations.clone();
         let questions = questions.clone();
         tasks.push(tokio::spawn(async move {
@@ -242,6 +425,7 @@ async fn run_load(
                 t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 t
             });
+            let mut sent = index;
             while Instant::now() < end {
                 if let Some(ticker) = ticker.as_mut() {
                     ticker.tick().await;
@@ -251,7 +435,11 @@ async fn run_load(
                 }
                 let question = &questions[next % questions.len()];
                 next += 1;
-                match send(&client, &base, conversation, question).await {
+                // Round robin with no stickiness: this conversation's next request goes to the
+                // next instance.
+                let base = &bases[sent % bases.len()];
+                sent += 1;
+                match send(&client, base, conversation, question).await {
                     Ok(latency) => {
                         outcome.latencies.push(latency);
                         let second = (Instant::now() - latency - started).as_secs();
@@ -280,21 +468,29 @@ async fn run_load(
     (total, elapsed)
 }
 
+/// What one phase came to, for the summary at the end.
+#[derive(Clone, Copy)]
+struct PhaseSummary {
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: usize,
+}
+
 fn report(
     name: &str,
     mut outcome: Outcome,
     elapsed: Duration,
-    server: &Server,
-    (cpu, generator_cpu): (Duration, Duration),
-) {
+    cluster: &Cluster,
+    cpu: CpuUse,
+) -> PhaseSummary {
     outcome.latencies.sort();
     let answered = outcome.latencies.len();
-    let (rss, peak) = server.memory();
+    let rate = answered as f64 / elapsed.as_secs_f64();
+    let seconds = elapsed.as_secs_f64();
     println!("{name}");
     println!(
-        "  messages answered   {answered} in {:.1} s = {:.0} messages/s ({} errors)",
-        elapsed.as_secs_f64(),
-        answered as f64 / elapsed.as_secs_f64(),
+        "  messages answered   {answered} in {seconds:.1} s = {rate:.0} messages/s ({} errors)",
         outcome.errors
     );
     println!(
@@ -316,18 +512,198 @@ fn report(
         })
         .collect();
     println!("  p99 by second (ms)  {}", p99s.join(" "));
-    println!("  server memory       VmRSS {rss}, peak VmHWM {peak}");
-    println!("  SQLite WAL file     {}", server.wal_size());
+    for (number, instance) in cluster.instances.iter().enumerate() {
+        let used = cpu.instances.get(number).copied().unwrap_or_default();
+        println!(
+            "  instance {}          VmRSS {}, peak VmHWM {}; CPU {:.1} s = {:.2} cores",
+            number + 1,
+            instance.rss(),
+            instance.peak(),
+            used.as_secs_f64(),
+            used.as_secs_f64() / seconds
+        );
+    }
+    let serving: Duration = cpu.instances.iter().sum();
     println!(
-        "  server CPU          {:.1} s = {:.2} cores, {:.3} ms per message",
-        cpu.as_secs_f64(),
-        cpu.as_secs_f64() / elapsed.as_secs_f64(),
-        cpu.as_secs_f64() * 1000.0 / answered.max(1) as f64
+        "  instances' CPU      {:.3} ms per message",
+        serving.as_secs_f64() * 1000.0 / answered.max(1) as f64
     );
+    if let Some(wal) = cluster.data.wal_size() {
+        println!("  SQLite WAL file     {wal}");
+    }
+    if let Some(postgres) = cpu.postgres {
+        println!(
+            "  PostgreSQL CPU      {:.2} cores, {:.3} ms per message (all its processes)",
+            postgres.as_secs_f64() / seconds,
+            postgres.as_secs_f64() * 1000.0 / answered.max(1) as f64
+        );
+    }
     println!(
         "  load generator CPU  {:.2} cores",
-        generator_cpu.as_secs_f64() / elapsed.as_secs_f64()
+        cpu.generator.as_secs_f64() / seconds
     );
+    PhaseSummary {
+        rate,
+        p50: percentile(&outcome.latencies, 0.5),
+        p99: percentile(&outcome.latencies, 0.99),
+        errors: outcome.errors,
+    }
+}
+
+/// The conversations of a configuration, ready to send.
+struct Load<'a> {
+    client: &'a reqwest::Client,
+    cluster: &'a Cluster,
+    bases: &'a Arc<Vec<String>>,
+    conversations: &'a Arc<Vec<Conversation>>,
+    questions: &'a Arc<Vec<String>>,
+}
+
+impl Load<'_> {
+    /// Runs one phase of load ([`run_load`]) and reports it with the CPU it took.
+    async fn phase(
+        &self,
+        name: &str,
+        interval: Option<Duration>,
+        duration: Duration,
+    ) -> PhaseSummary {
+        let before = cpu_now(self.cluster);
+        let (outcome, elapsed) = run_load(
+            self.client,
+            self.bases,
+            self.conversations,
+            self.questions,
+            interval,
+            duration,
+        )
+        .await;
+        report(
+            name,
+            outcome,
+            elapsed,
+            self.cluster,
+            cpu_since(self.cluster, &before),
+        )
+    }
+}
+
+/// One configuration's line in the summary.
+struct Summary {
+    setup: Setup,
+    open_loop: PhaseSummary,
+    saturation: PhaseSummary,
+    rss: String,
+}
+
+/// Runs the whole load against one configuration and stops it.
+async fn run_setup(client: &reqwest::Client, setup: Setup) -> Summary {
+    let cluster = Cluster::start(client, setup).await;
+    let bases = cluster.bases();
+    println!();
+    println!(
+        "== {setup}: {CONVERSATIONS} conversations, 2-core machine shared with the load generator"
+    );
+    println!("instances idle        VmRSS {}", cluster.rss());
+
+    // Typing suggestions, one request at a time.
+    let prefixes = [
+        "忘记",
+        "忘记用户",
+        "证件号码",
+        "手机号",
+        "激活",
+        "reset",
+        "forgot user",
+        "学籍",
+    ];
+    let mut suggest = Vec::new();
+    for round in 0..2_000 {
+        let prefix = prefixes[round % prefixes.len()];
+        let started = Instant::now();
+        let ok = client
+            .get(format!("{}/api/v1/suggest", bases[round % bases.len()]))
+            .query(&[("q", prefix), ("locale", "zh-CN")])
+            .send()
+            .await
+            .map(|r| r.status().is_success())
+            .unwrap_or(false);
+        if ok {
+            suggest.push(started.elapsed());
+        }
+    }
+    suggest.sort();
+    println!(
+        "suggestions           {} requests: p50 {}  p99 {}  max {} (client-measured round trip)",
+        suggest.len(),
+        ms(percentile(&suggest, 0.5)),
+        ms(percentile(&suggest, 0.99)),
+        ms(suggest.last().copied().unwrap_or_default())
+    );
+
+    // Conversations start on the instances in turn; each keeps its event stream on the instance
+    // it started on, as a widget keeps its connection.
+    let opened = Instant::now();
+    let mut starts = Vec::new();
+    for index in 0..CONVERSATIONS {
+        let client = client.clone();
+        let base = bases[index % bases.len()].clone();
+        starts.push(tokio::spawn(async move {
+            let conversation = start_conversation(&client, &base).await;
+            conversation.map(|c| (c, base))
+        }));
+    }
+    let mut conversations = Vec::new();
+    for start in starts {
+        if let Ok(Some((conversation, base))) = start.await {
+            listen(client.clone(), base, &conversation);
+            conversations.push(conversation);
+        }
+    }
+    println!(
+        "conversations started {} of {CONVERSATIONS} in {}",
+        conversations.len(),
+        ms(opened.elapsed())
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    println!(
+        "with {} event streams open: VmRSS {}",
+        conversations.len(),
+        cluster.rss()
+    );
+
+    let conversations = Arc::new(conversations);
+    let questions = Arc::new(questions());
+    let offered = conversations.len() as f64 / OPEN_LOOP_INTERVAL.as_secs_f64();
+    let load = Load {
+        client,
+        cluster: &cluster,
+        bases: &bases,
+        conversations: &conversations,
+        questions: &questions,
+    };
+    let open_loop = load
+        .phase(
+            &format!(
+                "open loop: one question per conversation every {} ms ({offered:.0} messages/s offered)",
+                OPEN_LOOP_INTERVAL.as_millis()
+            ),
+            Some(OPEN_LOOP_INTERVAL),
+            OPEN_LOOP_DURATION,
+        )
+        .await;
+    let saturation = load
+        .phase(
+            "saturation: every conversation sends again as soon as it has the reply",
+            None,
+            SATURATION_DURATION,
+        )
+        .await;
+    Summary {
+        setup,
+        open_loop,
+        saturation,
+        rss: cluster.rss(),
+    }
 }
 
 fn main() {
@@ -344,104 +720,43 @@ fn main() {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("client");
-        let server = start_server(&client).await;
-        let (idle_rss, _) = server.memory();
-        println!("helpbot serve on SQLite, {CONVERSATIONS} conversations, 2-core machine shared with the load generator");
-        println!("server idle           VmRSS {idle_rss}");
-
-        // Typing suggestions, one request at a time.
-        let prefixes = ["忘记", "忘记用户", "证件号码", "手机号", "激活", "reset", "forgot user", "学籍"];
-        let mut suggest = Vec::new();
-        for round in 0..2_000 {
-            let prefix = prefixes[round % prefixes.len()];
-            let started = Instant::now();
-            let ok = client
-                .get(format!("{}/api/v1/suggest", server.base))
-                .query(&[("q", prefix), ("locale", "zh-CN")])
-                .send()
-                .await
-                .map(|r| r.status().is_success())
-                .unwrap_or(false);
-            if ok {
-                suggest.push(started.elapsed());
-            }
+        let mut summaries = Vec::new();
+        for setup in setups() {
+            summaries.push(run_setup(&client, setup).await);
+            // The event streams of the stopped instances end with errors: give their tasks a
+            // moment to go before the next configuration starts.
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
-        suggest.sort();
+        println!();
         println!(
-            "suggestions           {} requests: p50 {}  p99 {}  max {} (client-measured round trip)",
-            suggest.len(),
-            ms(percentile(&suggest, 0.5)),
-            ms(percentile(&suggest, 0.99)),
-            ms(suggest.last().copied().unwrap_or_default())
+            "summary, same offered load ({:.0} messages/s open loop):",
+            CONVERSATIONS as f64 / OPEN_LOOP_INTERVAL.as_secs_f64()
         );
-
-        let opened = Instant::now();
-        let mut starts = Vec::new();
-        for _ in 0..CONVERSATIONS {
-            let client = client.clone();
-            let base = server.base.clone();
-            starts.push(tokio::spawn(async move { start_conversation(&client, &base).await }));
-        }
-        let mut conversations = Vec::new();
-        for start in starts {
-            if let Ok(Some(conversation)) = start.await {
-                conversations.push(conversation);
-            }
-        }
         println!(
-            "conversations started {} of {CONVERSATIONS} in {}",
-            conversations.len(),
-            ms(opened.elapsed())
+            "  {:28} {:>28} {:>28}  VmRSS per instance",
+            "configuration", "open loop msg/s p50 / p99", "saturation msg/s p50 / p99"
         );
-        for conversation in &conversations {
-            listen(client.clone(), server.base.clone(), conversation);
+        for s in summaries {
+            let phase = |p: PhaseSummary| {
+                let errors = if p.errors > 0 {
+                    format!(" ({} errors)", p.errors)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{:.0}  {:.1} / {:.1} ms{errors}",
+                    p.rate,
+                    p.p50.as_secs_f64() * 1e3,
+                    p.p99.as_secs_f64() * 1e3
+                )
+            };
+            println!(
+                "  {:28} {:>28} {:>28}  {}",
+                s.setup.to_string(),
+                phase(s.open_loop),
+                phase(s.saturation),
+                s.rss
+            );
         }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let (rss, _) = server.memory();
-        println!("server with {} event streams open: VmRSS {rss}", conversations.len());
-
-        let conversations = Arc::new(conversations);
-        let questions = Arc::new(questions());
-        let offered = conversations.len() as f64 / OPEN_LOOP_INTERVAL.as_secs_f64();
-        let cpu_before = (server.cpu(), process_cpu(std::process::id()));
-        let (outcome, elapsed) = run_load(
-            &client,
-            &server.base,
-            &conversations,
-            &questions,
-            Some(OPEN_LOOP_INTERVAL),
-            OPEN_LOOP_DURATION,
-        )
-        .await;
-        report(
-            &format!("open loop: one question per conversation every {} ms ({offered:.0} messages/s offered)", OPEN_LOOP_INTERVAL.as_millis()),
-            outcome,
-            elapsed,
-            &server,
-            (
-                server.cpu().saturating_sub(cpu_before.0),
-                process_cpu(std::process::id()).saturating_sub(cpu_before.1),
-            ),
-        );
-        let cpu_before = (server.cpu(), process_cpu(std::process::id()));
-        let (outcome, elapsed) = run_load(
-            &client,
-            &server.base,
-            &conversations,
-            &questions,
-            None,
-            SATURATION_DURATION,
-        )
-        .await;
-        report(
-            "saturation: every conversation sends again as soon as it has the reply",
-            outcome,
-            elapsed,
-            &server,
-            (
-                server.cpu().saturating_sub(cpu_before.0),
-                process_cpu(std::process::id()).saturating_sub(cpu_before.1),
-            ),
-        );
     });
 }

@@ -23,12 +23,8 @@ pub fn config(database_url: &str) -> Config {
     }
 }
 
-/// The server that tests create PostgreSQL databases on (`TEST_POSTGRES_URL`; not a `HELPBOT_`
-/// variable, which the configuration would reject as an unknown key).
-pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
+#[path = "../../support/postgres.rs"]
+mod postgres;
 
 /// A fresh, empty database that lives as long as the value.
 pub enum TestDb {
@@ -52,22 +48,7 @@ impl TestDb {
 
     /// A uniquely named database on the local PostgreSQL server, dropped afterwards.
     pub async fn postgres() -> Self {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
-        let admin = postgres_admin_url();
-        let name = format!("helpbot_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::AnyConnection::connect(&admin)
-            .await
-            .expect("PostgreSQL must run for the storage tests (see README)");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create test database");
-        conn.close().await.ok();
-        let base = admin
-            .rsplit_once('/')
-            .map_or(admin.as_str(), |(base, _)| base);
-        let url = format!("{base}/{name}");
+        let (name, url) = postgres::create_database("helpbot_test").await;
         TestDb::Postgres { name, url }
     }
 
@@ -95,26 +76,7 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let TestDb::Postgres { name, .. } = self {
-            let admin = postgres_admin_url();
-            let name = name.clone();
-            // Drop runs outside any runtime: use a small one of our own.
-            let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(async move {
-                    use sqlx::Connection;
-                    if let Ok(mut conn) = sqlx::AnyConnection::connect(&admin).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .execute(&mut conn)
-                        .await;
-                    }
-                });
-            })
-            .join();
+            postgres::drop_database(name);
         }
     }
 }
