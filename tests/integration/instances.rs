@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::server::spawn_app_on;
+use crate::common::server::{ServeProcess, spawn_app_on};
 use crate::common::{TestDb, on_both_backends};
 use crate::console::{AGENT_PASSWORD, add_staff, sign_in};
 use crate::handoff::{Student, always_open, handoff_of};
@@ -151,6 +151,58 @@ async fn a_conversation_goes_on_at_the_other_instance_when_the_first_stops_mid_d
     let text = |id: &str| app.assistant.answerer().text(Locale::ZhCn, id, &[]);
     assert!(said.contains(&text("find-no-match")), "{said}");
     assert!(!said.contains(&text("find-ask-name")), "{said}");
+}
+
+/// The real binary twice on one database, the first killed (SIGKILL: no graceful stop, nothing
+/// flushed on the way out) right after it answered: the answered turn was stored, and the other
+/// instance carries the dialog on.
+#[tokio::test]
+async fn a_dialog_goes_on_at_the_other_instance_when_the_first_is_killed() {
+    let db = TestDb::postgres().await;
+    let (one_dir, two_dir) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let first = ServeProcess::start_in(one_dir.path(), db.url(), None, &[]);
+    let second = ServeProcess::start_in(two_dir.path(), db.url(), None, &[]);
+    let client = reqwest::Client::new();
+    let (id, token) = first.start_conversation(&client, "zh-CN").await;
+    let say = |base: String, body: Value| {
+        let request = client
+            .post(format!("{base}/api/v1/conversations/{id}/messages"))
+            .bearer_auth(&token)
+            .json(&body);
+        async move {
+            let response = request.send().await.expect("request");
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, _) = say(
+        first.base.clone(),
+        json!({ "button": "dialog:find-username" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = say(first.base.clone(), json!({ "text": "张三" })).await;
+    assert_eq!(status, StatusCode::OK);
+    first.signal("KILL");
+
+    let (status, next) = say(second.base.clone(), json!({ "text": "11010519491231002X" })).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    let said = texts(&next);
+    let text = |key: &str| {
+        helpbot::content::Content::load(
+            &helpbot::content::ContentPaths::from(&crate::common::config("sqlite::memory:")),
+            Default::default(),
+        )
+        .map(|content| content.translations.text(Locale::ZhCn, key, &[]))
+        .expect("content")
+    };
+    assert!(said.contains(&text("find-no-match")), "{said}");
 }
 
 #[tokio::test]
