@@ -26,7 +26,7 @@ use helpbot::config::{Config, ContentConfig};
 use helpbot::handoff::Agent;
 use helpbot::handoff::hours::{ClockTime, Day};
 use helpbot::staff::{Role, StaffSettings, StaffStore};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const REPLIES: usize = 1_000;
 const REPLIES_FROM_ANOTHER_INSTANCE: usize = 100;
@@ -74,19 +74,8 @@ struct Student {
 }
 
 async fn start_conversation(client: &reqwest::Client, base: &str) -> Student {
-    let body: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .json(&json!({ "locale": "zh-CN" }))
-        .send()
-        .await
-        .expect("start")
-        .json()
-        .await
-        .expect("json");
-    Student {
-        id: body["id"].as_str().expect("id").to_string(),
-        token: body["token"].as_str().expect("token").to_string(),
-    }
+    let (id, token) = common::chat_api::start_conversation(client, base, "zh-CN").await;
+    Student { id, token }
 }
 
 async fn say(client: &reqwest::Client, base: &str, student: &Student, text: &str) {

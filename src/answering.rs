@@ -307,17 +307,23 @@ impl Answerer {
         }
     }
 
+    /// A button that starts the dialog `name`, labelled with its title; `None` when the content
+    /// has no such dialog.
+    pub fn dialog_button(&self, name: &str, locale: Locale) -> Option<Button> {
+        let dialog = self.content.dialogs.get(name)?;
+        Some(Button {
+            label: self.text(locale, &dialog.title, &[]),
+            payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
+        })
+    }
+
     /// An entry as an answer: title, text, links, and its related entries as buttons.
     pub fn entry_message(&self, entry: &Entry, locale: Locale) -> BotMessage {
         let text = entry.localized(locale);
         let dialog_button = entry
             .dialog
             .as_deref()
-            .and_then(|name| self.content.dialogs.get(name))
-            .map(|dialog| Button {
-                label: self.text(locale, &dialog.title, &[]),
-                payload: format!("{DIALOG_PAYLOAD}{}", dialog.name),
-            });
+            .and_then(|name| self.dialog_button(name, locale));
         // With a dialog offered first, the buttons are not all "related questions".
         let caption_id = if dialog_button.is_some() {
             "answer-next-steps"

@@ -236,14 +236,9 @@ impl Assistant {
                 self.text(locale, message_id, &values)
             };
             let mut message = BotMessage::notice(ReplyKind::Notice, text);
-            if let Some(name) = dialog
-                && let Some(found) = self.content().dialogs.get(name)
-            {
-                message.buttons.push(Button {
-                    label: self.text(locale, &found.title, &[]),
-                    payload: format!("{DIALOG_PAYLOAD}{name}"),
-                });
-            }
+            message
+                .buttons
+                .extend(dialog.and_then(|name| self.answerer().dialog_button(name, locale)));
             let body = serde_json::to_string(&message).unwrap_or_default();
             self.db.push_message(conversation, &body).await?;
         }
@@ -305,7 +300,7 @@ impl Assistant {
     }
 
     fn text(&self, locale: Locale, id: &str, args: crate::i18n::Args<'_>) -> String {
-        self.answerer().text(locale, id, args)
+        self.content().translations.text(locale, id, args)
     }
 
     pub fn database(&self) -> &Database {
@@ -702,26 +697,15 @@ impl Assistant {
     /// The reply when the step a conversation waited at no longer exists: the dialog starts
     /// again from a button when it is still there; otherwise the student just asks.
     fn dialog_changed(&self, answerer: &Answerer, dialog: Option<&str>, locale: Locale) -> Reply {
-        let still_there = dialog
-            .and_then(|name| Some((name, answerer.content().dialogs.get(name)?.title.clone())));
-        let mut message = BotMessage::notice(
-            ReplyKind::Notice,
-            answerer.text(
-                locale,
-                if still_there.is_some() {
-                    "dialog-changed-restart"
-                } else {
-                    "dialog-changed-gone"
-                },
-                &[],
-            ),
-        );
-        if let Some((name, title)) = still_there {
-            message.buttons.push(Button {
-                label: answerer.text(locale, &title, &[]),
-                payload: format!("{DIALOG_PAYLOAD}{name}"),
-            });
-        }
+        let restart = dialog.and_then(|name| answerer.dialog_button(name, locale));
+        let text_id = if restart.is_some() {
+            "dialog-changed-restart"
+        } else {
+            "dialog-changed-gone"
+        };
+        let mut message =
+            BotMessage::notice(ReplyKind::Notice, answerer.text(locale, text_id, &[]));
+        message.buttons.extend(restart);
         Reply {
             messages: vec![message],
             outcome: "dialog-changed",

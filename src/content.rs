@@ -131,8 +131,17 @@ fn dialog_names(dir: &Path) -> HashSet<String> {
 
 impl Content {
     pub fn load(paths: &ContentPaths, search: SearchSettings) -> Result<Self, ContentError> {
+        Self::load_as(paths, search, fingerprint(paths))
+    }
+
+    /// [`Content::load`] when the files' [`fingerprint`] is already known (a reload computes it
+    /// first, to skip files that did not change).
+    pub fn load_as(
+        paths: &ContentPaths,
+        search: SearchSettings,
+        version: String,
+    ) -> Result<Self, ContentError> {
         let mut problems = Vec::new();
-        let version = fingerprint(paths);
 
         let translations = match Translations::load(&paths.locales) {
             Ok(t) => Some(t),
@@ -275,10 +284,7 @@ pub fn fingerprint(paths: &ContentPaths) -> String {
         digest.update(std::fs::read(&path).unwrap_or_default());
         digest.update([0]);
     }
-    digest.finalize()[..6]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::text::hex(&digest.finalize()[..6])
 }
 
 fn collect_files(dir: &Path, relative: &Path, into: &mut Vec<(PathBuf, PathBuf)>) {

@@ -67,14 +67,15 @@ impl Reloader {
         let _one_at_a_time = self.running.lock().await;
         let serving = self.live.current().version.clone();
         let paths = self.paths.clone();
-        if fingerprint(&paths) == serving {
+        let version = fingerprint(&paths);
+        if version == serving {
             return Ok(Reloaded::Unchanged { version: serving });
         }
         let search = self.search;
         let started = Instant::now();
         // Loading builds the search index: seconds of CPU on a big set, kept off the request
         // threads.
-        let loaded = tokio::task::spawn_blocking(move || Content::load(&paths, search))
+        let loaded = tokio::task::spawn_blocking(move || Content::load_as(&paths, search, version))
             .await
             .map_err(|error| {
                 ContentError(vec![Problem::new(

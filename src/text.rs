@@ -12,6 +12,17 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::locale::Locale;
 
+/// Bytes in lower-case hexadecimal: how digests, tokens and keys are written.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
 /// OpenCC's Taiwan-to-mainland conversion with its phrase tables, built once: students in Taiwan
 /// and Hong Kong write 使用者名稱, 登入, 帳號, 稽核, which character-by-character conversion leaves
 /// as 使用者名称, 登入 … and the search then misses 用户名 and 登录. The dictionaries are compiled

@@ -117,6 +117,9 @@ pub fn idle_chat(root: &Path) -> IdleChat {
 #[path = "../../tests/support/postgres.rs"]
 mod postgres;
 
+#[path = "../../tests/support/chat_api.rs"]
+pub mod chat_api;
+
 /// A uniquely named, empty database on the PostgreSQL server (`TEST_POSTGRES_URL`, as for the
 /// tests, else 127.0.0.1:5432 as user postgres), dropped with the value (also when a benchmark
 /// panics), whatever is still connected to it.

@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq;
 use super::accounts::{STAFF_COLUMNS, StaffRow, typed_account_name};
 use super::{AuditAction, AuditEntry, StaffMember, StaffResult, StaffStore};
 use crate::accounts::password;
+use crate::text::hex;
 
 /// A secret token: a session's, or the one a sign-in form is bound to. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,10 +52,6 @@ impl SessionToken {
     pub fn csrf(&self) -> String {
         csrf_token_for(&self.0)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The CSRF token bound to a secret: a one-way function of it, so it tells nothing about the

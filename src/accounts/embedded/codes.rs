@@ -27,8 +27,7 @@ pub(super) fn new_code() -> String {
 }
 
 pub(super) fn code_hash(ticket_id: &str, code: &str) -> String {
-    let digest = Sha256::digest(format!("{ticket_id}:{code}").as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::text::hex(&Sha256::digest(format!("{ticket_id}:{code}").as_bytes()))
 }
 
 /// A code sent for an account: its ticket and the account.

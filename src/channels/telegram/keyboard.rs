@@ -16,8 +16,7 @@ pub struct Keys(BTreeMap<String, String>);
 /// The callback data of a payload: `k` and 16 hex digits of its SHA-256 (17 bytes).
 pub fn key_of(payload: &str) -> String {
     let digest = Sha256::digest(payload.as_bytes());
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("k{hex}")
+    format!("k{}", crate::text::hex(&digest[..8]))
 }
 
 impl Keys {

@@ -199,7 +199,7 @@ mod tests {
     /// RFC 4231, test cases 1 and 6 (a key longer than a block).
     #[test]
     fn hmac_matches_the_rfc_vectors() {
-        let hex = |bytes: [u8; 32]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let hex = |bytes: [u8; 32]| crate::text::hex(&bytes);
         assert_eq!(
             hex(hmac_sha256(&[0x0b; 20], b"Hi There")),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"

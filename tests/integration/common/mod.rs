@@ -26,6 +26,9 @@ pub fn config(database_url: &str) -> Config {
 #[path = "../../support/postgres.rs"]
 mod postgres;
 
+#[path = "../../support/chat_api.rs"]
+pub mod chat_api;
+
 /// A fresh, empty database that lives as long as the value.
 pub enum TestDb {
     /// The file in a temporary folder, removed with the folder.

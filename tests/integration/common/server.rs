@@ -360,19 +360,7 @@ impl ServeProcess {
         client: &reqwest::Client,
         locale: &str,
     ) -> (String, String) {
-        let body: Value = client
-            .post(format!("{}/api/v1/conversations", self.base))
-            .json(&json!({ "locale": locale }))
-            .send()
-            .await
-            .expect("start")
-            .json()
-            .await
-            .expect("json");
-        (
-            body["id"].as_str().expect("id").to_string(),
-            body["token"].as_str().expect("token").to_string(),
-        )
+        super::chat_api::start_conversation(client, &self.base, locale).await
     }
 
     /// Everything logged so far.

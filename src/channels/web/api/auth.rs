@@ -11,6 +11,7 @@ use super::ApiError;
 use super::language::{AnswerLocale, request_locale};
 use crate::channels::web::AppState;
 use crate::locale::Locale;
+use crate::text::hex;
 
 /// A new access token and the hash of it that is stored.
 pub(super) fn new_token() -> (String, String) {
@@ -24,10 +25,6 @@ pub(super) fn new_token() -> (String, String) {
 
 fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The token of an `Authorization: Bearer` header.

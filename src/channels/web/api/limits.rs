@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use super::ApiError;
 use crate::channels::web::AppState;
 use crate::store::{Backend, Database, PerMinute};
+use crate::text::hex;
 
 /// The per-IP request limit, applied before the request is looked at further.
 pub(super) async fn limit_per_ip(
@@ -72,10 +73,7 @@ impl RequestLimit {
             }),
             Self::Shared { db, limit, kind } => {
                 // A hash, so that no client address is written to the database.
-                let hashed: String = Sha256::digest(key.as_bytes())[..16]
-                    .iter()
-                    .map(|byte| format!("{byte:02x}"))
-                    .collect();
+                let hashed = hex(&Sha256::digest(key.as_bytes())[..16]);
                 match db.count_request(&format!("{kind}:{hashed}"), *limit).await {
                     Ok(None) => Ok(()),
                     Ok(Some(wait)) => Err(too_fast(wait)),
