@@ -3,6 +3,7 @@
 
 mod desk;
 mod support;
+mod turn_facts;
 
 use std::sync::Arc;
 
@@ -362,6 +363,7 @@ impl Assistant {
             asides: answerer,
             shared,
             metrics: &self.metrics,
+            runs: Default::default(),
         }
     }
 
@@ -601,8 +603,17 @@ impl Assistant {
             Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
         };
         let mut events = Vec::new();
+        let run_before = turn_facts::RunBefore::of(state.dialog.as_ref());
+        let mut run_notes = Vec::new();
         let reply = self
-            .turn(&mut state, &input, &mut locale, &requester, &mut events)
+            .turn(
+                &mut state,
+                &input,
+                &mut locale,
+                &requester,
+                &mut events,
+                &mut run_notes,
+            )
             .await?;
         tracing::info!(
             input = %pii::loggable(&user_body.chars().take(LOGGED_INPUT_CHARS).collect::<String>()),
@@ -628,8 +639,22 @@ impl Assistant {
             entry_id: reply.entry_id.as_deref(),
         }));
         let state_json = serde_json::to_string(&state).unwrap_or_default();
+        let offset_ms = i64::from(self.settings.utc_offset.local_minus_utc()) * 1000;
+        let facts = turn_facts::turn_facts(
+            crate::store::day_number(crate::store::now_ms(), offset_ms),
+            reply.outcome,
+            run_before,
+            state.dialog.as_ref(),
+            run_notes,
+        );
         self.db
-            .record_turn(conversation_id, locale.tag(), &state_json, &stored)
+            .record_turn_with_facts(
+                conversation_id,
+                locale.tag(),
+                &state_json,
+                &stored,
+                Some(facts),
+            )
             .await?;
         let outcome = reply.outcome;
         let reply = TurnReply {
@@ -722,6 +747,7 @@ impl Assistant {
         locale: &mut Locale,
         requester: &Requester,
         events: &mut Vec<ActionEvent>,
+        runs: &mut Vec<crate::dialog::runs::RunNote>,
     ) -> Result<Reply, CoreError> {
         *locale = reply_language(*locale, input, state.dialog.is_some());
         let locale = *locale;
@@ -771,6 +797,7 @@ impl Assistant {
         } else {
             None
         };
+        runs.extend(engine.runs.take());
         let turn = match turn.transpose() {
             Ok(turn) => turn,
             // The account store failed: the caller tells the user the service is unavailable.

@@ -12,6 +12,7 @@ mod console;
 mod console_agent;
 mod console_supervisor;
 mod core_api;
+mod dashboard;
 mod dialogs;
 mod editor;
 mod eval;
