@@ -78,8 +78,8 @@ pub fn new_run_id() -> String {
 }
 
 /// The dialog's steps in the order a student meets them: breadth first from the start, following
-/// buttons, matches, action outcomes and `next` in the order the file gives them; steps nothing
-/// leads to come last, by name.
+/// buttons, matches, action outcomes and `next` in the order the file gives them, then the steps
+/// nothing leads to, by name; the steps that end the dialog (`end`, `handoff`) last of all.
 pub fn step_order(dialog: &Dialog) -> Vec<String> {
     let mut order = Vec::new();
     let mut seen = BTreeSet::new();
@@ -108,7 +108,17 @@ pub fn step_order(dialog: &Dialog) -> Vec<String> {
             .filter(|name| !seen.contains(*name))
             .cloned(),
     );
-    order
+    // The ways a dialog ends come after the steps on the way, so that the main path reads first.
+    let ends = |name: &String| {
+        dialog
+            .steps
+            .get(name)
+            .is_some_and(|step| step.end || step.handoff)
+    };
+    let (mut on_the_way, endings): (Vec<String>, Vec<String>) =
+        order.into_iter().partition(|name| !ends(name));
+    on_the_way.extend(endings);
+    on_the_way
 }
 
 #[cfg(test)]
@@ -135,6 +145,22 @@ mod tests {
         )
         .expect("a valid dialog");
         assert_eq!(step_order(&dialog), ["ask", "yes", "no", "done", "orphan"]);
+        let with_an_early_end: Dialog = toml::from_str(
+            r#"
+            title = "t"
+            start = "ask"
+            [steps.ask]
+            buttons = [{ label = "a", next = "stop" }, { label = "b", next = "more" }]
+            [steps.more]
+            input = "name"
+            slot = "name"
+            next = "stop"
+            [steps.stop]
+            end = true
+            "#,
+        )
+        .expect("a valid dialog");
+        assert_eq!(step_order(&with_an_early_end), ["ask", "more", "stop"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::common;
 
 mod console;
 mod console_agent;
+mod console_dashboard;
 mod console_editor;
 mod console_supervisor;
 

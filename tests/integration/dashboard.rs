@@ -94,7 +94,7 @@ async fn chat(app: &App, inputs: &[serde_json::Value]) {
 }
 
 /// The students' turns of today, through the web API.
-async fn todays_traffic(app: &App) {
+pub async fn todays_traffic(app: &App) {
     // Answers: two definite, one with suggestions, one unknown.
     chat(
         app,
@@ -143,7 +143,7 @@ async fn todays_traffic(app: &App) {
 
 /// Rows put straight into the tables: `old` is a day 40 days back, `today` today (day numbers in
 /// the service's time zone, `offset_ms` from UTC).
-async fn seeded_rows(app: &App, old: i64, today: i64, offset_ms: i64) {
+pub async fn seeded_rows(app: &App, old: i64, today: i64, offset_ms: i64) {
     let db = app.assistant.database();
     let pool = db.pool();
     db.create_conversation("seed", "web", "zh-CN")

@@ -47,18 +47,17 @@ pub(super) fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[S
             aria-labelledby=(title_id) xmlns="http://www.w3.org/2000/svg" {
             title id=(title_id) { (title) }
             // Legend.
-            @for (index, s) in series.iter().enumerate() {
-                @let x = LEFT + index as f64 * 100.0;
-                rect x=(x) y="6" width="12" height="12" fill=(s.color) {}
-                text x=(x + 16.0) y="16" font-size="12" { (s.label) }
+            @for (s, x) in series.iter().zip(legend_positions(series)) {
+                rect x=(fmt(x)) y="6" width="12" height="12" fill=(s.color) {}
+                text x=(fmt(x + 16.0)) y="16" font-size="12" { (s.label) }
             }
             // Axis and its scale.
             line x1=(LEFT) y1=(TOP) x2=(LEFT) y2=(TOP + plot_height) stroke="#5a6472" {}
             line x1=(LEFT) y1=(TOP + plot_height) x2=(WIDTH - RIGHT) y2=(TOP + plot_height) stroke="#5a6472" {}
             @for fraction in [0.0, 0.5, 1.0] {
-                @let value = (top as f64 * fraction).round() as i64;
-                @let y = TOP + plot_height - scale(value);
-                text x=(LEFT - 6.0) y=(y + 4.0) font-size="11" text-anchor="end" { (value) }
+                @let value = top as f64 * fraction;
+                @let y = TOP + plot_height - value / top as f64 * plot_height;
+                text x=(LEFT - 6.0) y=(fmt(y + 4.0)) font-size="11" text-anchor="end" { (fmt(value)) }
                 @if fraction > 0.0 {
                     line x1=(LEFT) y1=(y) x2=(WIDTH - RIGHT) y2=(y) stroke="#d5dbe3" stroke-dasharray="3 3" {}
                 }
@@ -71,7 +70,8 @@ pub(super) fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[S
                         rect x=(fmt(x)) y=(fmt(y)) width=(fmt(bar)) height=(fmt(height)) fill=(color) {}
                     }
                 }
-                @if i % step == 0 || i + 1 == labels.len() {
+                // The last day always; the others every `step`, unless too close to the last.
+                @if i + 1 == labels.len() || (i % step == 0 && labels.len() - 1 - i >= step.div_ceil(2).max(2)) {
                     text x=(fmt(x + bar / 2.0)) y=(HEIGHT - 8.0) font-size="11" text-anchor="middle" {
                         (short_day(label))
                     }
@@ -79,6 +79,35 @@ pub(super) fn stacked_bars(id: &str, title: &str, labels: &[String], series: &[S
             }
         }
     }
+}
+
+/// Where each series' legend entry starts: one after the other, as wide as its label (a Chinese
+/// character takes about a full em at 12 px, other characters about half); what no longer fits
+/// on the line is squeezed rather than wrapped, since the table below names every series too.
+fn legend_positions(series: &[Series]) -> Vec<f64> {
+    let widths: Vec<f64> = series
+        .iter()
+        .map(|s| {
+            let text: f64 = s
+                .label
+                .chars()
+                .map(|c| if c.is_ascii() { 6.8 } else { 12.5 })
+                .sum();
+            16.0 + text + 18.0
+        })
+        .collect();
+    let room = WIDTH - LEFT - RIGHT;
+    let total: f64 = widths.iter().sum();
+    let squeeze = if total > room { room / total } else { 1.0 };
+    let mut x = LEFT;
+    widths
+        .iter()
+        .map(|width| {
+            let at = x;
+            x += width * squeeze;
+            at
+        })
+        .collect()
 }
 
 /// The boxes of bar `index`, bottom up from `base`: (top, height, colour) of each non-zero value.
@@ -106,7 +135,8 @@ fn stack(
 pub(super) fn funnel(id: &str, title: &str, steps: &[(String, i64)]) -> Markup {
     let row = 24.0;
     let label_width = 200.0;
-    let height = TOP + row * steps.len() as f64 + 8.0;
+    let top_margin = 6.0;
+    let height = top_margin + row * steps.len() as f64 + 6.0;
     let top = steps.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let room = WIDTH - label_width - 70.0;
     let title_id = format!("{id}-title");
@@ -115,7 +145,7 @@ pub(super) fn funnel(id: &str, title: &str, steps: &[(String, i64)]) -> Markup {
             aria-labelledby=(title_id) xmlns="http://www.w3.org/2000/svg" {
             title id=(title_id) { (title) }
             @for (i, (step, count)) in steps.iter().enumerate() {
-                @let y = TOP + i as f64 * row;
+                @let y = top_margin + i as f64 * row;
                 @let width = *count as f64 / top as f64 * room;
                 g {
                     title { (step) ": " (count) }

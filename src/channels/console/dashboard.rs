@@ -91,7 +91,13 @@ impl Table {
                 table id=(self.id) {
                     caption { (self.caption) }
                     thead { tr {
-                        @for header in &self.headers { th scope="col" { (header) } }
+                        @for (index, header) in self.headers.iter().enumerate() {
+                            @if index == 0 {
+                                th scope="col" { (header) }
+                            } @else {
+                                th.number scope="col" { (header) }
+                            }
+                        }
                     } }
                     tbody {
                         @for row in &self.rows {
