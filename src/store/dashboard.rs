@@ -162,11 +162,11 @@ pub struct DayRange {
 }
 
 impl DayRange {
-    fn from_ms(&self) -> i64 {
+    fn start_ms(self) -> i64 {
         self.from_day * DAY_MS - self.offset_ms
     }
 
-    fn to_ms(&self) -> i64 {
+    fn end_ms(self) -> i64 {
         (self.to_day + 1) * DAY_MS - self.offset_ms
     }
 }
@@ -208,6 +208,9 @@ pub struct FunnelCounts {
     pub runs: BTreeMap<String, i64>,
 }
 
+/// Runs of a dialog that stopped at a step: dialog, step, result, detail, count.
+type StoppedRow = (String, String, Option<String>, Option<String>, i64);
+
 impl Database {
     /// Turns per day and outcome in the range: (day, outcome, turns).
     pub async fn daily_outcomes(
@@ -231,8 +234,8 @@ impl Database {
              WHERE created_at >= $2 AND created_at < $3 GROUP BY 1, 2 ORDER BY 1, 2",
         )
         .bind(range.offset_ms)
-        .bind(range.from_ms())
-        .bind(range.to_ms())
+        .bind(range.start_ms())
+        .bind(range.end_ms())
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -269,8 +272,8 @@ impl Database {
              AND rating IS NOT NULL GROUP BY 1 ORDER BY 1",
         )
         .bind(range.offset_ms)
-        .bind(range.from_ms())
-        .bind(range.to_ms())
+        .bind(range.start_ms())
+        .bind(range.end_ms())
         .fetch_all(&self.pool)
         .await?;
         for (day, count, sum) in ratings {
@@ -284,8 +287,8 @@ impl Database {
              WHERE created_at >= $2 AND created_at < $3 GROUP BY 1 ORDER BY 1",
         )
         .bind(range.offset_ms)
-        .bind(range.from_ms())
-        .bind(range.to_ms())
+        .bind(range.start_ms())
+        .bind(range.end_ms())
         .fetch_all(&self.pool)
         .await?;
         for (day, useful, not_useful) in votes {
@@ -310,8 +313,8 @@ impl Database {
         );
         Ok(sqlx::query_as(AssertSqlSafe(sql))
             .bind(range.offset_ms)
-            .bind(range.from_ms())
-            .bind(range.to_ms())
+            .bind(range.start_ms())
+            .bind(range.end_ms())
             .fetch_all(&self.pool)
             .await?)
     }
@@ -331,7 +334,7 @@ impl Database {
         for (dialog, step, count) in reached {
             funnels.reached.insert((dialog, step), count);
         }
-        let stopped: Vec<(String, String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        let stopped: Vec<StoppedRow> = sqlx::query_as(
             "SELECT dialog, last_step, result, detail, COUNT(*) FROM dialog_runs \
              WHERE day >= $1 AND day <= $2 GROUP BY dialog, last_step, result, detail",
         )
@@ -370,8 +373,8 @@ mod tests {
             to_day: 19_724,
             offset_ms: 8 * 3_600_000,
         };
-        assert_eq!(day_number(range.from_ms(), range.offset_ms), 19_723);
-        assert_eq!(day_number(range.to_ms() - 1, range.offset_ms), 19_724);
-        assert_eq!(day_number(range.to_ms(), range.offset_ms), 19_725);
+        assert_eq!(day_number(range.start_ms(), range.offset_ms), 19_723);
+        assert_eq!(day_number(range.end_ms() - 1, range.offset_ms), 19_724);
+        assert_eq!(day_number(range.end_ms(), range.offset_ms), 19_725);
     }
 }

@@ -165,7 +165,7 @@ pub(super) async fn write(
         .filter_map(|turn| turn.facts.as_ref())
         .collect();
     if !facts.is_empty() {
-        dashboard::write_facts(&mut *tx, &facts, now).await?;
+        dashboard::write_facts(&mut tx, &facts, now).await?;
     }
     // A conversation with two turns in the batch keeps the state of the later one.
     let mut newest: HashMap<&str, &PendingTurn> = HashMap::new();

@@ -158,24 +158,23 @@ fn date_of(day: i64) -> NaiveDate {
     chrono::DateTime::UNIX_EPOCH.date_naive() + chrono::Duration::days(day)
 }
 
-/// The range asked for, or the page that refuses it.
-fn asked_range(
-    state: &ConsoleState,
-    signed: &Signed,
-    query: &DashboardQuery,
-) -> Result<Range, Response> {
-    let range_query = RangeQuery {
+/// The range asked for, `None` when it is no valid range.
+fn asked_range(state: &ConsoleState, query: &DashboardQuery) -> Option<Range> {
+    RangeQuery {
         from: query.from.clone(),
         to: query.to.clone(),
-    };
-    range_query.range(state).ok_or_else(|| {
-        page::message(
-            &signed.visit.texts,
-            Some(signed),
-            StatusCode::BAD_REQUEST,
-            "console-editor-bad-range",
-        )
-    })
+    }
+    .range(state)
+}
+
+/// The page that refuses a range.
+fn bad_range(signed: &Signed) -> Response {
+    page::message(
+        &signed.visit.texts,
+        Some(signed),
+        StatusCode::BAD_REQUEST,
+        "console-editor-bad-range",
+    )
 }
 
 fn store_failure(signed: &Signed, err: StoreError) -> Response {
@@ -285,7 +284,9 @@ pub(super) async fn overview(
     signed: Signed,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, Response> {
-    let range = asked_range(&state, &signed, &query)?;
+    let Some(range) = asked_range(&state, &query) else {
+        return Err(bad_range(&signed));
+    };
     let days = day_range(&state, &range);
     let db = state.assistant.database();
     let outcomes = db
@@ -599,7 +600,9 @@ pub(super) async fn funnels_page(
     signed: Signed,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, Response> {
-    let range = asked_range(&state, &signed, &query)?;
+    let Some(range) = asked_range(&state, &query) else {
+        return Err(bad_range(&signed));
+    };
     let counts = state
         .assistant
         .database()
