@@ -16,6 +16,7 @@ mod dialogs;
 mod editor;
 mod eval;
 mod faults;
+mod feedback;
 mod handoff;
 mod instances;
 mod knowledge_topics;

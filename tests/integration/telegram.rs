@@ -6,6 +6,7 @@
 mod commands;
 mod contacts;
 mod fake_bot_api;
+mod feedback;
 mod formatting;
 mod groups;
 mod photos;
