@@ -13,6 +13,7 @@ mod console;
 mod console_agent;
 mod console_editor;
 mod console_supervisor;
+mod widget_feedback;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -320,10 +321,10 @@ async fn a_student_asks_walks_the_diagnosis_uploads_photos_and_comes_back() {
     useful.click().await.expect("click useful");
     browser
         .wait_until(
-            "document.querySelector('.hb-feedback').textContent.length > 0
-                && document.querySelectorAll('.hb-feedback button').length === 0",
+            "document.querySelector('.hb-feedback .hb-feedback-thanks') !== null
+                && document.querySelector('.hb-feedback button').getAttribute('aria-pressed') === 'true'",
             vec![],
-            "the thanks for the feedback",
+            "the thanks for the feedback, the choice marked",
         )
         .await;
     let counts = app
