@@ -2,8 +2,8 @@
 -- the student typed it (ID numbers, mobiles and e-mails masked; a secret never reaches it, the
 -- transcript holds a placeholder instead), and how that question was answered (`definite`, or
 -- `suggest` when the entry was picked from the suggestions; `picked` for a hot or related
--- question pressed, which has no typed question). `question` is student text: retention clears
--- it with the transcripts.
+-- question pressed, which has no typed question; `dialog` for an answer on the side of a dialog).
+-- `question` is student text: retention clears it with the transcripts.
 ALTER TABLE feedback ADD COLUMN question TEXT;
 ALTER TABLE feedback ADD COLUMN outcome TEXT;
 

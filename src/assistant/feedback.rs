@@ -131,13 +131,11 @@ pub fn reason_text(text: &str) -> Result<Option<String>, TextRefused> {
 /// The question is the user's typed message just before the answer (outcome `definite`). When
 /// the answer came from a button pressed on a list of suggestions, it is the question those
 /// suggestions replied to (outcome `suggest`); a hot or related question pressed has no typed
-/// question (outcome `picked`).
+/// question (outcome `picked`); an answer on the side of a dialog has outcome `dialog`.
 pub fn rated_answer(messages: &[StoredMessage], entry_id: &str) -> Option<RatedAnswer> {
-    let answer = messages.iter().rposition(|m| {
-        m.sender == Sender::Bot
-            && m.entry_id.as_deref() == Some(entry_id)
-            && m.outcome.as_deref() != Some("pushed")
-    })?;
+    let answer = messages
+        .iter()
+        .rposition(|m| m.outcome.as_deref() != Some("pushed") && answers_with(m, entry_id))?;
     let outcome = messages[answer].outcome.clone();
     let before = &messages[..answer];
     let Some(asked) = before.iter().rposition(|m| m.sender == Sender::User) else {
@@ -178,6 +176,19 @@ pub fn rated_answer(messages: &[StoredMessage], entry_id: &str) -> Option<RatedA
             outcome,
         }),
     }
+}
+
+/// Whether a stored message is an answer with the entry: stored with it, or (an answer given on
+/// the side of a dialog, stored as the dialog's turn) carrying it in the message itself.
+fn answers_with(message: &StoredMessage, entry_id: &str) -> bool {
+    if message.sender != Sender::Bot {
+        return false;
+    }
+    if message.entry_id.is_some() {
+        return message.entry_id.as_deref() == Some(entry_id);
+    }
+    serde_json::from_str::<BotMessage>(&message.body)
+        .is_ok_and(|shown| rated_entry(&shown) == Some(entry_id))
 }
 
 /// A stored user message as a question: typed text only (not a button, a photo or a secret's
@@ -526,6 +537,26 @@ mod tests {
             rated_answer(&secret, "find-username").and_then(|r| r.question),
             None
         );
+
+        // An answer given on the side of a dialog is stored as the dialog's turn: it counts.
+        let aside = serde_json::to_string(&BotMessage {
+            entry_id: Some("find-password".into()),
+            ..BotMessage::notice(ReplyKind::Answer, "忘记密码怎么办？".into())
+        })
+        .expect("json");
+        let in_a_dialog = [
+            message(1, Sender::User, "忘记密码怎么办", None, None),
+            message(2, Sender::Bot, &aside, Some("dialog"), None),
+            message(3, Sender::Bot, "{}", Some("dialog"), None),
+        ];
+        assert_eq!(
+            rated_answer(&in_a_dialog, "find-password"),
+            Some(RatedAnswer {
+                question: Some("忘记密码怎么办".into()),
+                outcome: Some("dialog".into()),
+            })
+        );
+        assert_eq!(rated_answer(&in_a_dialog, "find-username"), None);
     }
 
     #[test]

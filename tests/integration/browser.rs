@@ -314,7 +314,7 @@ async fn a_student_asks_walks_the_diagnosis_uploads_photos_and_comes_back() {
     let useful = browser
         .client
         .find(Locator::XPath(
-            "(//div[contains(@class,'hb-feedback')]/button)[1]",
+            "(//div[contains(@class,'hb-feedback')]//button[@data-vote='useful'])[1]",
         ))
         .await
         .expect("feedback button");

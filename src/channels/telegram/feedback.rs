@@ -193,10 +193,10 @@ impl Channel {
             if index == last {
                 if asks_text.is_some() {
                     let placeholder = self.text(locale, "telegram-feedback-placeholder");
+                    // Not selective: in a group the prompt mentions nobody, and selective
+                    // would then force the reply on no one.
                     request = request.reply_markup(ReplyMarkup::ForceReply(
-                        ForceReply::new()
-                            .input_field_placeholder(placeholder)
-                            .selective(),
+                        ForceReply::new().input_field_placeholder(placeholder),
                     ));
                 } else if !message.buttons.is_empty() {
                     let rows = rows(&message.buttons, REASONS_PER_ROW, keys);
