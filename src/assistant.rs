@@ -2,6 +2,7 @@
 //! it an [`Input`] for a conversation and renders the [`BotMessage`]s it returns.
 
 mod desk;
+mod feedback;
 mod support;
 mod turn_facts;
 
@@ -29,6 +30,10 @@ use crate::store::{Database, NewMessage, Sender, StoreError};
 use crate::text::written_language;
 
 pub use desk::{AgentAtWork, Desk, DeskError, MAX_AGENT_TEXT, QueueItem, SupportFigures};
+pub use feedback::{
+    Choice, FEEDBACK_PAYLOAD, FeedbackOutcome, FeedbackPress, FeedbackReply, MAX_REASON_TEXT_CHARS,
+    rated_entry, reason_label,
+};
 pub use support::{ASK_PAYLOAD, HandoffSettings, Support};
 
 #[derive(Debug, thiserror::Error)]
@@ -538,6 +543,12 @@ impl Assistant {
         let span = tracing::info_span!("turn", conversation = %conversation_id);
         let started = std::time::Instant::now();
         async move {
+            // Feedback on an answer is no turn: recorded with the votes, not in the transcript.
+            if let Input::Button(payload) = &input
+                && let Some(reply) = self.feedback_button(conversation_id, payload).await?
+            {
+                return Ok(reply);
+            }
             // Turns of one conversation run one after another, in any process: each starts
             // from the state the previous one stored.
             let lock = self.db.lock_turn(conversation_id).await?;
@@ -599,7 +610,7 @@ impl Assistant {
                 SECRET_PLACEHOLDER.to_string()
             }
             Input::Text(text) => text.clone(),
-            Input::Button(payload) => format!("[button] {payload}"),
+            Input::Button(payload) => format!("{BUTTON_MARK}{payload}"),
             Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
         };
         let mut events = Vec::new();
@@ -876,15 +887,6 @@ pub struct ConversationAccess {
     pub locale: Option<Locale>,
 }
 
-/// What became of a vote on an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedbackOutcome {
-    /// Recorded; it replaces an earlier vote on the same answer.
-    Recorded,
-    /// The conversation was never answered with that entry: nothing to rate.
-    NotAnswered,
-}
-
 /// What a channel needs of a stored conversation besides its turns (access tokens, the history,
 /// feedback) and of the service's health, so that channels talk to the assistant only.
 impl Assistant {
@@ -927,24 +929,6 @@ impl Assistant {
         Ok(self.db.messages(conversation_id).await?)
     }
 
-    /// Records "useful / not useful" under an answer the conversation was given: one vote per
-    /// answer and conversation, a later one replacing the earlier (a change of mind).
-    pub async fn record_feedback(
-        &self,
-        conversation_id: &str,
-        entry_id: &str,
-        useful: bool,
-        reason: Option<&crate::store::GivenReason>,
-    ) -> Result<FeedbackOutcome, CoreError> {
-        if !self.db.answered_with(conversation_id, entry_id).await? {
-            return Ok(FeedbackOutcome::NotAnswered);
-        }
-        self.db
-            .set_feedback_with_reason(conversation_id, entry_id, useful, reason)
-            .await?;
-        Ok(FeedbackOutcome::Recorded)
-    }
-
     /// How a failed operation is to be told to its user (see [`Database::failure`], which also
     /// has stale pooled connections reopened).
     pub fn failure(&self, err: &(dyn std::error::Error + 'static)) -> crate::store::Failure {
@@ -966,6 +950,9 @@ pub struct TurnReply {
 
 /// How much of an input a log line shows.
 const LOGGED_INPUT_CHARS: usize = 200;
+
+/// How the history keeps a pressed button: this mark, then its payload.
+const BUTTON_MARK: &str = "[button] ";
 
 /// Stands for a password in the history and the logs.
 pub const SECRET_PLACEHOLDER: &str = "••••••";

@@ -94,6 +94,21 @@ pub const REQUIRED_MESSAGES: &[&str] = &[
     "notice-review-rejected",
     "notice-assist-confirmed",
     "notice-assist-declined",
+    // Feedback that says why (issue 16).
+    "feedback-useful",
+    "feedback-not-useful",
+    "feedback-thanks",
+    "feedback-why",
+    "feedback-reason-unclear",
+    "feedback-reason-did-not-work",
+    "feedback-reason-not-what-i-asked",
+    "feedback-reason-other",
+    "feedback-ask-text",
+    "feedback-text-too-long",
+    "feedback-thanks-reason",
+    "feedback-thanks-not-what-i-asked",
+    "feedback-thanks-did-not-work",
+    "feedback-not-answered",
 ];
 
 pub struct Translations {

@@ -125,7 +125,7 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function showBot(message, live) {
+  function showBot(message) {
     // A person's message (a support agent) shows their display name above it.
     var person = message.sender && message.sender.name;
     var node = el("div", { class: person ? "hb-msg hb-bot hb-person" : "hb-msg hb-bot", "data-kind": message.kind }, [
@@ -143,23 +143,91 @@
         return el("button", { type: "button", text: b.label, onclick: function () { press(b); } });
       })));
     }
-    if (message.kind === "answer" && message.entry_id && live) {
-      var feedback = el("div", { class: "hb-feedback" });
-      [["widget-useful", true], ["widget-not-useful", false]].forEach(function (pair) {
-        feedback.appendChild(el("button", { type: "button", text: t(pair[0]), onclick: function () {
-          request("POST", "/conversations/" + state.id + "/feedback", { entry_id: message.entry_id, useful: pair[1] })
-            .then(function () { feedback.textContent = t("widget-thanks-feedback"); })
-            .catch(function (e) { showNotice(e.message); });
-        } }));
-      });
-      node.appendChild(feedback);
-    }
+    // Every answer from the help content can be rated, in the history too.
+    if (message.kind === "answer" && message.entry_id && !person) node.appendChild(feedbackControls(message.entry_id));
     upload.hidden = !message.expects_photo;
     // A password is typed hidden and never echoed.
     input.type = message.expects_secret ? "password" : "text";
     input.autocomplete = message.expects_secret ? "current-password" : "off";
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
+  }
+
+  var REASONS = ["unclear", "did-not-work", "not-what-i-asked", "other"];
+  var MAX_REASON_CHARS = 500;
+  var fieldCount = 0;
+
+  // 有用 / 没用 under an answer. 没用 asks why (the reasons as buttons; 其他 opens a short text
+  // field that may be skipped); thanks replace the reasons once one is given. The chosen button
+  // stays marked (aria-pressed) and the other still works: a change of mind replaces the vote.
+  function feedbackControls(entryId) {
+    var box = el("div", { class: "hb-feedback" });
+    var more = el("div", { class: "hb-feedback-more" });
+    var useful = el("button", { type: "button", "aria-pressed": "false", "data-vote": "useful", text: t("widget-useful") });
+    var notUseful = el("button", { type: "button", "aria-pressed": "false", "data-vote": "not-useful", text: t("widget-not-useful") });
+    var votes = [useful, notUseful];
+    function mark(chosen, buttons) {
+      buttons.forEach(function (b) { b.setAttribute("aria-pressed", b === chosen ? "true" : "false"); });
+    }
+    function send(body, then) {
+      body.entry_id = entryId;
+      request("POST", "/conversations/" + state.id + "/feedback", body).then(then)
+        .catch(function (e) { showNotice(e.message); });
+    }
+    function thanks() {
+      more.textContent = "";
+      more.appendChild(el("p", { class: "hb-feedback-thanks", role: "status", text: t("widget-thanks-feedback") }));
+      // The reason buttons are gone: the student goes on asking.
+      input.focus();
+    }
+    function otherField() {
+      var id = "hb-reason-" + (++fieldCount);
+      var field = el("input", { type: "text", id: id, maxlength: String(MAX_REASON_CHARS), autocomplete: "off" });
+      var reasonForm = el("form", { class: "hb-reason-form" }, [
+        el("label", { for: id, text: t("widget-reason-text-label") }),
+        field,
+        el("button", { type: "submit", class: "hb-reason-send", text: t("widget-reason-send") }),
+        el("button", { type: "button", class: "hb-reason-skip", text: t("widget-reason-skip"), onclick: function () {
+          send({ useful: false, reason: "other" }, thanks);
+        } })
+      ]);
+      reasonForm.addEventListener("submit", function (e) {
+        e.preventDefault();
+        send({ useful: false, reason: "other", reason_text: field.value }, thanks);
+      });
+      var old = more.querySelector(".hb-reason-form");
+      if (old) old.parentNode.removeChild(old);
+      more.appendChild(reasonForm);
+      field.focus();
+      log.scrollTop = log.scrollHeight;
+    }
+    function askWhy() {
+      more.textContent = "";
+      var buttons = REASONS.map(function (reason) {
+        return el("button", { type: "button", "aria-pressed": "false", "data-reason": reason, text: t("feedback-reason-" + reason) });
+      });
+      buttons.forEach(function (b) {
+        b.addEventListener("click", function () {
+          var reason = b.getAttribute("data-reason");
+          mark(b, buttons);
+          if (reason === "other") otherField();
+          else send({ useful: false, reason: reason }, thanks);
+        });
+      });
+      more.appendChild(el("p", { class: "hb-why", text: t("feedback-why") }));
+      more.appendChild(el("div", { class: "hb-reasons", role: "group", "aria-label": t("feedback-why") }, buttons));
+      buttons[0].focus();
+      log.scrollTop = log.scrollHeight;
+    }
+    useful.addEventListener("click", function () {
+      send({ useful: true }, function () { mark(useful, votes); thanks(); });
+    });
+    notUseful.addEventListener("click", function () {
+      send({ useful: false }, function () { mark(notUseful, votes); askWhy(); });
+    });
+    box.appendChild(el("div", { class: "hb-vote", role: "group" }, votes));
+    box.appendChild(more);
+    return box;
   }
 
   var typing = el("div", { class: "hb-typing", text: "" });

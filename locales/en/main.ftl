@@ -57,3 +57,22 @@ dialog-failed = Sorry, something went wrong with this step and it has ended. You
 dialog-changed-restart = The help steps were just updated and the step you were at no longer exists. Please start these steps again with the button below, or just ask your question.
 dialog-changed-gone = The help steps were just updated and these steps no longer exist. Please just ask your question, and I will help from there.
 dialog-private-chat-only = This needs your personal details, which others in this group would see. Please continue in a private chat with me.
+
+# Feedback that says why (issue 16): 有用 / 没用 under an answer on every channel, and why.
+feedback-useful = 👍 Useful
+feedback-not-useful = 👎 Not useful
+feedback-thanks = Thank you for the feedback! Just type if you have another question.
+feedback-why = Sorry this did not help. What was wrong with it?
+feedback-reason-unclear = Hard to understand
+feedback-reason-did-not-work = Did not work
+feedback-reason-not-what-i-asked = Not what I asked
+feedback-reason-other = Other
+feedback-ask-text = Please tell us in a sentence what was wrong (you may leave it empty).
+feedback-text-too-long = That is { $length } characters; at most { $max } are kept. Please make it shorter and send it again.
+feedback-thanks-reason = Thank you, this helps us improve the answer. Just type if you have another question.
+feedback-thanks-not-what-i-asked = Thank you, this helps us improve the answer. Would you like to ask again in other words?
+feedback-thanks-did-not-work = Thank you, this helps us improve the answer. If the steps still do not work, a person from support can help you, or ask again in other words.
+feedback-not-answered = Only the answers given in this conversation can be rated. You can go on asking.
+# The terminal: a short line under an answer, and the prompt for the reason's text.
+terminal-feedback-hint = (Did this help? Type + for useful, - for not useful)
+terminal-feedback-prompt = Why (Enter to skip):

@@ -20,3 +20,6 @@ telegram-photo-not-fetched = I could not fetch your photo from Telegram. Please 
 telegram-contact-not-own = I can only take your own number. Please share your own contact with the button, or type your mobile number.
 telegram-share-contact = Share my mobile number
 telegram-open-private-chat = Continue in a private chat
+
+# Feedback that says why (issue 16): the placeholder of the reply asked for with ForceReply.
+telegram-feedback-placeholder = What was wrong?

@@ -46,3 +46,8 @@ widget-resume-retrying = Sorry, your conversation cannot be loaded just now. It 
 widget-replaced = This conversation is open in another window, where new messages now appear. Come back to this window to continue here.
 # The service could not be reached at all (no answer from the network).
 widget-unavailable = Sorry, the help service cannot be reached just now. Please try again in a moment.
+
+# Feedback that says why (issue 16): the widget's reason field (the reasons are feedback-reason-*).
+widget-reason-text-label = What was wrong? (at most 500 characters)
+widget-reason-send = Send
+widget-reason-skip = Skip

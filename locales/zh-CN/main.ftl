@@ -57,3 +57,22 @@ dialog-failed = 抱歉，这个流程暂时出了问题，已经结束。您可�
 dialog-changed-restart = 帮助流程刚刚更新，您所在的这一步已经不存在了。请点下面的按钮重新开始，或者直接提问。
 dialog-changed-gone = 帮助流程刚刚更新，这个流程已经不存在了。请直接提问，我从这里继续帮您。
 dialog-private-chat-only = 这一步需要您的个人信息，群里的其他人会看到。请在与我的私聊中继续。
+
+# Feedback that says why (issue 16): 有用 / 没用 under an answer on every channel, and why.
+feedback-useful = 👍 有用
+feedback-not-useful = 👎 没用
+feedback-thanks = 谢谢您的反馈！还有其他问题，直接输入就可以。
+feedback-why = 抱歉没能帮到您。是哪里不满意呢？
+feedback-reason-unclear = 看不懂
+feedback-reason-did-not-work = 操作后不成功
+feedback-reason-not-what-i-asked = 不是我要问的
+feedback-reason-other = 其他
+feedback-ask-text = 请用一句话告诉我们哪里不对（可以不填）。
+feedback-text-too-long = 这段说明有 { $length } 个字，最多 { $max } 个字。请简短一些再发一次。
+feedback-thanks-reason = 谢谢，我们会据此改进这条回答。还有其他问题，直接输入就可以。
+feedback-thanks-not-what-i-asked = 谢谢，我们会据此改进这条回答。换个说法再问一次试试？
+feedback-thanks-did-not-work = 谢谢，我们会据此改进这条回答。如果按步骤操作后仍然不行，可以请人工客服帮您，或者换个说法再问。
+feedback-not-answered = 只能评价本对话中给出的回答。您可以继续提问。
+# The terminal: a short line under an answer, and the prompt for the reason's text.
+terminal-feedback-hint = （这个回答有帮助吗？输入 + 表示有用，- 表示没用）
+terminal-feedback-prompt = 原因（直接回车跳过）：

@@ -20,3 +20,6 @@ telegram-photo-not-fetched = 我没能从 Telegram 取得您的照片，请重�
 telegram-contact-not-own = 我只能接收您本人的号码。请用按钮分享您自己的联系方式，或直接输入您的手机号。
 telegram-share-contact = 分享我的手机号
 telegram-open-private-chat = 在私聊中继续
+
+# Feedback that says why (issue 16): the placeholder of the reply asked for with ForceReply.
+telegram-feedback-placeholder = 哪里不对？

@@ -40,3 +40,8 @@ widget-resume-retrying = 抱歉，暂时无法载入您的对话。对话记录�
 widget-replaced = 这个对话已在另一个窗口中打开，新消息会显示在那里。回到本窗口即可继续在这里对话。
 # The service could not be reached at all (no answer from the network).
 widget-unavailable = 抱歉，暂时无法连接帮助服务，请稍后再试。
+
+# Feedback that says why (issue 16): the widget's reason field (the reasons are feedback-reason-*).
+widget-reason-text-label = 哪里不对？（最多 500 字）
+widget-reason-send = 发送
+widget-reason-skip = 跳过

@@ -3,6 +3,10 @@
 //! uploaded with `/photo FILE`. Messages pushed to the conversation later (a support agent's
 //! reply, the place in the queue, a review decision) are printed as they arrive, between lines;
 //! a person's message shows their name in brackets.
+//!
+//! Under an answer one short line offers feedback: `+` useful, `-` not useful. Not useful asks
+//! why with numbered reasons; for "other" a prompt line takes the reason's text (Enter skips
+//! it): only the line typed at that prompt is taken as a reason, never a later question.
 
 use std::io::Write;
 
@@ -10,7 +14,7 @@ use serde::Serialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use tokio::sync::broadcast;
 
-use crate::assistant::{Assistant, CoreError};
+use crate::assistant::{Assistant, Choice, CoreError, FeedbackPress, FeedbackReply, rated_entry};
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, Input};
 
@@ -123,6 +127,9 @@ pub async fn run(
     let follower = assistant.follow_pushed_messages(PUSH_POLL);
     let mut pushed = assistant.subscribe(&conversation);
     let mut lines = input.lines();
+    // The answer `+` and `-` rate, and the answer whose reason the next line gives.
+    let mut rated: Option<String> = None;
+    let mut reason_for: Option<String> = None;
     loop {
         let line = tokio::select! {
             line = lines.next_line() => line,
@@ -141,9 +148,27 @@ pub async fn run(
             Err(err) if err.kind() == std::io::ErrorKind::InvalidData => "\u{fffd}".to_string(),
             Err(_) => break,
         };
+        // The line typed at the "why" prompt is the reason's text (empty: skipped).
+        if let Some(entry) = reason_for.take() {
+            let reply = assistant.feedback_text(&conversation, &entry, &line).await;
+            reason_for =
+                show_feedback(assistant, &conversation, reply, format, out, &mut buttons).await;
+            continue;
+        }
+        let input = match feedback_shortcut(&line, rated.as_deref()) {
+            Some(press) => Input::Button(press.payload()),
+            None => interpret_line(&line, &buttons),
+        };
+        if let Input::Button(payload) = &input
+            && let Some(press) = FeedbackPress::parse(payload)
+        {
+            let reply = assistant.feedback(&conversation, &press).await;
+            reason_for =
+                show_feedback(assistant, &conversation, reply, format, out, &mut buttons).await;
+            continue;
+        }
         // A turn that failed (the database is unreachable, say) is apologised for and the chat
         // goes on: the user may try again or ask something else.
-        let input = interpret_line(&line, &buttons);
         let messages = match assistant.handle(&conversation, input.clone()).await {
             Ok(messages) => messages,
             Err(error) => {
@@ -154,6 +179,16 @@ pub async fn run(
         for message in &messages {
             print_message(out, format, message).ok();
         }
+        rated = messages
+            .iter()
+            .rev()
+            .find_map(rated_entry)
+            .map(String::from);
+        if rated.is_some() && format == Format::Human {
+            let hint = text_of(assistant, &conversation, locale, "terminal-feedback-hint").await;
+            writeln!(out, "{hint}\n").ok();
+            out.flush().ok();
+        }
         if let Some(last) = messages.iter().rev().find(|m| !m.buttons.is_empty()) {
             buttons = last.buttons.clone();
         } else if !messages.is_empty() {
@@ -162,6 +197,71 @@ pub async fn run(
     }
     follower.abort();
     Ok(conversation)
+}
+
+/// `+` or `-` alone, under a rated answer: the feedback on it.
+fn feedback_shortcut(line: &str, rated: Option<&str>) -> Option<FeedbackPress> {
+    let choice = match line.trim() {
+        "+" => Choice::Useful,
+        "-" => Choice::NotUseful,
+        _ => return None,
+    };
+    Some(FeedbackPress::new(rated?, choice))
+}
+
+/// Prints the core's reply to feedback (its reasons become the numbered buttons) and, when it
+/// asks why in the student's words, the prompt line; returns the entry the next line is the
+/// reason for.
+async fn show_feedback(
+    assistant: &Assistant,
+    conversation: &str,
+    reply: Result<FeedbackReply, CoreError>,
+    format: Format,
+    out: &mut impl Write,
+    buttons: &mut Vec<Button>,
+) -> Option<String> {
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err(error) => {
+            tracing::error!(%error, "feedback failed");
+            let input = Input::Text(String::new());
+            let apology = assistant.apology(conversation, &input, &error).await;
+            print_message(out, format, &apology).ok();
+            return None;
+        }
+    };
+    for message in &reply.messages {
+        print_message(out, format, message).ok();
+    }
+    // The reasons become the numbered buttons; once one is given they are gone (the answer's
+    // own buttons stay pressable after a 👍).
+    if let Some(last) = reply.messages.iter().rev().find(|m| !m.buttons.is_empty()) {
+        *buttons = last.buttons.clone();
+    } else if buttons
+        .iter()
+        .any(|b| FeedbackPress::parse(&b.payload).is_some())
+    {
+        buttons.clear();
+    }
+    let entry = reply.asks_text_for?;
+    if format == Format::Human {
+        let locale = assistant.default_locale();
+        let prompt = text_of(assistant, conversation, locale, "terminal-feedback-prompt").await;
+        write!(out, "{prompt} ").ok();
+        out.flush().ok();
+    }
+    Some(entry)
+}
+
+/// A text in the conversation's language (`fallback` when it cannot be read).
+async fn text_of(assistant: &Assistant, conversation: &str, fallback: Locale, id: &str) -> String {
+    let locale = assistant
+        .conversation_locale(conversation)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(fallback);
+    assistant.content().translations.text(locale, id, &[])
 }
 
 /// The next message pushed to the conversation; never, once nothing can arrive.
@@ -208,5 +308,19 @@ mod tests {
             interpret_line("/photo /no/such/file.jpg", &buttons),
             Input::Photo(Vec::new())
         );
+    }
+
+    #[test]
+    fn plus_and_minus_rate_the_last_answer_only_when_there_is_one() {
+        assert_eq!(
+            feedback_shortcut(" + ", Some("find-username")),
+            Some(FeedbackPress::new("find-username", Choice::Useful))
+        );
+        assert_eq!(
+            feedback_shortcut("-", Some("find-username")),
+            Some(FeedbackPress::new("find-username", Choice::NotUseful))
+        );
+        assert_eq!(feedback_shortcut("-", None), None);
+        assert_eq!(feedback_shortcut("+1", Some("find-username")), None);
     }
 }

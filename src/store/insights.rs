@@ -21,6 +21,24 @@ pub struct GivenReason {
     pub text: Option<String>,
 }
 
+/// What a vote rates besides the entry: the question the answer replied to, as typed (masked
+/// before it is stored; `None` when the answer came from a button with no typed question), and
+/// how it was answered (`definite`, `suggest`, `picked`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatedAnswer {
+    pub question: Option<String>,
+    pub outcome: Option<String>,
+}
+
+/// One conversation's vote on one entry, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVote {
+    pub useful: bool,
+    pub reason: Option<FeedbackReason>,
+    pub reason_text: Option<String>,
+    pub answer: RatedAnswer,
+}
+
 /// A user question the assistant answered with `none` or `suggest`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LowConfidenceAnswer {
@@ -158,7 +176,7 @@ impl Database {
     }
 }
 
-fn parse_reason(code: &str) -> Result<FeedbackReason, StoreError> {
+pub(super) fn parse_reason(code: &str) -> Result<FeedbackReason, StoreError> {
     FeedbackReason::parse(code)
         .ok_or_else(|| StoreError::Malformed(format!("unknown feedback reason `{code}`")))
 }

@@ -32,7 +32,8 @@ pub use dashboard::{
 };
 
 pub use insights::{
-    EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, ReasonText,
+    EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, RatedAnswer,
+    ReasonText, StoredVote,
 };
 pub use telegram::TelegramChat;
 
@@ -597,14 +598,36 @@ impl Database {
         useful: bool,
         reason: Option<&GivenReason>,
     ) -> Result<(), StoreError> {
+        self.record_vote(
+            conversation_id,
+            entry_id,
+            useful,
+            reason,
+            &RatedAnswer::default(),
+        )
+        .await
+    }
+
+    /// Records a vote with what it rates: the question the answer replied to (masked by the
+    /// caller) and how it was answered. One vote per entry and conversation: a later one
+    /// replaces everything of the earlier (the unique key of migration 0006).
+    pub async fn record_vote(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+        useful: bool,
+        reason: Option<&GivenReason>,
+        answer: &RatedAnswer,
+    ) -> Result<(), StoreError> {
         let reason = reason.filter(|_| !useful);
         sqlx::query(
             "INSERT INTO feedback \
-             (id, conversation_id, entry_id, useful, created_at, reason, reason_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             (id, conversation_id, entry_id, useful, created_at, reason, reason_text, question, \
+             outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (conversation_id, entry_id) \
              DO UPDATE SET useful = excluded.useful, created_at = excluded.created_at, \
-             reason = excluded.reason, reason_text = excluded.reason_text",
+             reason = excluded.reason, reason_text = excluded.reason_text, \
+             question = excluded.question, outcome = excluded.outcome",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(conversation_id)
@@ -613,9 +636,41 @@ impl Database {
         .bind(now_ms())
         .bind(reason.map(|given| given.reason.as_str()))
         .bind(reason.and_then(|given| given.text.clone()))
+        .bind(answer.question.as_deref())
+        .bind(answer.outcome.as_deref())
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The conversation's vote on an entry as stored (`None`: it has not rated it).
+    pub async fn vote(
+        &self,
+        conversation_id: &str,
+        entry_id: &str,
+    ) -> Result<Option<StoredVote>, StoreError> {
+        let row = sqlx::query(
+            "SELECT useful, reason, reason_text, question, outcome FROM feedback \
+             WHERE conversation_id = $1 AND entry_id = $2",
+        )
+        .bind(conversation_id)
+        .bind(entry_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            let useful: i64 = row.try_get("useful")?;
+            let reason: Option<String> = row.try_get("reason")?;
+            Ok(StoredVote {
+                useful: useful != 0,
+                reason: reason.as_deref().map(insights::parse_reason).transpose()?,
+                reason_text: row.try_get("reason_text")?,
+                answer: RatedAnswer {
+                    question: row.try_get("question")?,
+                    outcome: row.try_get("outcome")?,
+                },
+            })
+        })
+        .transpose()
     }
 
     /// Whether the conversation was answered with this knowledge entry (what feedback rates).

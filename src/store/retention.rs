@@ -9,8 +9,9 @@
 //! - **Transcripts**: the messages of conversations (what the student typed, what the bot and
 //!   agents answered), and the copies of that text support keeps: ended handoffs (their summary,
 //!   the student's rating comment, and the agents' notes with them), answered tickets (the
-//!   student's message and the answer), and the free text of "not useful" votes (the vote stays,
-//!   the editors' counts with it). A conversation with a handoff still waiting or owned, or a
+//!   student's message and the answer), and the student's words kept with a vote: the free text
+//!   of a "not useful" reason and the question the rated answer replied to (the vote, its reason
+//!   code and the answer's outcome stay, the editors' counts with them). A conversation with a handoff still waiting or owned, or a
 //!   ticket still open, keeps all its messages: the agent reads them. Open handoffs and open
 //!   tickets are never deleted.
 //! - **Photos**: files uploaded in a dialog (the dialog's own copy, normally deleted when they
@@ -72,8 +73,11 @@ const PURGE_HANDOFFS: &str = "DELETE FROM handoffs WHERE id IN (\
      AND COALESCE(ended_at, created_at) < $1 LIMIT $2)";
 const PURGE_TICKETS: &str = "DELETE FROM tickets WHERE id IN (\
      SELECT id FROM tickets WHERE status = 'answered' AND answered_at < $1 LIMIT $2)";
-const PURGE_FEEDBACK_TEXTS: &str = "UPDATE feedback SET reason_text = NULL WHERE id IN (\
-     SELECT id FROM feedback WHERE reason_text IS NOT NULL AND created_at < $1 LIMIT $2)";
+/// The student's words kept with a vote (the reason's text, the question the answer replied to)
+/// go with the transcripts; the vote, its reason code and the answer's outcome stay.
+const PURGE_FEEDBACK_TEXTS: &str = "UPDATE feedback SET reason_text = NULL, question = NULL \
+     WHERE id IN (SELECT id FROM feedback \
+     WHERE (reason_text IS NOT NULL OR question IS NOT NULL) AND created_at < $1 LIMIT $2)";
 const PURGE_UPLOADS: &str = "DELETE FROM uploads WHERE id IN (\
      SELECT id FROM uploads WHERE created_at < $1 LIMIT $2)";
 /// Photos of reviews decided (or failed): never those of a review still waiting.

@@ -187,3 +187,60 @@ impl Database {
         Ok(())
     }
 }
+
+/// The "tell us why" prompts sent with ForceReply: only a reply to one of them is a reason's text.
+impl Database {
+    /// Remembers a prompt the bot sent to the chat for the reason of a vote on `entry_id`.
+    pub async fn add_telegram_reason_prompt(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        conversation_id: &str,
+        entry_id: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO telegram_reason_prompts \
+             (chat_id, message_id, conversation_id, entry_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (chat_id, message_id) DO NOTHING",
+        )
+        .bind(chat_id)
+        .bind(message_id)
+        .bind(conversation_id)
+        .bind(entry_id)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The conversation and entry a prompt of the chat asked the reason for (`None`: the
+    /// message is no such prompt, or it was answered already).
+    pub async fn telegram_reason_prompt(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT conversation_id, entry_id FROM telegram_reason_prompts \
+             WHERE chat_id = $1 AND message_id = $2",
+        )
+        .bind(chat_id)
+        .bind(message_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Forgets an answered prompt.
+    pub async fn remove_telegram_reason_prompt(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM telegram_reason_prompts WHERE chat_id = $1 AND message_id = $2")
+            .bind(chat_id)
+            .bind(message_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -14,6 +14,7 @@ mod console_agent;
 mod console_dashboard;
 mod console_editor;
 mod console_supervisor;
+mod widget_feedback;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -314,17 +315,17 @@ async fn a_student_asks_walks_the_diagnosis_uploads_photos_and_comes_back() {
     let useful = browser
         .client
         .find(Locator::XPath(
-            "(//div[contains(@class,'hb-feedback')]/button)[1]",
+            "(//div[contains(@class,'hb-feedback')]//button[@data-vote='useful'])[1]",
         ))
         .await
         .expect("feedback button");
     useful.click().await.expect("click useful");
     browser
         .wait_until(
-            "document.querySelector('.hb-feedback').textContent.length > 0
-                && document.querySelectorAll('.hb-feedback button').length === 0",
+            "document.querySelector('.hb-feedback .hb-feedback-thanks') !== null
+                && document.querySelector('.hb-feedback button').getAttribute('aria-pressed') === 'true'",
             vec![],
-            "the thanks for the feedback",
+            "the thanks for the feedback, the choice marked",
         )
         .await;
     let counts = app

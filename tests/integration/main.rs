@@ -17,6 +17,7 @@ mod dialogs;
 mod editor;
 mod eval;
 mod faults;
+mod feedback;
 mod handoff;
 mod instances;
 mod knowledge_topics;

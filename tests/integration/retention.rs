@@ -156,7 +156,8 @@ async fn fill(db: &Database) -> Scenario {
     ] {
         sqlx::query(
             "INSERT INTO feedback (id, conversation_id, entry_id, useful, created_at, reason, \
-             reason_text) VALUES ($1, 'plain', $2, 0, $3, 'other', '我的邮箱a.b@example.com')",
+             reason_text, question, outcome) VALUES ($1, 'plain', $2, 0, $3, 'other', \
+             '我的邮箱a.b@example.com', '手机138****5678收不到短信', 'definite')",
         )
         .bind(id)
         .bind(entry)
@@ -225,6 +226,16 @@ async fn assert_purged(db: &Database, scenario: &Scenario, photos: bool) {
     assert_eq!(
         ids(db, "SELECT id FROM feedback WHERE reason_text IS NOT NULL").await,
         ["f-new"]
+    );
+    assert_eq!(
+        ids(db, "SELECT id FROM feedback WHERE question IS NOT NULL").await,
+        ["f-new"],
+        "the question typed is student text: it goes with the transcripts"
+    );
+    assert_eq!(
+        ids(db, "SELECT id FROM feedback WHERE outcome = 'definite'").await,
+        ["f-new", "f-old"],
+        "the outcome is no student text: it stays"
     );
     assert_eq!(
         ids(db, "SELECT id FROM feedback").await,

@@ -25,11 +25,29 @@ impl Keys {
         buttons
             .iter()
             .map(|button| {
-                let key = key_of(&button.payload);
-                self.0.insert(key.clone(), button.payload.clone());
+                let key = self.remember(&button.payload);
                 vec![InlineKeyboardButton::callback(button.label.clone(), key)]
             })
             .collect()
+    }
+
+    /// The short key of a payload, remembered.
+    pub fn remember(&mut self, payload: &str) -> String {
+        let key = key_of(payload);
+        self.0.insert(key.clone(), payload.to_string());
+        key
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// These keys added to a stored keyboard (kept as it is where it cannot be read): for a
+    /// reply that must not make the buttons of the chat's last keyboard stale.
+    pub fn merged_into(&self, stored: &str) -> String {
+        let mut keys: BTreeMap<String, String> = serde_json::from_str(stored).unwrap_or_default();
+        keys.extend(self.0.clone());
+        serde_json::to_string(&keys).unwrap_or_else(|_| "{}".into())
     }
 
     pub fn to_json(&self) -> String {

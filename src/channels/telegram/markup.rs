@@ -17,8 +17,12 @@ impl Channel {
         message: &BotMessage,
         keys: &mut keyboard::Keys,
     ) -> Option<ReplyMarkup> {
-        if !message.buttons.is_empty() {
-            return Some(InlineKeyboardMarkup::new(keys.rows(&message.buttons)).into());
+        // An answer's buttons, and 👍 / 👎 as the last row (see `feedback.rs`).
+        let feedback = self.feedback_row(chat, message, keys).await;
+        if !message.buttons.is_empty() || feedback.is_some() {
+            let mut rows = keys.rows(&message.buttons);
+            rows.extend(feedback);
+            return Some(InlineKeyboardMarkup::new(rows).into());
         }
         if message.expects_mobile && chat.is_user() {
             let locale = self.locale_of_chat(chat).await;
@@ -52,7 +56,7 @@ impl Channel {
     }
 
     /// The language of the chat's conversation (the default when it has none yet).
-    async fn locale_of_chat(&self, chat: ChatId) -> Locale {
+    pub(super) async fn locale_of_chat(&self, chat: ChatId) -> Locale {
         match self.assistant.database().telegram_chat(chat.0).await {
             Ok(Some(stored)) => self.locale(&stored.conversation_id).await,
             _ => self.assistant.default_locale(),

@@ -12,10 +12,12 @@
 //! button ([`contact`]). Messages pushed later (agents' replies, review decisions) reach the
 //! chats this process has handled since it started, once whatever the number of instances
 //! ([`push`]); a chat that cannot be written to loses no conversation state ([`send`]).
-//! Commands and the chat's language: see [`commands`].
+//! Commands and the chat's language: see [`commands`]. 👍 / 👎 under every answer, and why:
+//! see [`feedback`].
 
 mod commands;
 mod contact;
+mod feedback;
 pub mod flood;
 pub mod format;
 mod group;
@@ -254,6 +256,12 @@ impl Channel {
             .await?;
         let locale = self.locale(&conversation).await;
         if let Some(text) = text {
+            if self
+                .reason_reply(chat, &conversation, &message, &text)
+                .await?
+            {
+                return Ok(());
+            }
             if self.command(chat, &conversation, &text).await? {
                 return Ok(());
             }
@@ -302,11 +310,14 @@ impl Channel {
         self.follow_app_language(chat.id, &conversation, query.from.language_code.as_deref())
             .await?;
         let stored = db.telegram_chat(chat.id.0).await?;
-        let payload = stored.and_then(|stored| {
-            query
-                .data
-                .as_deref()
-                .and_then(|key| keyboard::payload(&stored.keyboard, key))
+        let direct = query.data.as_deref().and_then(feedback::direct_payload);
+        let payload = direct.or_else(|| {
+            stored.and_then(|stored| {
+                query
+                    .data
+                    .as_deref()
+                    .and_then(|key| keyboard::payload(&stored.keyboard, key))
+            })
         });
         let Some(payload) = payload else {
             // A keyboard of an earlier reply: said so, and nothing changes.
@@ -316,6 +327,9 @@ impl Channel {
             return Ok(());
         };
         self.bot.answer_callback_query(query.id).await?;
+        if payload.starts_with(crate::assistant::FEEDBACK_PAYLOAD) {
+            return self.feedback_press(chat.id, &conversation, &payload).await;
+        }
         if self.local_button(chat.id, &conversation, &payload).await? {
             return Ok(());
         }

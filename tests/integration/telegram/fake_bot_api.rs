@@ -18,6 +18,8 @@ use tokio::sync::{Mutex, Notify};
 pub struct Call {
     pub method: String,
     pub params: Value,
+    /// What the server answered (a sent message with its `message_id`; `true` for most calls).
+    pub result: Value,
 }
 
 #[derive(Default)]
@@ -167,6 +169,7 @@ async fn method(
         calls.push(Call {
             method: method.clone(),
             params: params.clone(),
+            result: Value::Null,
         });
     }
     let result = match method.as_str() {
@@ -205,6 +208,16 @@ async fn method(
         },
         _ => json!(true),
     };
+    // The call was recorded when it arrived; now what it was answered.
+    if method != "getUpdates"
+        && let Ok(mut calls) = inner.calls.lock()
+        && let Some(call) = calls
+            .iter_mut()
+            .rev()
+            .find(|c| c.method == method && c.params == params)
+    {
+        call.result = result.clone();
+    }
     axum::response::IntoResponse::into_response(Json(json!({ "ok": true, "result": result })))
 }
 
@@ -387,6 +400,7 @@ async fn download(
         calls.push(Call {
             method: "download".into(),
             params: json!({ "path": path }),
+            result: Value::Null,
         });
     }
     let files = inner

@@ -8,13 +8,10 @@ use serde::Deserialize;
 use super::ApiError;
 use super::auth::AuthorizedConversation;
 use super::extract::ApiJson;
-use crate::assistant::FeedbackOutcome;
+use crate::assistant::{FeedbackOutcome, MAX_REASON_TEXT_CHARS};
 use crate::channels::web::AppState;
 use crate::message::FeedbackReason;
 use crate::store::GivenReason;
-
-/// The longest reason text kept (characters).
-const MAX_REASON_TEXT_CHARS: usize = 500;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

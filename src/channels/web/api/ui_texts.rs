@@ -30,6 +30,15 @@ pub const WIDGET_TEXTS: &[&str] = &[
     "widget-resume-retrying",
     "widget-replaced",
     "widget-unavailable",
+    // Feedback that says why (issue 16): the same reasons as every channel's.
+    "feedback-why",
+    "feedback-reason-unclear",
+    "feedback-reason-did-not-work",
+    "feedback-reason-not-what-i-asked",
+    "feedback-reason-other",
+    "widget-reason-text-label",
+    "widget-reason-send",
+    "widget-reason-skip",
 ];
 
 #[derive(Debug, Deserialize)]
