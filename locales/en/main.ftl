@@ -57,3 +57,9 @@ dialog-failed = Sorry, something went wrong with this step and it has ended. You
 dialog-changed-restart = The help steps were just updated and the step you were at no longer exists. Please start these steps again with the button below, or just ask your question.
 dialog-changed-gone = The help steps were just updated and these steps no longer exist. Please just ask your question, and I will help from there.
 dialog-private-chat-only = This needs your personal details, which others in this group would see. Please continue in a private chat with me.
+
+# Issue 16, the first minute: the hot questions on request.
+# The button after answers, suggestions and "I don't know" that shows the hot questions again.
+hot-menu-button = Common questions
+# The start menu asked for while no category has a hot question (no pins, no traffic yet).
+start-menu-empty = The common questions are not ready yet. Please type your question and I will look it up.

@@ -46,3 +46,6 @@ widget-resume-retrying = Sorry, your conversation cannot be loaded just now. It 
 widget-replaced = This conversation is open in another window, where new messages now appear. Come back to this window to continue here.
 # The service could not be reached at all (no answer from the network).
 widget-unavailable = Sorry, the help service cannot be reached just now. Please try again in a moment.
+
+# Issue 16, the first minute: the label of the hot questions' category tabs (for screen readers).
+widget-hot-categories = Common questions by category

@@ -57,3 +57,9 @@ dialog-failed = 抱歉，这个流程暂时出了问题，已经结束。您可�
 dialog-changed-restart = 帮助流程刚刚更新，您所在的这一步已经不存在了。请点下面的按钮重新开始，或者直接提问。
 dialog-changed-gone = 帮助流程刚刚更新，这个流程已经不存在了。请直接提问，我从这里继续帮您。
 dialog-private-chat-only = 这一步需要您的个人信息，群里的其他人会看到。请在与我的私聊中继续。
+
+# Issue 16, the first minute: the hot questions on request.
+# The button after answers, suggestions and "I don't know" that shows the hot questions again.
+hot-menu-button = 常见问题
+# The start menu asked for while no category has a hot question (no pins, no traffic yet).
+start-menu-empty = 常见问题暂时还没有整理好，请直接输入您的问题，我来帮您查找。

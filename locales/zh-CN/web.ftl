@@ -40,3 +40,6 @@ widget-resume-retrying = 抱歉，暂时无法载入您的对话。对话记录�
 widget-replaced = 这个对话已在另一个窗口中打开，新消息会显示在那里。回到本窗口即可继续在这里对话。
 # The service could not be reached at all (no answer from the network).
 widget-unavailable = 抱歉，暂时无法连接帮助服务，请稍后再试。
+
+# Issue 16, the first minute: the label of the hot questions' category tabs (for screen readers).
+widget-hot-categories = 常见问题分类

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 mod checkpoint;
 mod connection;
 mod health;
+mod hot;
 mod insights;
 mod rate_limits;
 mod remembered;
@@ -23,6 +24,7 @@ mod turns;
 mod uploads;
 mod wakeups;
 
+pub use hot::AskedEntry;
 pub use rate_limits::PerMinute;
 
 pub use insights::{

@@ -12,11 +12,18 @@ async fn the_core_answers_and_stores_turns_on_both_backends() {
         let assistant = helpbot::runtime::start(&config(test_db.url()))
             .await
             .expect("starts");
-        let (id, welcome) = assistant
+        let (id, opening) = assistant
             .start_conversation("test", Locale::ZhCn)
             .await
             .expect("conversation");
-        assert_eq!(welcome.kind, ReplyKind::SmallTalk);
+        // The welcome, then the hot questions by category.
+        assert_eq!(opening[0].kind, ReplyKind::SmallTalk);
+        assert!(opening.len() > 1);
+        assert!(
+            opening[1..]
+                .iter()
+                .all(|m| m.kind == ReplyKind::HotQuestions && !m.buttons.is_empty())
+        );
         let replies = assistant
             .handle(&id, Input::Text("身份证号码重复待审核".into()))
             .await

@@ -30,6 +30,7 @@ pub const WIDGET_TEXTS: &[&str] = &[
     "widget-resume-retrying",
     "widget-replaced",
     "widget-unavailable",
+    "widget-hot-categories",
 ];
 
 #[derive(Debug, Deserialize)]
