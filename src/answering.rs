@@ -52,6 +52,8 @@ pub struct AnswerSettings {
     pub utc_offset: FixedOffset,
     /// Hot questions shown per category (`[hot] per_category`).
     pub hot_per_category: usize,
+    /// New conversations open with the hot questions (`[hot] in_opening`).
+    pub hot_in_opening: bool,
 }
 
 impl From<&Config> for AnswerSettings {
@@ -63,6 +65,7 @@ impl From<&Config> for AnswerSettings {
             )
             .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
             hot_per_category: config.hot.per_category,
+            hot_in_opening: config.hot.in_opening,
         }
     }
 }
@@ -460,9 +463,13 @@ impl Answerer {
     }
 
     /// What a new conversation opens with: the welcome (with the intro to the hot questions when
-    /// there are any), then the hot questions by category.
+    /// there are any), then the hot questions by category (unless `[hot] in_opening` is off).
     pub fn opening(&self, locale: Locale) -> Vec<BotMessage> {
-        let categories = self.hot_categories(locale);
+        let categories = if self.settings.hot_in_opening {
+            self.hot_categories(locale)
+        } else {
+            Vec::new()
+        };
         let mut welcome = self.text(locale, "chat-welcome", &[]);
         if !categories.is_empty() {
             welcome.push('\n');

@@ -131,6 +131,7 @@ impl Assistant {
             max_message_chars: settings.max_message_chars,
             utc_offset: settings.utc_offset,
             hot_per_category: settings.hot.per_category,
+            hot_in_opening: settings.hot.in_opening,
         };
         Self(Arc::new(AssistantParts {
             answer_settings,

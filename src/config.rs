@@ -77,6 +77,9 @@ pub struct HotConfig {
     pub per_category: usize,
     /// Minutes between two recomputations in `helpbot serve`.
     pub refresh_minutes: u32,
+    /// New conversations open with the hot questions after the welcome. Off: the welcome alone;
+    /// the hot questions still come on request (the 常见问题 button, the phrases, `/start`).
+    pub in_opening: bool,
 }
 
 impl Default for HotConfig {
@@ -85,6 +88,7 @@ impl Default for HotConfig {
             window_days: 14,
             per_category: 4,
             refresh_minutes: 10,
+            in_opening: true,
         }
     }
 }

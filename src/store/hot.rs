@@ -1,5 +1,5 @@
 //! The traffic behind the hot questions: per entry, how many conversations got it as a definite
-//! answer since a moment. Read by the background refresh of `crate::hot`, never per request.
+//! answer since a moment. Read by the hot questions' background count, never per request.
 
 use super::{Database, StoreError};
 

@@ -2,14 +2,14 @@
 
 use crate::common;
 
-use common::{TestDb, config};
+use common::{TestDb, config, config_with_opening};
 use helpbot::assistant::{Input, ReplyKind};
 use helpbot::locale::Locale;
 
 #[tokio::test]
 async fn the_core_answers_and_stores_turns_on_both_backends() {
     common::on_both_backends(async |test_db| {
-        let assistant = helpbot::runtime::start(&config(test_db.url()))
+        let assistant = helpbot::runtime::start(&config_with_opening(test_db.url()))
             .await
             .expect("starts");
         let (id, opening) = assistant
@@ -50,7 +50,8 @@ async fn the_core_answers_and_stores_turns_on_both_backends() {
             .expect("button");
         assert_eq!(unknown[0].kind, ReplyKind::Notice);
         let messages = assistant.database().messages(&id).await.expect("messages");
-        assert_eq!(messages.len(), 7);
+        // The opening, then three questions and their answers.
+        assert_eq!(messages.len(), opening.len() + 6);
         assistant.database().close().await;
     })
     .await;

@@ -137,7 +137,7 @@ impl Channel {
     /// Handles typed text that is a command; `false` when it is not one, and the conversation
     /// takes it. While a step waits for a password, an unknown "command" is taken for the
     /// password it may be (removed from the chat, never echoed) rather than answered. `opened`:
-    /// this update opened the conversation, whose opening (with the hot questions) was just sent.
+    /// this update opened the conversation with the hot questions (they were just sent).
     pub(super) async fn command(
         &self,
         chat: ChatId,

@@ -204,8 +204,8 @@ impl Channel {
         Ok(self.opened_conversation(chat, language, shared).await?.0)
     }
 
-    /// Like [`Channel::conversation`], also saying whether this update opened it (its opening
-    /// was just sent).
+    /// Like [`Channel::conversation`], also saying whether this update opened it with the hot
+    /// questions (its opening, just sent, had them).
     async fn opened_conversation(
         &self,
         chat: ChatId,
@@ -230,7 +230,10 @@ impl Channel {
                 };
                 db.link_telegram_chat(chat.0, &id).await?;
                 self.send(chat, &opening).await?;
-                (id, true)
+                let with_menu = opening
+                    .iter()
+                    .any(|message| message.kind == crate::message::ReplyKind::HotQuestions);
+                (id, with_menu)
             }
         };
         self.forward_pushed(chat, &id);
