@@ -13,6 +13,7 @@ mod console;
 mod console_agent;
 mod console_editor;
 mod console_supervisor;
+mod start_screen;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

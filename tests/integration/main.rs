@@ -17,6 +17,7 @@ mod editor;
 mod eval;
 mod faults;
 mod handoff;
+mod hot_questions;
 mod instances;
 mod knowledge_topics;
 mod layers;

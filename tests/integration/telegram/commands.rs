@@ -149,7 +149,11 @@ async fn start_offers_the_hot_questions_and_a_press_answers_the_entry() {
         let opening = run.assistant.answerer().opening(Locale::ZhCn);
         let menu = run.assistant.start_menu(Locale::ZhCn);
         assert!(menu.len() > 2, "{menu:?}");
-        assert_eq!(opening.len(), menu.len(), "the welcome stands for the intro");
+        assert_eq!(
+            opening.len(),
+            menu.len(),
+            "the welcome stands for the intro"
+        );
         let sent = say(&run, chat, "zh-CN", "/start", opening.len()).await;
         // A new chat: the opening once (/start adds no second menu).
         let expected: Vec<String> = opening.iter().map(|m| m.text.clone()).collect();
