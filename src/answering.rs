@@ -32,7 +32,7 @@ pub const MENU_INTENT: &str = "menu";
 pub struct Reply {
     pub messages: Vec<BotMessage>,
     /// `definite`, `suggest`, `none`, `outside` (recognised as another service or subject),
-    /// `smalltalk`, `picked` or `invalid`, stored for analytics.
+    /// `smalltalk`, `picked`, `menu` (the hot questions asked for) or `invalid`, stored for analytics.
     pub outcome: &'static str,
     pub entry_id: Option<String>,
 }
