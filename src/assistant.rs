@@ -22,6 +22,7 @@ pub use crate::delivery::Pushed;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::handoff::Presence;
+use crate::hot::HotTraffic;
 use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::metrics::{Abandonment, Metrics, QueueNow, ScrapeFigures};
@@ -77,6 +78,8 @@ pub struct AssistantSettings {
     pub handoff: HandoffSettings,
     /// `/metrics` is served somewhere: the assistant records metrics (see [`crate::metrics`]).
     pub metrics: bool,
+    /// The hot questions' window and places per category (see [`crate::hot`]).
+    pub hot: crate::config::HotConfig,
 }
 
 impl From<&Config> for AssistantSettings {
@@ -88,6 +91,7 @@ impl From<&Config> for AssistantSettings {
             default_locale: config.conversation.default_locale,
             handoff: HandoffSettings::from(&config.handoff),
             metrics: config.metrics.exposed(),
+            hot: config.hot.clone(),
         }
     }
 }
@@ -115,6 +119,8 @@ pub struct AssistantParts {
     delivery: Arc<Delivery>,
     presence: Presence,
     metrics: Metrics,
+    /// The latest count of the traffic behind the hot questions (see [`crate::hot`]).
+    hot_traffic: HotTraffic,
 }
 
 /// How many of an account's recent conversations hear news about it.
@@ -130,12 +136,15 @@ impl Assistant {
         let answer_settings = AnswerSettings {
             max_message_chars: settings.max_message_chars,
             utc_offset: settings.utc_offset,
+            hot_per_category: settings.hot.per_category,
+            hot_in_opening: settings.hot.in_opening,
         };
         Self(Arc::new(AssistantParts {
             answer_settings,
             content: LiveContent::new(content),
             presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
             metrics: Metrics::new(settings.metrics),
+            hot_traffic: HotTraffic::default(),
             db,
             accounts,
             settings,
@@ -302,7 +311,29 @@ impl Assistant {
     /// Answering from the content in use now alone (no database): for typing suggestions and the
     /// like. One answerer is one content snapshot.
     pub fn answerer(&self) -> Answerer {
-        Answerer::new(self.content(), self.answer_settings)
+        Answerer::new(self.content(), self.answer_settings).with_traffic(self.hot_traffic.current())
+    }
+
+    /// Where the background count of the traffic puts the hot questions' numbers
+    /// ([`crate::hot::refresh_in_background`], spawned by `helpbot serve`).
+    pub fn hot_traffic(&self) -> &HotTraffic {
+        &self.hot_traffic
+    }
+
+    /// The hot questions now, per category: the entries pinned by the editors and those from
+    /// traffic with their number of conversations, and the window counted (for the editors'
+    /// pages). In memory: the count itself runs in the background.
+    pub fn hot_questions(&self) -> crate::hot::HotQuestions {
+        self.answerer().hot_questions()
+    }
+
+    /// Counts the traffic behind the hot questions now (the background task does it on its
+    /// interval; tests and tools call this to see a change at once).
+    pub async fn refresh_hot_questions(&self) -> Result<(), CoreError> {
+        Ok(
+            crate::hot::refresh_once(&self.db, &self.hot_traffic, self.settings.hot.window_days)
+                .await?,
+        )
     }
 
     fn text(&self, locale: Locale, id: &str, args: crate::i18n::Args<'_>) -> String {
@@ -377,23 +408,24 @@ impl Assistant {
         self.settings.default_locale
     }
 
-    /// Opens a conversation and returns its id and the welcome message.
+    /// Opens a conversation and returns its id and what it opens with: the welcome, then the
+    /// hot questions by category (see [`Answerer::opening`]).
     pub async fn start_conversation(
         &self,
         channel: &str,
         locale: Locale,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         self.open_conversation(channel, locale, false).await
     }
 
     /// Opens a conversation that several people share (a group chat): it answers questions,
     /// but asks for a private chat instead of running a dialog that takes personal data or
-    /// proof. Returns its id and the welcome message.
+    /// proof. Returns its id and what it opens with, as [`Assistant::start_conversation`].
     pub async fn start_shared_conversation(
         &self,
         channel: &str,
         locale: Locale,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         self.open_conversation(channel, locale, true).await
     }
 
@@ -402,18 +434,16 @@ impl Assistant {
         channel: &str,
         locale: Locale,
         shared: bool,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         self.db
             .create_conversation(&id, channel, locale.tag())
             .await?;
-        let welcome = BotMessage::notice(
-            ReplyKind::SmallTalk,
-            self.content()
-                .translations
-                .text(locale, "chat-welcome", &[]),
-        );
-        let body = serde_json::to_string(&welcome).unwrap_or_default();
+        let opening = self.answerer().opening(locale);
+        let bodies: Vec<String> = opening
+            .iter()
+            .map(|message| serde_json::to_string(message).unwrap_or_default())
+            .collect();
         let state = serde_json::to_string(&ConversationState {
             shared,
             ..ConversationState::default()
@@ -424,16 +454,19 @@ impl Assistant {
                 &id,
                 locale.tag(),
                 &state,
-                &[NewMessage {
-                    sender: Sender::Bot,
-                    body: &body,
-                    outcome: None,
-                    entry_id: None,
-                }],
+                &bodies
+                    .iter()
+                    .map(|body| NewMessage {
+                        sender: Sender::Bot,
+                        body,
+                        outcome: None,
+                        entry_id: None,
+                    })
+                    .collect::<Vec<_>>(),
             )
             .await?;
         tracing::info!(conversation = %id, channel, %locale, shared, "conversation started");
-        Ok((id, welcome))
+        Ok((id, opening))
     }
 
     /// What a user is told when their turn could not be handled (it was not stored): to come
@@ -498,18 +531,25 @@ impl Assistant {
         Ok(())
     }
 
-    /// The last thing the bot said in a stored conversation, to show when it is resumed (`None`
-    /// when the conversation does not exist).
-    pub async fn resume(&self, conversation_id: &str) -> Result<Option<BotMessage>, CoreError> {
+    /// The last thing the bot said in a stored conversation, to show when it is resumed: every
+    /// bot message since the user's last input (the opening's categories all come back), `None`
+    /// when the conversation does not exist.
+    pub async fn resume(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<Vec<BotMessage>>, CoreError> {
         if self.db.conversation(conversation_id).await?.is_none() {
             return Ok(None);
         }
         let messages = self.db.messages(conversation_id).await?;
-        Ok(messages
+        let mut last: Vec<BotMessage> = messages
             .iter()
             .rev()
-            .find(|m| m.sender == Sender::Bot)
-            .and_then(|m| serde_json::from_str(&m.body).ok()))
+            .take_while(|m| m.sender == Sender::Bot)
+            .filter_map(|m| serde_json::from_str(&m.body).ok())
+            .collect();
+        last.reverse();
+        Ok(Some(last))
     }
 
     /// Handles one input of a conversation: decides the reply and stores the turn.

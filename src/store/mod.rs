@@ -13,6 +13,7 @@ mod checkpoint;
 mod connection;
 mod dashboard;
 mod health;
+mod hot;
 mod insights;
 mod rate_limits;
 mod remembered;
@@ -24,6 +25,7 @@ mod turns;
 mod uploads;
 mod wakeups;
 
+pub use hot::AskedEntry;
 pub use rate_limits::PerMinute;
 
 pub use dashboard::{

@@ -15,6 +15,7 @@ mod console_dashboard;
 mod console_editor;
 mod console_supervisor;
 mod widget_feedback;
+mod start_screen;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

@@ -19,6 +19,7 @@ mod eval;
 mod faults;
 mod feedback;
 mod handoff;
+mod hot_questions;
 mod instances;
 mod knowledge_topics;
 mod layers;
