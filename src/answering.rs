@@ -10,6 +10,7 @@ use chrono::{FixedOffset, Timelike, Utc};
 use crate::config::Config;
 use crate::content::Content;
 use crate::dialog::engine::Asides;
+use crate::hot::{HotQuestions, Traffic};
 use crate::i18n::Args;
 use crate::knowledge::{Entry, Outcome, SearchResult, Verdict};
 use crate::locale::Locale;
@@ -21,13 +22,17 @@ pub const ENTRY_PAYLOAD: &str = "entry:";
 pub const DIALOG_PAYLOAD: &str = "dialog:";
 /// A button for a meaning outside the domain (a vague word's option): `outside:<subject id>`.
 pub const OUTSIDE_PAYLOAD: &str = "outside:";
+/// The "common questions" button: the start menu again (the hot questions by category).
+pub const MENU_PAYLOAD: &str = "menu:hot";
+/// The small talk intent (`knowledge/_smalltalk.toml`) whose phrases ask for the start menu.
+pub const MENU_INTENT: &str = "menu";
 
 /// What the assistant answered to one input, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub messages: Vec<BotMessage>,
     /// `definite`, `suggest`, `none`, `outside` (recognised as another service or subject),
-    /// `smalltalk`, `picked` or `invalid`, stored for analytics.
+    /// `smalltalk`, `picked`, `menu` (the hot questions asked for) or `invalid`, stored for analytics.
     pub outcome: &'static str,
     pub entry_id: Option<String>,
 }
@@ -45,6 +50,10 @@ pub struct AnswerSettings {
     pub max_message_chars: usize,
     /// The users' clock, for greetings.
     pub utc_offset: FixedOffset,
+    /// Hot questions shown per category (`[hot] per_category`).
+    pub hot_per_category: usize,
+    /// New conversations open with the hot questions (`[hot] in_opening`).
+    pub hot_in_opening: bool,
 }
 
 impl From<&Config> for AnswerSettings {
@@ -55,6 +64,8 @@ impl From<&Config> for AnswerSettings {
                 config.conversation.utc_offset_hours.clamp(-23, 23) * 3600,
             )
             .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset")),
+            hot_per_category: config.hot.per_category,
+            hot_in_opening: config.hot.in_opening,
         }
     }
 }
@@ -64,11 +75,23 @@ impl From<&Config> for AnswerSettings {
 pub struct Answerer {
     content: Arc<Content>,
     settings: AnswerSettings,
+    /// The traffic behind the hot questions (none: the editors' pins alone).
+    traffic: Arc<Traffic>,
 }
 
 impl Answerer {
     pub fn new(content: Arc<Content>, settings: AnswerSettings) -> Self {
-        Self { content, settings }
+        Self {
+            content,
+            settings,
+            traffic: Arc::default(),
+        }
+    }
+
+    /// The same answerer, showing hot questions from this count of the traffic.
+    pub fn with_traffic(mut self, traffic: Arc<Traffic>) -> Self {
+        self.traffic = traffic;
+        self
     }
 
     pub fn content(&self) -> &Arc<Content> {
@@ -98,11 +121,29 @@ impl Answerer {
 
     /// The reply to an input from the knowledge base and small talk, without storing anything
     /// and without dialogs.
+    /// An answer, a list of suggestions, an "I don't know" or "not this service" ends with the
+    /// "common questions" button, a way on for a student who has read it or found nothing.
     pub fn reply(&self, input: &Input, locale: Locale) -> Result<Reply, AnswerError> {
-        match input {
-            Input::Text(text) => self.reply_to_text(text, locale),
-            Input::Button(payload) => Ok(self.reply_to_button(payload, locale)),
-            Input::Photo(_) => Ok(self.invalid(locale, "input-photo-unexpected", &[])),
+        let mut reply = match input {
+            Input::Text(text) => self.reply_to_text(text, locale)?,
+            Input::Button(payload) => self.reply_to_button(payload, locale),
+            Input::Photo(_) => self.invalid(locale, "input-photo-unexpected", &[]),
+        };
+        if matches!(
+            reply.outcome,
+            "definite" | "picked" | "suggest" | "none" | "outside"
+        ) && let Some(last) = reply.messages.last_mut()
+        {
+            last.buttons.push(self.menu_button(locale));
+        }
+        Ok(reply)
+    }
+
+    /// The button that shows the hot questions again.
+    pub fn menu_button(&self, locale: Locale) -> Button {
+        Button {
+            label: self.text(locale, "hot-menu-button", &[]),
+            payload: MENU_PAYLOAD.to_string(),
         }
     }
 
@@ -130,6 +171,10 @@ impl Answerer {
             ));
         }
         let question = match self.content.smalltalk.recognise(trimmed) {
+            // "常见问题", "menu" …: the start menu again (the phrases are content).
+            SmallTalk::Only(intent) if intent.name == MENU_INTENT => {
+                return Ok(self.menu_reply(locale));
+            }
             SmallTalk::Only(intent) => {
                 let greeting = self.text(locale, self.greeting_id(), &[]);
                 let message = BotMessage::notice(
@@ -282,6 +327,9 @@ impl Answerer {
     }
 
     fn reply_to_button(&self, payload: &str, locale: Locale) -> Reply {
+        if payload == MENU_PAYLOAD {
+            return self.menu_reply(locale);
+        }
         if let Some(subject) = payload.strip_prefix(OUTSIDE_PAYLOAD)
             && self
                 .content
@@ -359,31 +407,86 @@ impl Answerer {
         }
     }
 
-    /// What a new user is offered first: an intro, then for each category (in the knowledge
-    /// base's order) its name with its hot questions as buttons. A button answers its entry as
-    /// if it had been picked from a list ([`ENTRY_PAYLOAD`]).
+    /// The hot questions now: the editors' pins merged with the latest count of the traffic
+    /// (see [`crate::hot::merge`]), for the content this answerer uses.
+    pub fn hot_questions(&self) -> HotQuestions {
+        crate::hot::merge(
+            self.content.knowledge.entries(),
+            &self.traffic,
+            self.settings.hot_per_category,
+        )
+    }
+
+    /// The hot questions by category: one message per category (in the knowledge base's order),
+    /// its name with its hot questions as buttons. A button answers its entry as if it had been
+    /// picked from a list ([`ENTRY_PAYLOAD`]).
+    pub fn hot_categories(&self, locale: Locale) -> Vec<BotMessage> {
+        let knowledge = &self.content.knowledge;
+        self.hot_questions()
+            .categories
+            .iter()
+            .filter_map(|hot| {
+                let buttons: Vec<Button> = hot
+                    .entry_ids()
+                    .filter_map(|id| knowledge.entry(id))
+                    .map(|entry| Button {
+                        label: entry.localized(locale).title.clone(),
+                        payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
+                    })
+                    .collect();
+                (!buttons.is_empty()).then(|| BotMessage {
+                    buttons,
+                    ..BotMessage::notice(
+                        ReplyKind::HotQuestions,
+                        self.text(locale, &format!("category-{}", hot.category), &[]),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// What a user is offered on request (the "common questions" button, "还有什么问题", a
+    /// channel's start command): an intro, then the hot questions by category.
     pub fn start_menu(&self, locale: Locale) -> Vec<BotMessage> {
-        let mut categories: Vec<(&str, Vec<Button>)> = Vec::new();
-        for entry in self.content.knowledge.entries().iter().filter(|e| e.hot) {
-            let button = Button {
-                label: entry.localized(locale).title.clone(),
-                payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
-            };
-            match categories.iter_mut().find(|(c, _)| *c == entry.category) {
-                Some((_, buttons)) => buttons.push(button),
-                None => categories.push((&entry.category, vec![button])),
-            }
-        }
-        let intro = self.text(locale, "start-menu-intro", &[]);
-        let mut messages = vec![BotMessage::notice(ReplyKind::Suggestions, intro)];
-        messages.extend(categories.into_iter().map(|(category, buttons)| {
-            let name = self.text(locale, &format!("category-{category}"), &[]);
-            BotMessage {
-                buttons,
-                ..BotMessage::notice(ReplyKind::Suggestions, name)
-            }
-        }));
+        let categories = self.hot_categories(locale);
+        let intro_id = if categories.is_empty() {
+            "start-menu-empty"
+        } else {
+            "start-menu-intro"
+        };
+        let mut messages = vec![BotMessage::notice(
+            ReplyKind::Suggestions,
+            self.text(locale, intro_id, &[]),
+        )];
+        messages.extend(categories);
         messages
+    }
+
+    /// What a new conversation opens with: the welcome (with the intro to the hot questions when
+    /// there are any), then the hot questions by category (unless `[hot] in_opening` is off).
+    pub fn opening(&self, locale: Locale) -> Vec<BotMessage> {
+        let categories = if self.settings.hot_in_opening {
+            self.hot_categories(locale)
+        } else {
+            Vec::new()
+        };
+        let mut welcome = self.text(locale, "chat-welcome", &[]);
+        if !categories.is_empty() {
+            welcome.push('\n');
+            welcome.push_str(&self.text(locale, "start-menu-intro", &[]));
+        }
+        let mut messages = vec![BotMessage::notice(ReplyKind::SmallTalk, welcome)];
+        messages.extend(categories);
+        messages
+    }
+
+    /// The start menu as the reply to a turn.
+    fn menu_reply(&self, locale: Locale) -> Reply {
+        Reply {
+            messages: self.start_menu(locale),
+            outcome: "menu",
+            entry_id: None,
+        }
     }
 
     pub fn invalid(&self, locale: Locale, id: &str, args: Args<'_>) -> Reply {

@@ -4,6 +4,7 @@
 mod desk;
 mod feedback;
 mod support;
+mod turn_facts;
 
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ pub use crate::delivery::Pushed;
 use crate::dialog::actions::ActionEvent;
 use crate::dialog::engine::{DialogState, EngineContext, EngineError};
 use crate::handoff::Presence;
+use crate::hot::HotTraffic;
 use crate::locale::Locale;
 pub use crate::message::{BotMessage, Button, Input, Link, ReplyKind};
 use crate::metrics::{Abandonment, Metrics, QueueNow, ScrapeFigures};
@@ -76,6 +78,8 @@ pub struct AssistantSettings {
     pub handoff: HandoffSettings,
     /// `/metrics` is served somewhere: the assistant records metrics (see [`crate::metrics`]).
     pub metrics: bool,
+    /// The hot questions' window and places per category (see [`crate::hot`]).
+    pub hot: crate::config::HotConfig,
 }
 
 impl From<&Config> for AssistantSettings {
@@ -87,6 +91,7 @@ impl From<&Config> for AssistantSettings {
             default_locale: config.conversation.default_locale,
             handoff: HandoffSettings::from(&config.handoff),
             metrics: config.metrics.exposed(),
+            hot: config.hot.clone(),
         }
     }
 }
@@ -114,6 +119,8 @@ pub struct AssistantParts {
     delivery: Arc<Delivery>,
     presence: Presence,
     metrics: Metrics,
+    /// The latest count of the traffic behind the hot questions (see [`crate::hot`]).
+    hot_traffic: HotTraffic,
 }
 
 /// How many of an account's recent conversations hear news about it.
@@ -129,12 +136,15 @@ impl Assistant {
         let answer_settings = AnswerSettings {
             max_message_chars: settings.max_message_chars,
             utc_offset: settings.utc_offset,
+            hot_per_category: settings.hot.per_category,
+            hot_in_opening: settings.hot.in_opening,
         };
         Self(Arc::new(AssistantParts {
             answer_settings,
             content: LiveContent::new(content),
             presence: Presence::new(db.clone(), settings.handoff.agent_timeout),
             metrics: Metrics::new(settings.metrics),
+            hot_traffic: HotTraffic::default(),
             db,
             accounts,
             settings,
@@ -301,7 +311,29 @@ impl Assistant {
     /// Answering from the content in use now alone (no database): for typing suggestions and the
     /// like. One answerer is one content snapshot.
     pub fn answerer(&self) -> Answerer {
-        Answerer::new(self.content(), self.answer_settings)
+        Answerer::new(self.content(), self.answer_settings).with_traffic(self.hot_traffic.current())
+    }
+
+    /// Where the background count of the traffic puts the hot questions' numbers
+    /// ([`crate::hot::refresh_in_background`], spawned by `helpbot serve`).
+    pub fn hot_traffic(&self) -> &HotTraffic {
+        &self.hot_traffic
+    }
+
+    /// The hot questions now, per category: the entries pinned by the editors and those from
+    /// traffic with their number of conversations, and the window counted (for the editors'
+    /// pages). In memory: the count itself runs in the background.
+    pub fn hot_questions(&self) -> crate::hot::HotQuestions {
+        self.answerer().hot_questions()
+    }
+
+    /// Counts the traffic behind the hot questions now (the background task does it on its
+    /// interval; tests and tools call this to see a change at once).
+    pub async fn refresh_hot_questions(&self) -> Result<(), CoreError> {
+        Ok(
+            crate::hot::refresh_once(&self.db, &self.hot_traffic, self.settings.hot.window_days)
+                .await?,
+        )
     }
 
     fn text(&self, locale: Locale, id: &str, args: crate::i18n::Args<'_>) -> String {
@@ -367,6 +399,7 @@ impl Assistant {
             asides: answerer,
             shared,
             metrics: &self.metrics,
+            runs: Default::default(),
         }
     }
 
@@ -375,23 +408,24 @@ impl Assistant {
         self.settings.default_locale
     }
 
-    /// Opens a conversation and returns its id and the welcome message.
+    /// Opens a conversation and returns its id and what it opens with: the welcome, then the
+    /// hot questions by category (see [`Answerer::opening`]).
     pub async fn start_conversation(
         &self,
         channel: &str,
         locale: Locale,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         self.open_conversation(channel, locale, false).await
     }
 
     /// Opens a conversation that several people share (a group chat): it answers questions,
     /// but asks for a private chat instead of running a dialog that takes personal data or
-    /// proof. Returns its id and the welcome message.
+    /// proof. Returns its id and what it opens with, as [`Assistant::start_conversation`].
     pub async fn start_shared_conversation(
         &self,
         channel: &str,
         locale: Locale,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         self.open_conversation(channel, locale, true).await
     }
 
@@ -400,18 +434,16 @@ impl Assistant {
         channel: &str,
         locale: Locale,
         shared: bool,
-    ) -> Result<(String, BotMessage), CoreError> {
+    ) -> Result<(String, Vec<BotMessage>), CoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         self.db
             .create_conversation(&id, channel, locale.tag())
             .await?;
-        let welcome = BotMessage::notice(
-            ReplyKind::SmallTalk,
-            self.content()
-                .translations
-                .text(locale, "chat-welcome", &[]),
-        );
-        let body = serde_json::to_string(&welcome).unwrap_or_default();
+        let opening = self.answerer().opening(locale);
+        let bodies: Vec<String> = opening
+            .iter()
+            .map(|message| serde_json::to_string(message).unwrap_or_default())
+            .collect();
         let state = serde_json::to_string(&ConversationState {
             shared,
             ..ConversationState::default()
@@ -422,16 +454,19 @@ impl Assistant {
                 &id,
                 locale.tag(),
                 &state,
-                &[NewMessage {
-                    sender: Sender::Bot,
-                    body: &body,
-                    outcome: None,
-                    entry_id: None,
-                }],
+                &bodies
+                    .iter()
+                    .map(|body| NewMessage {
+                        sender: Sender::Bot,
+                        body,
+                        outcome: None,
+                        entry_id: None,
+                    })
+                    .collect::<Vec<_>>(),
             )
             .await?;
         tracing::info!(conversation = %id, channel, %locale, shared, "conversation started");
-        Ok((id, welcome))
+        Ok((id, opening))
     }
 
     /// What a user is told when their turn could not be handled (it was not stored): to come
@@ -496,18 +531,25 @@ impl Assistant {
         Ok(())
     }
 
-    /// The last thing the bot said in a stored conversation, to show when it is resumed (`None`
-    /// when the conversation does not exist).
-    pub async fn resume(&self, conversation_id: &str) -> Result<Option<BotMessage>, CoreError> {
+    /// The last thing the bot said in a stored conversation, to show when it is resumed: every
+    /// bot message since the user's last input (the opening's categories all come back), `None`
+    /// when the conversation does not exist.
+    pub async fn resume(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<Vec<BotMessage>>, CoreError> {
         if self.db.conversation(conversation_id).await?.is_none() {
             return Ok(None);
         }
         let messages = self.db.messages(conversation_id).await?;
-        Ok(messages
+        let mut last: Vec<BotMessage> = messages
             .iter()
             .rev()
-            .find(|m| m.sender == Sender::Bot)
-            .and_then(|m| serde_json::from_str(&m.body).ok()))
+            .take_while(|m| m.sender == Sender::Bot)
+            .filter_map(|m| serde_json::from_str(&m.body).ok())
+            .collect();
+        last.reverse();
+        Ok(Some(last))
     }
 
     /// Handles one input of a conversation: decides the reply and stores the turn.
@@ -612,8 +654,17 @@ impl Assistant {
             Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
         };
         let mut events = Vec::new();
+        let run_before = turn_facts::RunBefore::of(state.dialog.as_ref());
+        let mut run_notes = Vec::new();
         let reply = self
-            .turn(&mut state, &input, &mut locale, &requester, &mut events)
+            .turn(
+                &mut state,
+                &input,
+                &mut locale,
+                &requester,
+                &mut events,
+                &mut run_notes,
+            )
             .await?;
         tracing::info!(
             input = %pii::loggable(&user_body.chars().take(LOGGED_INPUT_CHARS).collect::<String>()),
@@ -639,8 +690,22 @@ impl Assistant {
             entry_id: reply.entry_id.as_deref(),
         }));
         let state_json = serde_json::to_string(&state).unwrap_or_default();
+        let offset_ms = i64::from(self.settings.utc_offset.local_minus_utc()) * 1000;
+        let facts = turn_facts::turn_facts(
+            crate::store::day_number(crate::store::now_ms(), offset_ms),
+            reply.outcome,
+            run_before,
+            state.dialog.as_ref(),
+            run_notes,
+        );
         self.db
-            .record_turn(conversation_id, locale.tag(), &state_json, &stored)
+            .record_turn_with_facts(
+                conversation_id,
+                locale.tag(),
+                &state_json,
+                &stored,
+                Some(facts),
+            )
             .await?;
         let outcome = reply.outcome;
         let reply = TurnReply {
@@ -733,6 +798,7 @@ impl Assistant {
         locale: &mut Locale,
         requester: &Requester,
         events: &mut Vec<ActionEvent>,
+        runs: &mut Vec<crate::dialog::runs::RunNote>,
     ) -> Result<Reply, CoreError> {
         *locale = reply_language(*locale, input, state.dialog.is_some());
         let locale = *locale;
@@ -782,6 +848,7 @@ impl Assistant {
         } else {
             None
         };
+        runs.extend(engine.runs.take());
         let turn = match turn.transpose() {
             Ok(turn) => turn,
             // The account store failed: the caller tells the user the service is unavailable.

@@ -1,7 +1,7 @@
 //! Typed configuration: built-in defaults that run with no file at all, then `helpbot.toml` (when
 //! present, or the file named by `--config`), then `HELPBOT_*` environment variables. Keys are
 //! grouped by concern, one table each (`[content]`, `[conversation]`, `[search]`, `[messaging]`,
-//! `[web]`, `[handoff]`, `[console]`, `[telegram]`, `[retention]`, `[metrics]`), and a nested key
+//! `[web]`, `[handoff]`, `[console]`, `[telegram]`, `[retention]`, `[metrics]`, `[hot]`), and a nested key
 //! is set in the environment with `__` (`HELPBOT_WEB__LISTEN`,
 //! `HELPBOT_SEARCH__DEFINITE_THRESHOLD`). What every process needs (the database, migrations,
 //! logging) stays at the top (`HELPBOT_DATABASE_URL`, `HELPBOT_MIGRATE`, `HELPBOT_LOG_FORMAT`).
@@ -50,6 +50,7 @@ pub struct Config {
     pub telegram: TelegramConfig,
     pub retention: RetentionConfig,
     pub metrics: MetricsConfig,
+    pub hot: HotConfig,
 }
 
 /// The format of log lines (`log_format`, `HELPBOT_LOG_FORMAT`).
@@ -62,6 +63,34 @@ pub enum LogFormat {
     /// One JSON object per line: time, level, target, message and fields, the current span and
     /// the spans it is in, with their fields.
     Json,
+}
+
+/// The hot questions a conversation opens with (`src/hot.rs`): per category the editors' pinned
+/// entries, then the entries most asked over a recent window, recomputed in the background.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HotConfig {
+    /// Days of traffic counted: long enough for a quiet category to have answers, short enough
+    /// that a question of last term's registration rush fades.
+    pub window_days: u32,
+    /// Questions shown per category: pinned ones first (all of them), then the most asked.
+    pub per_category: usize,
+    /// Minutes between two recomputations in `helpbot serve`.
+    pub refresh_minutes: u32,
+    /// New conversations open with the hot questions after the welcome. Off: the welcome alone;
+    /// the hot questions still come on request (the 常见问题 button, the phrases, `/start`).
+    pub in_opening: bool,
+}
+
+impl Default for HotConfig {
+    fn default() -> Self {
+        Self {
+            window_days: 14,
+            per_category: 4,
+            refresh_minutes: 10,
+            in_opening: true,
+        }
+    }
 }
 
 /// How long what students wrote and sent is kept (`src/retention.rs`, `store/retention.rs`).
@@ -286,6 +315,7 @@ impl Default for Config {
             telegram: TelegramConfig::default(),
             retention: RetentionConfig::default(),
             metrics: MetricsConfig::default(),
+            hot: HotConfig::default(),
         }
     }
 }
@@ -633,6 +663,27 @@ mod tests {
                     Err(ConfigError::MetricsTokenTooShort)
                 ));
             }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn hot_questions_are_configured_from_file_and_environment() {
+        figment::Jail::expect_with(|jail| {
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.hot.window_days, 14);
+            assert_eq!(config.hot.per_category, 4);
+            assert_eq!(config.hot.refresh_minutes, 10);
+            jail.create_file(
+                "helpbot.toml",
+                "[hot]\nwindow_days = 30\nper_category = 3\n",
+            )?;
+            jail.set_env("HELPBOT_HOT__REFRESH_MINUTES", "5");
+            jail.set_env("HELPBOT_HOT__PER_CATEGORY", "6");
+            let config = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(config.hot.window_days, 30);
+            assert_eq!(config.hot.per_category, 6);
+            assert_eq!(config.hot.refresh_minutes, 5);
             Ok(())
         });
     }

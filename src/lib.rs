@@ -28,6 +28,8 @@ pub mod dialog;
 pub mod eval;
 /// Human handoff: the queue, working hours, agents online, tickets, ratings, the agent's summary.
 pub mod handoff;
+/// Hot questions by category: the editors' pins and the most asked, counted in the background.
+pub mod hot;
 /// Fluent translations of every text the code itself produces.
 pub mod i18n;
 /// What editors read to improve the content: failures grouped, answers rated 没用, prepared changes.

@@ -34,6 +34,9 @@ pub enum ReplyKind {
     Notice,
     /// A step of a guided dialog.
     Dialog,
+    /// One category of the hot questions: its name, with the questions as buttons. Consecutive
+    /// ones form the start menu, which a channel may show as tabs.
+    HotQuestions,
 }
 
 /// One structured reply; channels adapt it to their medium.

@@ -125,7 +125,52 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // The hot questions: consecutive "hot_questions" messages (one per category) form one block of
+  // tabs, a tab per category and its questions as buttons, so that a phone shows one category at
+  // a time. Tabs follow the WAI-ARIA pattern: arrows, Home and End move between them.
+  var MENU_PAYLOAD = "menu:hot";
+  var hotBlocks = 0;
+  function selectTab(block, tab, focus) {
+    Array.prototype.forEach.call(block.querySelectorAll("[role=tab]"), function (other) {
+      var on = other === tab;
+      other.setAttribute("aria-selected", on ? "true" : "false");
+      other.tabIndex = on ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
+    });
+    if (focus) tab.focus();
+  }
+  function showHot(message) {
+    var block = log.lastChild;
+    if (!block || !block.classList || !block.classList.contains("hb-hot")) {
+      hotBlocks += 1;
+      var tablist = el("div", { class: "hb-tabs", role: "tablist", "aria-label": t("widget-hot-categories") });
+      block = el("div", { class: "hb-msg hb-bot hb-hot", "data-kind": "hot_questions", "data-block": String(hotBlocks) }, [tablist]);
+      tablist.addEventListener("keydown", function (e) {
+        var tabs = Array.prototype.slice.call(tablist.querySelectorAll("[role=tab]"));
+        var at = tabs.indexOf(document.activeElement);
+        if (at < 0) return;
+        var next = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+        if (next === undefined) return;
+        e.preventDefault();
+        selectTab(block, tabs[(next + tabs.length) % tabs.length], true);
+      });
+      log.appendChild(block);
+    }
+    var index = block.querySelectorAll("[role=tab]").length;
+    var id = "hb-hot-" + block.getAttribute("data-block") + "-" + index;
+    var tab = el("button", { type: "button", role: "tab", id: id + "-tab", "aria-controls": id, "aria-selected": "false", tabindex: "-1", text: message.text });
+    var panel = el("div", { class: "hb-buttons hb-hot-panel", role: "tabpanel", id: id, "aria-labelledby": id + "-tab", hidden: "" }, (message.buttons || []).map(function (b) {
+      return el("button", { type: "button", text: b.label, onclick: function () { press(b); } });
+    }));
+    tab.addEventListener("click", function () { selectTab(block, tab, false); });
+    block.firstChild.appendChild(tab);
+    block.appendChild(panel);
+    if (index === 0) selectTab(block, tab, false);
+    log.scrollTop = log.scrollHeight;
+  }
+
   function showBot(message) {
+    if (message.kind === "hot_questions") { showHot(message); return; }
     // A person's message (a support agent) shows their display name above it.
     var person = message.sender && message.sender.name;
     var node = el("div", { class: person ? "hb-msg hb-bot hb-person" : "hb-msg hb-bot", "data-kind": message.kind }, [
@@ -138,13 +183,21 @@
       })));
     }
     if (message.buttons_caption) node.appendChild(el("div", { class: "hb-caption", text: message.buttons_caption }));
-    if (message.buttons && message.buttons.length) {
-      node.appendChild(el("div", { class: "hb-buttons", role: "group" }, message.buttons.map(function (b) {
+    // The "common questions" button is a way on, not one of the message's choices: apart.
+    var choices = (message.buttons || []).filter(function (b) { return b.payload !== MENU_PAYLOAD; });
+    var more = (message.buttons || []).filter(function (b) { return b.payload === MENU_PAYLOAD; });
+    if (choices.length) {
+      node.appendChild(el("div", { class: "hb-buttons", role: "group" }, choices.map(function (b) {
         return el("button", { type: "button", text: b.label, onclick: function () { press(b); } });
       })));
     }
     // Every answer from the help content can be rated, in the history too.
     if (message.kind === "answer" && message.entry_id && !person) node.appendChild(feedbackControls(message.entry_id));
+    if (more.length) {
+      node.appendChild(el("div", { class: "hb-more" }, more.map(function (b) {
+        return el("button", { type: "button", class: "hb-menu-button", text: b.label, onclick: function () { press(b); } });
+      })));
+    }
     upload.hidden = !message.expects_photo;
     // A password is typed hidden and never echoed.
     input.type = message.expects_secret ? "password" : "text";

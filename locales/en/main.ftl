@@ -76,3 +76,8 @@ feedback-not-answered = Only the answers given in this conversation can be rated
 # The terminal: a short line under an answer, and the prompt for the reason's text.
 terminal-feedback-hint = (Did this help? Type + for useful, - for not useful)
 terminal-feedback-prompt = Why (Enter to skip):
+# Issue 16, the first minute: the hot questions on request.
+# The button after answers, suggestions and "I don't know" that shows the hot questions again.
+hot-menu-button = Common questions
+# The start menu asked for while no category has a hot question (no pins, no traffic yet).
+start-menu-empty = The common questions are not ready yet. Please type your question and I will look it up.

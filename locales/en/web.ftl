@@ -51,3 +51,5 @@ widget-unavailable = Sorry, the help service cannot be reached just now. Please 
 widget-reason-text-label = What was wrong? (at most 500 characters)
 widget-reason-send = Send
 widget-reason-skip = Skip
+# Issue 16, the first minute: the label of the hot questions' category tabs (for screen readers).
+widget-hot-categories = Common questions by category

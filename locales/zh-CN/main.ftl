@@ -76,3 +76,8 @@ feedback-not-answered = 只能评价本对话中给出的回答。您可以继�
 # The terminal: a short line under an answer, and the prompt for the reason's text.
 terminal-feedback-hint = （这个回答有帮助吗？输入 + 表示有用，- 表示没用）
 terminal-feedback-prompt = 原因（直接回车跳过）：
+# Issue 16, the first minute: the hot questions on request.
+# The button after answers, suggestions and "I don't know" that shows the hot questions again.
+hot-menu-button = 常见问题
+# The start menu asked for while no category has a hot question (no pins, no traffic yet).
+start-menu-empty = 常见问题暂时还没有整理好，请直接输入您的问题，我来帮您查找。

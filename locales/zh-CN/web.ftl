@@ -45,3 +45,5 @@ widget-unavailable = 抱歉，暂时无法连接帮助服务，请稍后再试�
 widget-reason-text-label = 哪里不对？（最多 500 字）
 widget-reason-send = 发送
 widget-reason-skip = 跳过
+# Issue 16, the first minute: the label of the hot questions' category tabs (for screen readers).
+widget-hot-categories = 常见问题分类

@@ -333,7 +333,7 @@ impl Assistant {
     /// its language. A request for a person still open in `old` (waiting, or with an agent) is
     /// cancelled first, exactly as the student's cancel button does, so that no agent takes a
     /// conversation nobody reads any more. Returns the new conversation's id and what the
-    /// student is told: that they left support, if they were with it, then the welcome.
+    /// student is told: that they left support, if they were with it, then the opening.
     pub async fn restart_conversation(
         &self,
         old: &str,
@@ -359,8 +359,8 @@ impl Assistant {
                 .handle(old, Input::Button(CANCEL_PAYLOAD.to_string()))
                 .await?;
         }
-        let (id, welcome) = self.start_conversation(&record.channel, locale).await?;
-        messages.push(welcome);
+        let (id, opening) = self.start_conversation(&record.channel, locale).await?;
+        messages.extend(opening);
         Ok((id, messages))
     }
 

@@ -54,10 +54,31 @@ pub fn render_text(message: &BotMessage) -> String {
     text
 }
 
+/// Prints the messages of one reply, their buttons numbered on from 1 across the reply (the
+/// opening's categories read as one list), and returns those buttons in that order: the ones a
+/// number presses next. None when the reply has no buttons.
+fn print_reply(
+    out: &mut impl Write,
+    format: Format,
+    messages: &[BotMessage],
+) -> std::io::Result<Vec<Button>> {
+    let mut numbered = 0;
+    for message in messages {
+        print_message(out, format, message, numbered)?;
+        numbered += message.buttons.len();
+    }
+    Ok(messages
+        .iter()
+        .flat_map(|message| message.buttons.iter().cloned())
+        .collect())
+}
+
+/// One message; its buttons are numbered after the `numbered` of the reply's earlier messages.
 fn print_message(
     out: &mut impl Write,
     format: Format,
     message: &BotMessage,
+    numbered: usize,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => {
@@ -71,7 +92,7 @@ fn print_message(
         Format::Human => {
             writeln!(out, "{}", render_text(message))?;
             for (number, button) in message.buttons.iter().enumerate() {
-                writeln!(out, "  [{}] {}", number + 1, button.label)?;
+                writeln!(out, "  [{}] {}", numbered + number + 1, button.label)?;
             }
             writeln!(out)?;
         }
@@ -101,7 +122,7 @@ pub fn interpret_line(line: &str, buttons: &[Button]) -> Input {
 }
 
 /// Runs a conversation over `input` lines until end of input: a stored one when `resume` names
-/// it (its last message is shown again), else a new one.
+/// it (its last reply is shown again), else a new one (its opening shown).
 pub async fn run(
     assistant: &Assistant,
     locale: Locale,
@@ -122,8 +143,7 @@ pub async fn run(
         None => assistant.start_conversation("terminal", locale).await?,
     };
     eprintln!("conversation {conversation} (continue it later with --conversation {conversation})");
-    print_message(out, format, &first).ok();
-    let mut buttons: Vec<Button> = first.buttons.clone();
+    let mut buttons: Vec<Button> = print_reply(out, format, &first).unwrap_or_default();
     let follower = assistant.follow_pushed_messages(PUSH_POLL);
     let mut pushed = assistant.subscribe(&conversation);
     let mut lines = input.lines();
@@ -134,7 +154,7 @@ pub async fn run(
         let line = tokio::select! {
             line = lines.next_line() => line,
             message = next_pushed(&mut pushed) => {
-                print_message(out, format, &message).ok();
+                print_message(out, format, &message, 0).ok();
                 if !message.buttons.is_empty() {
                     buttons = message.buttons.clone();
                 }
@@ -176,9 +196,7 @@ pub async fn run(
                 vec![assistant.apology(&conversation, &input, &error).await]
             }
         };
-        for message in &messages {
-            print_message(out, format, message).ok();
-        }
+        let shown = print_reply(out, format, &messages).unwrap_or_default();
         rated = messages
             .iter()
             .rev()
@@ -189,10 +207,8 @@ pub async fn run(
             writeln!(out, "{hint}\n").ok();
             out.flush().ok();
         }
-        if let Some(last) = messages.iter().rev().find(|m| !m.buttons.is_empty()) {
-            buttons = last.buttons.clone();
-        } else if !messages.is_empty() {
-            buttons.clear();
+        if !messages.is_empty() {
+            buttons = shown;
         }
     }
     follower.abort();

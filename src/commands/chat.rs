@@ -16,6 +16,10 @@ pub async fn run(
     conversation: Option<String>,
 ) -> CommandResult {
     let assistant = runtime::start(config).await?;
+    // The hot questions of the opening from the traffic, counted once: a chat is short.
+    if let Err(error) = assistant.refresh_hot_questions().await {
+        tracing::warn!(%error, "hot questions not counted; the pinned ones are shown");
+    }
     let locale = lang.unwrap_or(config.conversation.default_locale);
     let format = if json {
         terminal::Format::Json

@@ -1,5 +1,6 @@
-//! `helpbot serve`: the web channel until a signal stops it (see `channels::web::shutdown`), and
-//! the retention purge on its interval (`crate::retention`).
+//! `helpbot serve`: the web channel until a signal stops it (see `channels::web::shutdown`), the
+//! retention purge on its interval (`crate::retention`) and the count of the hot questions on
+//! theirs (`crate::hot`).
 
 use std::process::ExitCode;
 
@@ -25,6 +26,13 @@ pub async fn run(config: &Config) -> CommandResult {
             interval,
         )
     });
+    // The hot questions from traffic: counted at once, then every `[hot] refresh_minutes`.
+    let _counting_hot = crate::hot::refresh_in_background(
+        assistant.database().clone(),
+        assistant.hot_traffic().clone(),
+        config.hot.window_days,
+        crate::hot::refresh_interval(&config.hot),
+    );
     let listener = tokio::net::TcpListener::bind(&config.web.listen).await?;
     tracing::info!(address = %listener.local_addr()?, "helpbot serving: open http://{}/", listener.local_addr()?);
     let mut state = web::AppState::new(assistant.clone(), config);

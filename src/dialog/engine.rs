@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::actions::{self, ActionError, ActionEvent, Say, Slots};
+use super::runs::{RunEnd, RunJournal, RunNote, new_run_id};
 use super::validators;
 use super::{Dialog, Dialogs, Step};
 use crate::accounts::{AccountError, PhotoSide, Requester, StudentAccounts};
@@ -28,6 +29,9 @@ pub struct DialogState {
     /// Invalid inputs in a row at this step.
     #[serde(default)]
     pub invalid: u8,
+    /// The run this is (see [`super::runs`]); none for a run begun before runs were counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
 }
 
 /// What a turn of a dialog produced.
@@ -68,6 +72,8 @@ pub struct EngineContext<'a> {
     pub shared: bool,
     /// Where dialog starts, ends and account store actions are counted.
     pub metrics: &'a Metrics,
+    /// What happened to dialog runs this turn, for the dashboard's funnels.
+    pub runs: RunJournal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +189,32 @@ impl EngineContext<'_> {
         }
     }
 
+    /// Counts a run of the dialog starting, and notes it; returns the run's id.
+    fn started(&self, dialog: &str) -> String {
+        self.metrics.dialog_started(dialog);
+        let run = new_run_id();
+        self.runs.note(RunNote::Started {
+            run: run.clone(),
+            dialog: dialog.to_string(),
+        });
+        run
+    }
+
+    /// Counts the run ending at the step it stands at, and notes it.
+    fn ended(&self, state: &DialogState, end: RunEnd) {
+        match end {
+            RunEnd::Completed(ending) => self.metrics.dialog_completed(&state.dialog, ending),
+            RunEnd::Abandoned(reason) => self.metrics.dialog_abandoned(&state.dialog, reason),
+        }
+        if let Some(run) = &state.run {
+            self.runs.note(RunNote::Ended {
+                run: run.clone(),
+                step: state.step.clone(),
+                end,
+            });
+        }
+    }
+
     /// Starts a dialog.
     pub async fn start(&self, name: &str, slots: Slots) -> Result<DialogTurn, EngineError> {
         self.begin(name, slots)
@@ -230,13 +262,13 @@ impl EngineContext<'_> {
         if self.private_only(dialog) {
             return Ok(self.private_chat_turn(Vec::new()));
         }
-        self.metrics.dialog_started(name);
         let state = DialogState {
             dialog: name.to_string(),
             step: dialog.start.clone(),
             slots,
             history: Vec::new(),
             invalid: 0,
+            run: Some(self.started(name)),
         };
         let mut messages = Vec::new();
         let mut events = Vec::new();
@@ -265,28 +297,31 @@ impl EngineContext<'_> {
             let dialog = self.dialog(&state.dialog)?;
             let step = self.step(dialog, &step_name)?.clone();
             state.step = step_name.clone();
+            if let Some(run) = &state.run {
+                self.runs.note(RunNote::Reached {
+                    run: run.clone(),
+                    step: step_name.clone(),
+                });
+            }
             if let Some(say) = &step.say {
                 messages.push(self.notice(say, &state.slots));
             }
             if step.handoff {
-                self.metrics
-                    .dialog_completed(&state.dialog, DialogEnding::Handoff);
+                self.ended(&state, RunEnd::Completed(DialogEnding::Handoff));
                 return Ok((Some(state), true));
             }
             if step.end {
-                self.metrics
-                    .dialog_completed(&state.dialog, DialogEnding::End);
+                self.ended(&state, RunEnd::Completed(DialogEnding::End));
                 return Ok((None, false));
             }
             if let Some(other) = &step.dialog {
                 let other_dialog = self.dialog(other)?;
-                self.metrics
-                    .dialog_completed(&state.dialog, DialogEnding::NextDialog);
+                self.ended(&state, RunEnd::Completed(DialogEnding::NextDialog));
                 if self.private_only(other_dialog) {
                     messages.push(self.private_chat_notice());
                     return Ok((None, false));
                 }
-                self.metrics.dialog_started(other);
+                state.run = Some(self.started(other));
                 state.dialog = other.clone();
                 state.history.clear();
                 step_name = other_dialog.start.clone();
@@ -322,8 +357,7 @@ impl EngineContext<'_> {
                         );
                         messages.push(self.notice("dialog-lost-place", &Slots::new()));
                         if restarted {
-                            self.metrics
-                                .dialog_abandoned(&state.dialog, Abandonment::Failed);
+                            self.ended(&state, RunEnd::Abandoned(Abandonment::Failed));
                             return Ok((None, false));
                         }
                         restarted = true;
@@ -350,8 +384,7 @@ impl EngineContext<'_> {
             match &step.next {
                 Some(next) => step_name = next.clone(),
                 None => {
-                    self.metrics
-                        .dialog_completed(&state.dialog, DialogEnding::End);
+                    self.ended(&state, RunEnd::Completed(DialogEnding::End));
                     return Ok((None, false));
                 }
             }
@@ -415,8 +448,7 @@ impl EngineContext<'_> {
         let mut events = Vec::new();
         let dialog = self.dialog(&state.dialog)?;
         if self.private_only(dialog) {
-            self.metrics
-                .dialog_abandoned(&state.dialog, Abandonment::PrivateChatOnly);
+            self.ended(&state, RunEnd::Abandoned(Abandonment::PrivateChatOnly));
             return Ok(self.private_chat_turn(messages));
         }
         let step = self.step(dialog, &state.step)?.clone();
@@ -462,8 +494,7 @@ impl EngineContext<'_> {
             if let Some(button) = chosen {
                 state.history.push(state.step.clone());
                 if let Some(other) = &button.dialog {
-                    self.metrics
-                        .dialog_completed(&state.dialog, DialogEnding::NextDialog);
+                    self.ended(&state, RunEnd::Completed(DialogEnding::NextDialog));
                     let turn = self.begin(other, std::mem::take(&mut state.slots)).await?;
                     return Ok(turn);
                 }
@@ -678,8 +709,7 @@ impl EngineContext<'_> {
                 }
             },
             Command::Restart => {
-                self.metrics
-                    .dialog_abandoned(&state.dialog, Abandonment::Restarted);
+                self.ended(&state, RunEnd::Abandoned(Abandonment::Restarted));
                 messages.push(self.notice("dialog-restarted", &state.slots));
                 let name = state.dialog.clone();
                 let mut turn = self.begin(&name, Slots::new()).await?;
@@ -692,8 +722,7 @@ impl EngineContext<'_> {
                 })
             }
             Command::Human => {
-                self.metrics
-                    .dialog_abandoned(&state.dialog, Abandonment::Handoff);
+                self.ended(&state, RunEnd::Abandoned(Abandonment::Handoff));
                 Ok(DialogTurn {
                     messages,
                     state: Some(state),
@@ -702,8 +731,7 @@ impl EngineContext<'_> {
                 })
             }
             Command::Cancel => {
-                self.metrics
-                    .dialog_abandoned(&state.dialog, Abandonment::Cancelled);
+                self.ended(&state, RunEnd::Abandoned(Abandonment::Cancelled));
                 messages.push(self.notice("dialog-cancelled", &state.slots));
                 Ok(DialogTurn {
                     messages,

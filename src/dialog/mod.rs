@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod engine;
+pub mod runs;
 pub mod validators;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};

@@ -40,6 +40,11 @@ pub enum AuditAction {
     EditorRatingsViewed,
     EditorChangePrepared,
     EditorChangeDownloaded,
+    /// The editors' dashboard (issue 16): its figures and its funnels read (for a date range),
+    /// and one of its tables downloaded as CSV.
+    EditorDashboardViewed,
+    EditorFunnelsViewed,
+    EditorTableDownloaded,
 }
 
 impl AuditAction {
@@ -69,6 +74,9 @@ impl AuditAction {
             AuditAction::EditorRatingsViewed => "editor-ratings-viewed",
             AuditAction::EditorChangePrepared => "editor-change-prepared",
             AuditAction::EditorChangeDownloaded => "editor-change-downloaded",
+            AuditAction::EditorDashboardViewed => "editor-dashboard-viewed",
+            AuditAction::EditorFunnelsViewed => "editor-funnels-viewed",
+            AuditAction::EditorTableDownloaded => "editor-table-downloaded",
         }
     }
 }

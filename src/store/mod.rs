@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 
 mod checkpoint;
 mod connection;
+mod dashboard;
 mod health;
+mod hot;
 mod insights;
 mod rate_limits;
 mod remembered;
@@ -23,7 +25,13 @@ mod turns;
 mod uploads;
 mod wakeups;
 
+pub use hot::AskedEntry;
 pub use rate_limits::PerMinute;
+
+pub use dashboard::{
+    DayRange, DayRatings, DayReasonCount, DayTickets, FunnelCounts, RunChange, TurnFacts,
+    day_number,
+};
 
 pub use insights::{
     EntryVotes, GivenReason, LowConfidenceAnswer, MAX_LOW_CONFIDENCE_ANSWERS, RatedAnswer,
@@ -367,7 +375,22 @@ impl Database {
         state: &str,
         messages: &[NewMessage<'_>],
     ) -> Result<(), StoreError> {
-        let (turn, written) = turns::PendingTurn::new(conversation_id, locale, state, messages);
+        self.record_turn_with_facts(conversation_id, locale, state, messages, None)
+            .await
+    }
+
+    /// [`Database::record_turn`], with what the turn adds to the dashboard's facts written in
+    /// the same transaction.
+    pub async fn record_turn_with_facts(
+        &self,
+        conversation_id: &str,
+        locale: &str,
+        state: &str,
+        messages: &[NewMessage<'_>],
+        facts: Option<TurnFacts>,
+    ) -> Result<(), StoreError> {
+        let (turn, written) =
+            turns::PendingTurn::new(conversation_id, locale, state, messages, facts);
         match self.turn_writer.send(turn).await {
             Ok(()) => written
                 .await

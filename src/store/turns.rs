@@ -11,6 +11,7 @@ use std::sync::Arc;
 use sqlx::{AnyPool, AssertSqlSafe};
 use tokio::sync::{mpsc, oneshot};
 
+use super::dashboard::{self, TurnFacts};
 use super::remembered::RememberedConversations;
 use super::{NewMessage, StoreError, now_ms};
 
@@ -35,6 +36,8 @@ pub(super) struct PendingTurn {
     locale: String,
     state: String,
     messages: Vec<OwnedMessage>,
+    /// What the turn adds to the dashboard's facts (none for a turn that answers nothing).
+    facts: Option<TurnFacts>,
     done: oneshot::Sender<Result<(), StoreError>>,
 }
 
@@ -44,6 +47,7 @@ impl PendingTurn {
         locale: &str,
         state: &str,
         messages: &[NewMessage<'_>],
+        facts: Option<TurnFacts>,
     ) -> (Self, oneshot::Receiver<Result<(), StoreError>>) {
         let (done, result) = oneshot::channel();
         let turn = Self {
@@ -59,6 +63,7 @@ impl PendingTurn {
                     entry_id: m.entry_id.map(String::from),
                 })
                 .collect(),
+            facts,
             done,
         };
         (turn, result)
@@ -154,6 +159,13 @@ pub(super) async fn write(
                 .bind(now);
         }
         insert.execute(&mut *tx).await?;
+    }
+    let facts: Vec<&TurnFacts> = batch
+        .iter()
+        .filter_map(|turn| turn.facts.as_ref())
+        .collect();
+    if !facts.is_empty() {
+        dashboard::write_facts(&mut tx, &facts, now).await?;
     }
     // A conversation with two turns in the batch keeps the state of the later one.
     let mut newest: HashMap<&str, &PendingTurn> = HashMap::new();

@@ -11,9 +11,11 @@ use crate::common;
 
 mod console;
 mod console_agent;
+mod console_dashboard;
 mod console_editor;
 mod console_supervisor;
 mod widget_feedback;
+mod start_screen;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

@@ -2,21 +2,28 @@
 
 use crate::common;
 
-use common::{TestDb, config};
+use common::{TestDb, config, config_with_opening};
 use helpbot::assistant::{Input, ReplyKind};
 use helpbot::locale::Locale;
 
 #[tokio::test]
 async fn the_core_answers_and_stores_turns_on_both_backends() {
     common::on_both_backends(async |test_db| {
-        let assistant = helpbot::runtime::start(&config(test_db.url()))
+        let assistant = helpbot::runtime::start(&config_with_opening(test_db.url()))
             .await
             .expect("starts");
-        let (id, welcome) = assistant
+        let (id, opening) = assistant
             .start_conversation("test", Locale::ZhCn)
             .await
             .expect("conversation");
-        assert_eq!(welcome.kind, ReplyKind::SmallTalk);
+        // The welcome, then the hot questions by category.
+        assert_eq!(opening[0].kind, ReplyKind::SmallTalk);
+        assert!(opening.len() > 1);
+        assert!(
+            opening[1..]
+                .iter()
+                .all(|m| m.kind == ReplyKind::HotQuestions && !m.buttons.is_empty())
+        );
         let replies = assistant
             .handle(&id, Input::Text("身份证号码重复待审核".into()))
             .await
@@ -43,7 +50,8 @@ async fn the_core_answers_and_stores_turns_on_both_backends() {
             .expect("button");
         assert_eq!(unknown[0].kind, ReplyKind::Notice);
         let messages = assistant.database().messages(&id).await.expect("messages");
-        assert_eq!(messages.len(), 7);
+        // The opening, then three questions and their answers.
+        assert_eq!(messages.len(), opening.len() + 6);
         assistant.database().close().await;
     })
     .await;

@@ -40,14 +40,15 @@ fn another_service_gets_the_not_this_service_reply_in_the_users_language() {
     );
     // Not the account's own steps for a duplicate ID, nor its dialog.
     assert!(!chinese.contains("证件号码已被注册"), "{chinese}");
-    assert!(buttons(&messages[1]).is_empty());
+    // Only the way on: the common questions.
+    assert_eq!(buttons(&messages[1]), ["常见问题"]);
     let english = text(&messages[2]);
     assert!(english.contains("12306 (China Railway)"), "{english}");
     assert!(
         english.contains("only help with the account itself"),
         "{english}"
     );
-    assert!(buttons(&messages[2]).is_empty());
+    assert_eq!(buttons(&messages[2]), ["Common questions"]);
 }
 
 #[test]
@@ -77,7 +78,8 @@ fn a_vague_code_is_asked_back_and_each_button_leads_to_its_meaning() {
             [
                 "图片验证码（登录时的图片）",
                 "短信/手机校验码",
-                "学历/学籍报告的在线验证码"
+                "学历/学籍报告的在线验证码",
+                "常见问题"
             ]
         );
     }
@@ -133,7 +135,8 @@ async fn the_ask_back_buttons_work_in_the_web_channel_in_english() {
         [
             "entry:captcha",
             "entry:sms-code-not-received",
-            "outside:verification-report"
+            "outside:verification-report",
+            "menu:hot"
         ]
     );
     let (_, picture) = app

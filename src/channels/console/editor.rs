@@ -42,15 +42,15 @@ const TEXTS_SHOWN: usize = 10;
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct RangeQuery {
     #[serde(default)]
-    from: String,
+    pub(super) from: String,
     #[serde(default)]
-    to: String,
+    pub(super) to: String,
 }
 
 /// A date range in the service's time zone, `to` included.
-struct Range {
-    from: NaiveDate,
-    to: NaiveDate,
+pub(super) struct Range {
+    pub(super) from: NaiveDate,
+    pub(super) to: NaiveDate,
     from_ms: i64,
     to_ms: i64,
 }
@@ -58,7 +58,7 @@ struct Range {
 impl RangeQuery {
     /// The range asked for (the last [`DEFAULT_DAYS`] days by default), or `None` when a date is
     /// malformed, reversed or spans more than [`MAX_DAYS`].
-    fn range(&self, state: &ConsoleState) -> Option<Range> {
+    pub(super) fn range(&self, state: &ConsoleState) -> Option<Range> {
         let offset = state.utc_offset;
         let today = chrono::Utc::now().with_timezone(&offset).date_naive();
         let parse = |text: &str, default: NaiveDate| {
@@ -89,7 +89,7 @@ impl RangeQuery {
 }
 
 impl Range {
-    fn detail(&self) -> String {
+    pub(super) fn detail(&self) -> String {
         format!("{} .. {}", self.from, self.to)
     }
 }
@@ -159,7 +159,7 @@ pub(super) async fn failures(
     ))
 }
 
-fn range_form(texts: &Texts, range: &Range, action: &str) -> Markup {
+pub(super) fn range_form(texts: &Texts, range: &Range, action: &str) -> Markup {
     html! {
         form.range method="get" action=(action) {
             label for="from" { (texts.t("console-editor-from")) }
@@ -573,7 +573,7 @@ async fn view<T>(
 }
 
 /// One audit line for an editor's view or change; a page that cannot be audited is not served.
-async fn audit(
+pub(super) async fn audit(
     state: &ConsoleState,
     signed: &Signed,
     action: AuditAction,

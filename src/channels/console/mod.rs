@@ -20,7 +20,9 @@
 //! students left, answered), `supervisor.rs` (Support today: agents, queue, today's figures) and
 //! `editor.rs` (the editors' pages: what fails, answers rated 没用, knowledge changes prepared).
 
+mod chart;
 mod conversation;
+mod dashboard;
 mod editor;
 mod overview;
 mod page;
@@ -135,6 +137,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/console/supervisor", get(supervisor::view))
         .route("/console/editor", get(editor::failures))
         .route("/console/editor/ratings", get(editor::ratings))
+        .route("/console/editor/dashboard", get(dashboard::overview))
+        .route("/console/editor/funnels", get(dashboard::funnels_page))
         .route("/console/editor/similar", post(editor::similar))
         .route("/console/editor/similar/file", post(editor::similar_file))
         .route("/console/tickets", get(tickets::list))

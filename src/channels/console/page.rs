@@ -103,6 +103,7 @@ pub(super) fn layout(texts: &Texts, signed: Option<&Signed>, title: &str, body: 
                                 a href="/console/staff" { (texts.t("console-nav-staff")) }
                             }
                             @if signed.session.member.role.edits_content() {
+                                a href="/console/editor/dashboard" { (texts.t("console-nav-dashboard")) }
                                 a href="/console/editor" { (texts.t("console-nav-failures")) }
                                 a href="/console/editor/ratings" { (texts.t("console-nav-ratings")) }
                             }

@@ -1,4 +1,5 @@
-//! Telegram's commands and the chat's language. `/start` shows the core's menu of hot questions,
+//! Telegram's commands and the chat's language. `/start` shows the core's menu of hot questions
+//! (a new chat's opening has it already, after the welcome),
 //! `/help` what the bot does, `/human` asks for a person as the core's "human" button does,
 //! `/restart` gives the chat a fresh conversation (the core cancels a request for a person
 //! first), `/lang` offers the languages. A chat follows the language of its user's Telegram app
@@ -135,12 +136,14 @@ pub(super) async fn register(bot: &TelegramBot, assistant: &Assistant) {
 impl Channel {
     /// Handles typed text that is a command; `false` when it is not one, and the conversation
     /// takes it. While a step waits for a password, an unknown "command" is taken for the
-    /// password it may be (removed from the chat, never echoed) rather than answered.
+    /// password it may be (removed from the chat, never echoed) rather than answered. `opened`:
+    /// this update opened the conversation with the hot questions (they were just sent).
     pub(super) async fn command(
         &self,
         chat: ChatId,
         conversation: &str,
         text: &str,
+        opened: bool,
     ) -> Result<bool, ChannelError> {
         let username = self.me().await.map(|me| me.username.as_str());
         let command = match parse(text, username) {
@@ -169,7 +172,8 @@ impl Channel {
                     .deliver(chat, self.bot.send_message(chat, text))
                     .await?;
             }
-            // A new chat had the welcome already (its first update): the menu follows it.
+            // A new chat's opening was the welcome with the menu: not twice in a row.
+            Some(Command::Start) if opened => {}
             Some(Command::Start) => self.send(chat, &self.assistant.start_menu(locale)).await?,
             Some(Command::Human) => {
                 self.turn(chat, conversation, Input::Button(ASK_PAYLOAD.to_string()))

@@ -9,6 +9,20 @@ use teloxide::types::InlineKeyboardButton;
 
 use crate::message::Button;
 
+/// The longest button label sent, in characters: Telegram shows a long label cut short anyway,
+/// and a title written for a page must not make a keyboard unusable.
+pub const MAX_LABEL_CHARS: usize = 64;
+
+/// A button's label as sent: cut at [`MAX_LABEL_CHARS`] with an ellipsis.
+pub fn label(text: &str) -> String {
+    if text.chars().count() <= MAX_LABEL_CHARS {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(MAX_LABEL_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
 /// The short keys of the keyboards of one reply.
 #[derive(Debug, Default)]
 pub struct Keys(BTreeMap<String, String>);
@@ -26,7 +40,7 @@ impl Keys {
             .iter()
             .map(|button| {
                 let key = self.remember(&button.payload);
-                vec![InlineKeyboardButton::callback(button.label.clone(), key)]
+                vec![InlineKeyboardButton::callback(label(&button.label), key)]
             })
             .collect()
     }
@@ -78,5 +92,14 @@ mod tests {
         assert_eq!(payload(&keys.to_json(), &key), Some(long));
         assert_eq!(payload(&keys.to_json(), "kunknown"), None);
         assert_eq!(payload("not json", &key), None);
+    }
+
+    #[test]
+    fn long_labels_are_cut_and_short_ones_kept() {
+        assert_eq!(label("忘记用户名怎么办？"), "忘记用户名怎么办？");
+        let long = "证".repeat(100);
+        let cut = label(&long);
+        assert_eq!(cut.chars().count(), MAX_LABEL_CHARS);
+        assert!(cut.ends_with('…'));
     }
 }

@@ -195,22 +195,33 @@ impl Channel {
         }
     }
 
-    /// The chat's conversation, started (with its welcome sent) on the chat's first update; a
-    /// group's is shared by its members.
+    /// The chat's conversation, started (with its opening sent: the welcome and the hot
+    /// questions) on the chat's first update; a group's is shared by its members.
     async fn conversation(
         &self,
         chat: ChatId,
         language: Option<&str>,
         shared: bool,
     ) -> Result<String, ChannelError> {
+        Ok(self.opened_conversation(chat, language, shared).await?.0)
+    }
+
+    /// Like [`Channel::conversation`], also saying whether this update opened it with the hot
+    /// questions (its opening, just sent, had them).
+    async fn opened_conversation(
+        &self,
+        chat: ChatId,
+        language: Option<&str>,
+        shared: bool,
+    ) -> Result<(String, bool), ChannelError> {
         let db = self.assistant.database();
-        let id = match db.telegram_chat(chat.0).await? {
-            Some(stored) => stored.conversation_id,
+        let (id, opened) = match db.telegram_chat(chat.0).await? {
+            Some(stored) => (stored.conversation_id, false),
             None => {
                 let locale = language
                     .and_then(Locale::negotiate)
                     .unwrap_or_else(|| self.assistant.default_locale());
-                let (id, welcome) = if shared {
+                let (id, opening) = if shared {
                     self.assistant
                         .start_shared_conversation("telegram-group", locale)
                         .await?
@@ -220,12 +231,15 @@ impl Channel {
                         .await?
                 };
                 db.link_telegram_chat(chat.0, &id).await?;
-                self.send(chat, &[welcome]).await?;
-                id
+                self.send(chat, &opening).await?;
+                let with_menu = opening
+                    .iter()
+                    .any(|message| message.kind == crate::message::ReplyKind::HotQuestions);
+                (id, with_menu)
             }
         };
         self.forward_pushed(chat, &id);
-        Ok(id)
+        Ok((id, opened))
     }
 
     async fn message(&self, update_id: i64, message: Message) -> Result<(), ChannelError> {
@@ -243,7 +257,9 @@ impl Channel {
         }
         let chat = message.chat.id;
         let language = message.from.as_ref().and_then(|u| u.language_code.clone());
-        let conversation = self.conversation(chat, language.as_deref(), shared).await?;
+        let (conversation, opened) = self
+            .opened_conversation(chat, language.as_deref(), shared)
+            .await?;
         if !self
             .assistant
             .database()
@@ -262,7 +278,7 @@ impl Channel {
             {
                 return Ok(());
             }
-            if self.command(chat, &conversation, &text).await? {
+            if self.command(chat, &conversation, &text, opened).await? {
                 return Ok(());
             }
             if self.assistant.awaits_secret(&conversation).await? {

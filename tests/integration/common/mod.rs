@@ -14,8 +14,18 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Configuration on the shipped content and the given database.
+/// Configuration on the shipped content and the given database. Conversations open with the
+/// welcome alone: the tests of other features count and index the messages a conversation opens
+/// with. The hot questions' own tests use [`config_with_opening`].
 pub fn config(database_url: &str) -> Config {
+    let mut config = config_with_opening(database_url);
+    config.hot.in_opening = false;
+    config
+}
+
+/// Configuration on the shipped content and the given database, as shipped: conversations open
+/// with the welcome and the hot questions by category.
+pub fn config_with_opening(database_url: &str) -> Config {
     Config {
         database_url: database_url.into(),
         content: helpbot::config::ContentConfig::under(&repo()),
@@ -142,6 +152,8 @@ pub fn helpbot(
         .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
         .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
         .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
+        // As `config()`: the welcome alone, unless a test asks for the hot questions.
+        .env("HELPBOT_HOT__IN_OPENING", "false")
         .env_remove("RUST_LOG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -307,6 +307,8 @@ impl ServeProcess {
             .env("HELPBOT_CONTENT__KNOWLEDGE_DIR", repo().join("knowledge"))
             .env("HELPBOT_CONTENT__DIALOGS_DIR", repo().join("dialogs"))
             .env("HELPBOT_CONTENT__LOCALES_DIR", repo().join("locales"))
+            // As `config()`: the welcome alone, unless a test asks for the hot questions.
+            .env("HELPBOT_HOT__IN_OPENING", "false")
             .env("RUST_LOG", "info,tower_http=debug")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())

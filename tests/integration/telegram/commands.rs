@@ -122,50 +122,59 @@ async fn the_commands_are_registered_in_both_languages_with_the_locales_texts() 
     );
 }
 
+/// The inline keyboards' labels of the chat's messages `from..`, one list per message.
+fn keyboards_from(run: &Running, chat: i64, from: usize) -> Vec<Vec<String>> {
+    run.api
+        .sent("sendMessage", chat)
+        .iter()
+        .skip(from)
+        .map(|m| {
+            m["reply_markup"]["inline_keyboard"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|row| row[0]["text"].as_str().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn start_offers_the_hot_questions_and_a_press_answers_the_entry() {
     on_both_backends(async |db: TestDb| {
-        let run = start(&db, |_| {}).await;
+        // As shipped: a new chat opens with the welcome and the hot questions.
+        let run = start(&db, |config| config.hot.in_opening = true).await;
         let chat = 51;
+        let opening = run.assistant.answerer().opening(Locale::ZhCn);
         let menu = run.assistant.start_menu(Locale::ZhCn);
         assert!(menu.len() > 2, "{menu:?}");
-        let sent = say(&run, chat, "zh-CN", "/start", 1 + menu.len()).await;
-        // A new chat: the welcome once, then the menu.
-        let mut expected = vec![text(&run, Locale::ZhCn, "chat-welcome")];
-        expected.extend(menu.iter().map(|m| m.text.clone()));
+        assert_eq!(
+            opening.len(),
+            menu.len(),
+            "the welcome stands for the intro"
+        );
+        let sent = say(&run, chat, "zh-CN", "/start", opening.len()).await;
+        // A new chat: the opening once (/start adds no second menu).
+        let expected: Vec<String> = opening.iter().map(|m| m.text.clone()).collect();
         assert_eq!(sent, expected);
-        // Every hot question is a button, under its category, in the conversation's language.
-        let shown: Vec<Vec<String>> = run
-            .api
-            .sent("sendMessage", chat)
-            .iter()
-            .skip(1)
-            .map(|m| {
-                m["reply_markup"]["inline_keyboard"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|row| row[0]["text"].as_str().map(String::from))
-                    .collect()
-            })
-            .collect();
-        let labels: Vec<Vec<String>> = menu
+        assert!(sent[0].starts_with(&text(&run, Locale::ZhCn, "chat-welcome")));
+        assert!(sent.contains(&text(&run, Locale::ZhCn, "category-find-account")));
+        // Every hot question is a button under its category's name, in the chat's language,
+        // with callback data within Telegram's 64 bytes.
+        let labels: Vec<Vec<String>> = opening
             .iter()
             .map(|m| m.buttons.iter().map(|b| b.label.clone()).collect())
             .collect();
-        assert_eq!(shown, labels);
-        let hot = run
-            .assistant
-            .content()
-            .knowledge
-            .entries()
-            .iter()
-            .filter(|e| e.hot)
-            .count();
-        assert_eq!(labels.iter().flatten().count(), hot);
-
-        // Pressing one answers its entry, as the core answers that button anywhere.
+        assert_eq!(keyboards_from(&run, chat, 0), labels);
+        assert!(labels[1..].iter().all(|buttons| !buttons.is_empty()));
+        assert!(
+            last_keyboard(&run.api, chat)
+                .iter()
+                .all(|(_, data)| !data.is_empty() && data.len() <= 64)
+        );
+        // Pressing one answers its entry, as the core answers that button anywhere (a second
+        // menu sent for /start would arrive first and fail the comparison).
         let button = menu.last().expect("a category").buttons[0].clone();
         let answer = press(&run, chat, "zh-CN", &button.label, 1).await;
         let (other, _) = run
@@ -184,12 +193,25 @@ async fn start_offers_the_hot_questions_and_a_press_answers_the_entry() {
         );
         let entry = core[0].entry_id.as_deref().expect("an entry's answer");
         assert_eq!(button.payload, format!("entry:{entry}"));
+        // The answer ends with the button that brings the common questions back.
+        let common = text(&run, Locale::ZhCn, "hot-menu-button");
+        let answer_buttons = last_keyboard(&run.api, chat);
+        assert_eq!(answer_buttons.last().map(|(l, _)| l), Some(&common));
+        let again = press(&run, chat, "zh-CN", &common, menu.len()).await;
+        let expected_menu: Vec<String> = menu.iter().map(|m| m.text.clone()).collect();
+        assert_eq!(again, expected_menu);
 
         // /start again: the menu, nothing else, and the conversation is as it was.
         let conversation = conversation_of(&run.assistant, chat).await;
         let history = run.assistant.history(&conversation).await.expect("history");
+        let from = run.api.sent("sendMessage", chat).len();
         let again = say(&run, chat, "zh-CN", "/start", menu.len()).await;
-        assert_eq!(again, expected[1..].to_vec());
+        assert_eq!(again, expected_menu);
+        let menu_labels: Vec<Vec<String>> = menu
+            .iter()
+            .map(|m| m.buttons.iter().map(|b| b.label.clone()).collect())
+            .collect();
+        assert_eq!(keyboards_from(&run, chat, from), menu_labels);
         assert_eq!(conversation_of(&run.assistant, chat).await, conversation);
         let after = run.assistant.history(&conversation).await.expect("history");
         assert_eq!(after.len(), history.len());

@@ -1,4 +1,4 @@
-//! A conversation itself: starting one (its id, its token and the welcome), reading its history
+//! A conversation itself: starting one (its id, its token and the opening), reading its history
 //! the way the widget shows it (a resumed widget), and switching its language.
 
 use axum::Json;
@@ -51,7 +51,7 @@ pub(super) async fn start(
         answer.set(requested);
     }
     let locale = answer.get();
-    let (id, welcome) = state.assistant.start_conversation("web", locale).await?;
+    let (id, messages) = state.assistant.start_conversation("web", locale).await?;
     let (token, token_hash) = new_token();
     state
         .assistant
@@ -63,7 +63,7 @@ pub(super) async fn start(
             id,
             token,
             locale,
-            messages: vec![welcome],
+            messages,
         }),
     ))
 }

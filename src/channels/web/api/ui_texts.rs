@@ -39,6 +39,7 @@ pub const WIDGET_TEXTS: &[&str] = &[
     "widget-reason-text-label",
     "widget-reason-send",
     "widget-reason-skip",
+    "widget-hot-categories",
 ];
 
 #[derive(Debug, Deserialize)]
