@@ -242,17 +242,15 @@ async fn show_feedback(
             tracing::error!(%error, "feedback failed");
             let input = Input::Text(String::new());
             let apology = assistant.apology(conversation, &input, &error).await;
-            print_message(out, format, &apology).ok();
+            print_message(out, format, &apology, 0).ok();
             return None;
         }
     };
-    for message in &reply.messages {
-        print_message(out, format, message).ok();
-    }
+    let shown = print_reply(out, format, &reply.messages).unwrap_or_default();
     // The reasons become the numbered buttons; once one is given they are gone (the answer's
     // own buttons stay pressable after a 👍).
-    if let Some(last) = reply.messages.iter().rev().find(|m| !m.buttons.is_empty()) {
-        *buttons = last.buttons.clone();
+    if !shown.is_empty() {
+        *buttons = shown;
     } else if buttons
         .iter()
         .any(|b| FeedbackPress::parse(&b.payload).is_some())
