@@ -246,11 +246,11 @@ async fn show_feedback(
             return None;
         }
     };
-    print_reply(out, format, &reply.messages).ok();
+    let shown = print_reply(out, format, &reply.messages).unwrap_or_default();
     // The reasons become the numbered buttons; once one is given they are gone (the answer's
     // own buttons stay pressable after a 👍).
-    if let Some(last) = reply.messages.iter().rev().find(|m| !m.buttons.is_empty()) {
-        *buttons = last.buttons.clone();
+    if !shown.is_empty() {
+        *buttons = shown;
     } else if buttons
         .iter()
         .any(|b| FeedbackPress::parse(&b.payload).is_some())

@@ -14,8 +14,8 @@ mod console_agent;
 mod console_dashboard;
 mod console_editor;
 mod console_supervisor;
-mod widget_feedback;
 mod start_screen;
+mod widget_feedback;
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;

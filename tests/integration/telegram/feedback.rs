@@ -1,12 +1,13 @@
 //! Feedback in Telegram through the fake Bot API: 👍 / 👎 under an answer, the reasons as inline
 //! buttons after 👎, 其他 with a ForceReply prompt whose reply (and only a reply) is the reason's
-//! text; the answer's own buttons stay valid meanwhile; the rows stored checked.
+//! text; the answer's own buttons stay valid meanwhile; the rows stored checked, on
+//! SQLite and PostgreSQL.
 
 use helpbot::message::FeedbackReason;
 use serde_json::{Value, json};
 
 use super::{Running, conversation_of, last_keyboard, sent_count, start, texts};
-use crate::common::TestDb;
+use crate::common::{TestDb, on_both_backends};
 
 const CHAT: i64 = 61;
 
@@ -52,9 +53,18 @@ async fn type_text(run: &Running, text: &str, reply_to: Option<i64>) -> Vec<Stri
 
 #[tokio::test]
 async fn useful_not_useful_with_a_reason_and_other_with_a_forced_reply_are_stored() {
-    let db = TestDb::sqlite();
-    let run = start(&db, |_| {}).await;
+    on_both_backends(async |db: TestDb| rates_through_telegram(&db).await).await;
+}
+
+async fn rates_through_telegram(db: &TestDb) {
+    let run = start(db, |_| {}).await;
     type_text(&run, "忘记学信网用户名了", None).await;
+    // The first message of a chat is welcomed first: the answer follows.
+    run.api
+        .wait_for("the answer's keyboard", |_| {
+            !last_keyboard(&run.api, CHAT).is_empty()
+        })
+        .await;
     let keyboard = last_keyboard(&run.api, CHAT);
     let feedback: Vec<&(String, String)> = keyboard.iter().rev().take(2).collect();
     assert_eq!(
