@@ -465,3 +465,70 @@ async fn the_dashboard_counts_what_students_did_and_downloads_what_it_shows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn turns_written_at_once_by_two_instances_add_up_in_the_daily_counts() {
+    on_both_backends(async |test_db: TestDb| {
+        // Two connection pools on one database: two instances of the service.
+        let first = test_db.connect().await;
+        let second = test_db.connect().await;
+        for index in 0..20 {
+            first
+                .create_conversation(&format!("c{index}"), "web", "zh-CN")
+                .await
+                .expect("conversation");
+        }
+        let mut writers = Vec::new();
+        for index in 0..20 {
+            let db = if index % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            writers.push(tokio::spawn(async move {
+                for turn in 0..5 {
+                    let outcome = if turn % 2 == 0 { "definite" } else { "none" };
+                    let facts = helpbot::store::TurnFacts {
+                        day: 20_000,
+                        outcome: outcome.to_string(),
+                        runs: Vec::new(),
+                    };
+                    let messages = [helpbot::store::NewMessage {
+                        sender: helpbot::store::Sender::User,
+                        body: "问题",
+                        outcome: None,
+                        entry_id: None,
+                    }];
+                    db.record_turn_with_facts(
+                        &format!("c{index}"),
+                        "zh-CN",
+                        "{}",
+                        &messages,
+                        Some(facts),
+                    )
+                    .await
+                    .expect("turn stored");
+                }
+            }));
+        }
+        for writer in writers {
+            writer.await.expect("writer");
+        }
+        let counts = first
+            .daily_outcomes(helpbot::store::DayRange {
+                from_day: 20_000,
+                to_day: 20_000,
+                offset_ms: 0,
+            })
+            .await
+            .expect("counts");
+        assert_eq!(
+            counts,
+            [
+                (20_000, "definite".to_string(), 60),
+                (20_000, "none".to_string(), 40)
+            ]
+        );
+    })
+    .await;
+}
