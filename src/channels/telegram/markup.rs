@@ -5,6 +5,7 @@
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, ReplyMarkup};
 
 use super::{Channel, contact, keyboard};
+use crate::answering::MENU_PAYLOAD;
 use crate::locale::Locale;
 use crate::message::BotMessage;
 
@@ -17,11 +18,18 @@ impl Channel {
         message: &BotMessage,
         keys: &mut keyboard::Keys,
     ) -> Option<ReplyMarkup> {
-        // An answer's buttons, and 👍 / 👎 as the last row (see `feedback.rs`).
+        // An answer's buttons, then 👍 / 👎 (see `feedback.rs`), then the way on to the common
+        // questions last, as the widget shows them.
         let feedback = self.feedback_row(chat, message, keys).await;
         if !message.buttons.is_empty() || feedback.is_some() {
-            let mut rows = keys.rows(&message.buttons);
+            let (way_on, choices): (Vec<_>, Vec<_>) = message
+                .buttons
+                .iter()
+                .cloned()
+                .partition(|button| button.payload == MENU_PAYLOAD);
+            let mut rows = keys.rows(&choices);
             rows.extend(feedback);
+            rows.extend(keys.rows(&way_on));
             return Some(InlineKeyboardMarkup::new(rows).into());
         }
         if message.expects_mobile && chat.is_user() {

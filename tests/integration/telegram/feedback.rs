@@ -66,11 +66,20 @@ async fn rates_through_telegram(db: &TestDb) {
         })
         .await;
     let keyboard = last_keyboard(&run.api, CHAT);
-    let feedback: Vec<&(String, String)> = keyboard.iter().rev().take(2).collect();
+    // 👍 / 👎 follow the answer's own buttons; only the way on to the common questions is after them.
+    let feedback: Vec<&(String, String)> = keyboard
+        .iter()
+        .filter(|(_, data)| data.starts_with("feedback:"))
+        .collect();
+    let common = run.assistant.content().translations.text(
+        helpbot::locale::Locale::ZhCn,
+        "hot-menu-button",
+        &[],
+    );
+    assert_eq!(keyboard.last().map(|(label, _)| label), Some(&common));
     assert_eq!(
         feedback
             .iter()
-            .rev()
             .map(|(label, data)| (label.as_str(), data.as_str()))
             .collect::<Vec<_>>(),
         [
@@ -79,18 +88,18 @@ async fn rates_through_telegram(db: &TestDb) {
         ],
         "{keyboard:?}"
     );
-    let last_row = run
+    let feedback_row = run
         .api
         .sent("sendMessage", CHAT)
         .iter()
         .rev()
         .find_map(|m| m["reply_markup"]["inline_keyboard"].as_array().cloned())
-        .and_then(|rows| rows.last().cloned())
+        .and_then(|rows| rows.iter().rev().nth(1).cloned())
         .expect("rows");
     assert_eq!(
-        last_row.as_array().map(Vec::len),
+        feedback_row.as_array().map(Vec::len),
         Some(2),
-        "one row: {last_row}"
+        "👍 and 👎 in one row, before the common questions' row: {feedback_row}"
     );
     let conversation = conversation_of(&run.assistant, CHAT).await;
     let store = run.assistant.database();
