@@ -5,7 +5,6 @@
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, ReplyMarkup};
 
 use super::{Channel, contact, keyboard};
-use crate::answering::MENU_PAYLOAD;
 use crate::locale::Locale;
 use crate::message::BotMessage;
 
@@ -18,18 +17,11 @@ impl Channel {
         message: &BotMessage,
         keys: &mut keyboard::Keys,
     ) -> Option<ReplyMarkup> {
-        // An answer's buttons, then 👍 / 👎 (see `feedback.rs`), then the way on to the common
-        // questions last, as the widget shows them.
+        // An answer's buttons, and 👍 / 👎 as the last row (see `feedback.rs`).
         let feedback = self.feedback_row(chat, message, keys).await;
         if !message.buttons.is_empty() || feedback.is_some() {
-            let (way_on, choices): (Vec<_>, Vec<_>) = message
-                .buttons
-                .iter()
-                .cloned()
-                .partition(|button| button.payload == MENU_PAYLOAD);
-            let mut rows = keys.rows(&choices);
+            let mut rows = keys.rows(&message.buttons);
             rows.extend(feedback);
-            rows.extend(keys.rows(&way_on));
             return Some(InlineKeyboardMarkup::new(rows).into());
         }
         if message.expects_mobile && chat.is_user() {
