@@ -191,13 +191,14 @@
         return el("button", { type: "button", text: b.label, onclick: function () { press(b); } });
       })));
     }
-    // Every answer from the help content can be rated, in the history too.
-    if (message.kind === "answer" && message.entry_id && !person) node.appendChild(feedbackControls(message.entry_id));
     if (more.length) {
       node.appendChild(el("div", { class: "hb-more" }, more.map(function (b) {
         return el("button", { type: "button", class: "hb-menu-button", text: b.label, onclick: function () { press(b); } });
       })));
     }
+    // Every answer from the help content can be rated, in the history too; the rating comes
+    // last, under the answer's ways on, as in Telegram.
+    if (message.kind === "answer" && message.entry_id && !person) node.appendChild(feedbackControls(message.entry_id));
     upload.hidden = !message.expects_photo;
     // A password is typed hidden and never echoed.
     input.type = message.expects_secret ? "password" : "text";
