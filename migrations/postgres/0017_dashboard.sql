@@ -30,12 +30,16 @@ CREATE TABLE dialog_runs (
 );
 CREATE INDEX dialog_runs_by_day ON dialog_runs (day, dialog);
 
--- The steps each run reached, once per step.
+-- The steps each run reached, once per step, with the run's dialog and day copied so that a
+-- funnel is counted from this table's index alone.
 CREATE TABLE dialog_run_steps (
     run_id TEXT NOT NULL REFERENCES dialog_runs(id) ON DELETE CASCADE,
     step TEXT NOT NULL,
+    dialog TEXT NOT NULL,
+    day BIGINT NOT NULL,
     PRIMARY KEY (run_id, step)
 );
+CREATE INDEX dialog_run_steps_by_day ON dialog_run_steps (day, dialog, step);
 
 -- The dashboard's per-day counts of the handoff, ticket and vote tables read a range by time.
 CREATE INDEX handoffs_by_time ON handoffs (created_at);
@@ -43,3 +47,5 @@ CREATE INDEX handoffs_by_end ON handoffs (ended_at);
 CREATE INDEX tickets_by_time ON tickets (created_at);
 CREATE INDEX tickets_by_answer ON tickets (answered_at);
 CREATE INDEX feedback_by_time ON feedback (created_at);
+-- "What fails" (issue 14) reads the low-confidence answers of a range: only those rows.
+CREATE INDEX messages_low_confidence ON messages (created_at) WHERE outcome IN ('none', 'suggest');

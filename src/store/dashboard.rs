@@ -112,23 +112,20 @@ async fn write_run_change(
         }
         RunChange::Reached { run, step } => {
             // A run started before the dashboard existed has no row: nothing to add to.
-            let moved = sqlx::query(
-                "UPDATE dialog_runs SET last_step = $1 WHERE id = $2 AND result IS NULL",
+            sqlx::query("UPDATE dialog_runs SET last_step = $1 WHERE id = $2 AND result IS NULL")
+                .bind(step.as_str())
+                .bind(run.as_str())
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "INSERT INTO dialog_run_steps (run_id, step, dialog, day) \
+                 SELECT id, $1, dialog, day FROM dialog_runs WHERE id = $2 AND result IS NULL \
+                 ON CONFLICT (run_id, step) DO NOTHING",
             )
             .bind(step.as_str())
             .bind(run.as_str())
             .execute(&mut *conn)
             .await?;
-            if moved.rows_affected() > 0 {
-                sqlx::query(
-                    "INSERT INTO dialog_run_steps (run_id, step) VALUES ($1, $2) \
-                     ON CONFLICT (run_id, step) DO NOTHING",
-                )
-                .bind(run.as_str())
-                .bind(step.as_str())
-                .execute(&mut *conn)
-                .await?;
-            }
         }
         RunChange::Ended {
             run,
@@ -323,9 +320,8 @@ impl Database {
     pub async fn dialog_funnels(&self, range: DayRange) -> Result<FunnelCounts, StoreError> {
         let mut funnels = FunnelCounts::default();
         let reached: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT r.dialog, s.step, COUNT(*) FROM dialog_runs r \
-             JOIN dialog_run_steps s ON s.run_id = r.id \
-             WHERE r.day >= $1 AND r.day <= $2 GROUP BY r.dialog, s.step",
+            "SELECT dialog, step, COUNT(*) FROM dialog_run_steps \
+             WHERE day >= $1 AND day <= $2 GROUP BY dialog, step",
         )
         .bind(range.from_day)
         .bind(range.to_day)

@@ -249,11 +249,15 @@ pub async fn seeded_rows(app: &App, old: i64, today: i64, offset_ms: i64) {
     for step in [
         "ask-name", "ask-id", "find", "send", "ask-code", "reveal", "revealed", "done",
     ] {
-        sqlx::query("INSERT INTO dialog_run_steps (run_id, step) VALUES ('old-run', $1)")
-            .bind(step)
-            .execute(pool)
-            .await
-            .expect("step");
+        sqlx::query(
+            "INSERT INTO dialog_run_steps (run_id, step, dialog, day) \
+             VALUES ('old-run', $1, 'find-username', $2)",
+        )
+        .bind(step)
+        .bind(old)
+        .execute(pool)
+        .await
+        .expect("step");
     }
 }
 
