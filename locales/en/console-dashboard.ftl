@@ -48,3 +48,18 @@ console-dashboard-stopped-handoff = Handed over here
 console-dashboard-stopped-next-dialog = Went on to another dialog here
 console-dashboard-stopped-abandoned = Abandoned here
 console-dashboard-stopped-open = Left here
+
+# Hot questions (issue 16): what a new conversation opens with per category, pinned by editors or from students' questions.
+console-nav-hot = Hot questions
+console-hot-title = Hot questions
+console-hot-table = Hot questions by category
+console-hot-category = Category
+console-hot-question = Question
+console-hot-source = Source
+console-hot-conversations = Conversations in the window
+console-hot-pinned = Pinned by editors (hot = true)
+console-hot-asked = From students' questions
+console-hot-counted = Counted over the last { $days } days; last counted at { $time }.
+console-hot-not-counted = Students' questions have not been counted yet: only the pinned questions are shown.
+console-hot-hint = A new conversation opens with these questions by category: first the entries pinned with hot = true in their knowledge files, then the most asked (distinct conversations answered definitely with the entry; answers to a pressed button do not count) until each category has its places ([hot] per_category).
+console-hot-none = There are no hot questions to show: no entry is pinned and no student questions have been counted yet.

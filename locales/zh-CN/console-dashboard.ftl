@@ -45,3 +45,18 @@ console-dashboard-stopped-handoff = 在此转人工
 console-dashboard-stopped-next-dialog = 在此转入其他流程
 console-dashboard-stopped-abandoned = 在此放弃
 console-dashboard-stopped-open = 在此离开
+
+# 热门问题（issue 16）：新对话开头按分类列出的问题，编辑置顶的和来自学生提问的。
+console-nav-hot = 热门问题
+console-hot-title = 热门问题
+console-hot-table = 各分类的热门问题
+console-hot-category = 分类
+console-hot-question = 问题
+console-hot-source = 来源
+console-hot-conversations = 窗口期内的对话数
+console-hot-pinned = 编辑置顶（hot = true）
+console-hot-asked = 来自学生提问
+console-hot-counted = 按最近 { $days } 天的提问统计，最后一次统计于 { $time }。
+console-hot-not-counted = 还没有统计过学生的提问：现在只显示编辑置顶的问题。
+console-hot-hint = 新对话开头按分类显示这些问题：先是知识文件里标了 hot = true 的置顶条目，再按提问人数（直接回答了该条目的不同对话数；点按钮得到的回答不计）补足每个分类的名额（[hot] per_category）。
+console-hot-none = 现在没有可显示的热门问题：没有置顶的条目，也还没有学生的提问。

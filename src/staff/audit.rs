@@ -44,6 +44,7 @@ pub enum AuditAction {
     /// and one of its tables downloaded as CSV.
     EditorDashboardViewed,
     EditorFunnelsViewed,
+    EditorHotViewed,
     EditorTableDownloaded,
 }
 
@@ -76,6 +77,7 @@ impl AuditAction {
             AuditAction::EditorChangeDownloaded => "editor-change-downloaded",
             AuditAction::EditorDashboardViewed => "editor-dashboard-viewed",
             AuditAction::EditorFunnelsViewed => "editor-funnels-viewed",
+            AuditAction::EditorHotViewed => "editor-hot-viewed",
             AuditAction::EditorTableDownloaded => "editor-table-downloaded",
         }
     }

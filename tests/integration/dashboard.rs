@@ -536,3 +536,119 @@ async fn turns_written_at_once_by_two_instances_add_up_in_the_daily_counts() {
     })
     .await;
 }
+
+/// Sends `text` in a new web conversation `times` times; the entry of its last answer.
+async fn asked(app: &App, text: &str, times: usize) -> Option<String> {
+    let (id, token, _) = app.start("zh-CN").await;
+    let mut entry = None;
+    for _ in 0..times {
+        let (status, reply) = app.send(&id, &token, json!({ "text": text })).await;
+        assert_eq!(status, StatusCode::OK, "{text}: {reply}");
+        entry = reply["messages"][0]["entry_id"].as_str().map(String::from);
+    }
+    entry
+}
+
+#[tokio::test]
+async fn the_hot_questions_page_shows_the_pins_and_the_traffic_with_their_counts() {
+    on_both_backends(async |test_db: TestDb| {
+        let app = spawn_app_on(test_db, |_| {}).await;
+        add_staff(&app, "zhou", Role::Editor, "周编辑").await;
+        add_staff(&app, "li", Role::Agent, "小李").await;
+        let content = app.assistant.content();
+        let entries = content.knowledge.entries();
+        let title = |id: &str| {
+            entries
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.localized(helpbot::locale::Locale::ZhCn).title.clone())
+                .expect("an entry")
+        };
+        let pinned: Vec<&helpbot::knowledge::Entry> = entries.iter().filter(|e| e.hot).collect();
+        assert!(!pinned.is_empty(), "the shipped knowledge pins entries");
+        // An entry nobody pinned, asked by its own title: it fills a place of its category.
+        let unpinned = entries
+            .iter()
+            .find(|e| !e.hot && e.category == "find-account")
+            .expect("an unpinned entry in find-account");
+        let unpinned_title = unpinned
+            .localized(helpbot::locale::Locale::ZhCn)
+            .title
+            .clone();
+
+        let agent = sign_in(&app.base, "li", AGENT_PASSWORD).await;
+        assert_eq!(
+            agent.get("/console/editor/hot").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let editor = sign_in_to(&app.base, "zhou", EDITOR_PASSWORD, "/console/editor").await;
+
+        // Before any count: the pins alone, each with no conversations yet.
+        let page = editor.page("/console/editor/hot").await;
+        assert!(page.contains(r#"id="hot-counted""#));
+        let table = table_in(&page, "hot");
+        assert_eq!(table.len(), 1 + pinned.len(), "{table:?}");
+        for entry in &pinned {
+            let shown = row_with(&table, &title(&entry.id));
+            assert_eq!(shown[2], "编辑置顶（hot = true）");
+            assert_eq!(shown[3], "0");
+        }
+
+        // Traffic: find-username asked in three conversations (one asks twice), the unpinned
+        // entry in two; then the count the background task makes.
+        for times in [1, 2, 1] {
+            assert_eq!(
+                asked(&app, "忘记学信网用户名了", times).await.as_deref(),
+                Some("find-username")
+            );
+        }
+        for _ in 0..2 {
+            assert_eq!(
+                asked(&app, &unpinned_title, 1).await.as_deref(),
+                Some(unpinned.id.as_str())
+            );
+        }
+        app.assistant
+            .refresh_hot_questions()
+            .await
+            .expect("the count");
+        let page = editor.page("/console/editor/hot").await;
+        let table = table_in(&page, "hot");
+        assert_eq!(row_with(&table, &title("find-username"))[3], "3");
+        let shown = row_with(&table, &unpinned_title);
+        let category =
+            content
+                .translations
+                .text(helpbot::locale::Locale::ZhCn, "category-find-account", &[]);
+        assert_eq!(shown[0], category);
+        assert_eq!(shown[2], "来自学生提问");
+        assert_eq!(shown[3], "2");
+        assert_eq!(table.len(), 1 + pinned.len() + 1, "{table:?}");
+
+        // The CSV is the table on the page.
+        assert_eq!(
+            csv_of(&editor, "/console/editor/hot?format=csv&table=hot").await,
+            table
+        );
+        let unknown = editor
+            .get("/console/editor/hot?format=csv&table=nothing")
+            .await;
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let views: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff_audit WHERE action = 'editor-hot-viewed'",
+        )
+        .fetch_one(app.assistant.database().pool())
+        .await
+        .expect("audit");
+        assert_eq!(views, 2);
+    })
+    .await;
+}
+
+/// The row of a table whose second cell (the question) is `question`.
+fn row_with<'a>(table: &'a [Vec<String>], question: &str) -> &'a [String] {
+    table
+        .iter()
+        .find(|row| row.get(1).map(String::as_str) == Some(question))
+        .unwrap_or_else(|| panic!("no row {question} in {table:?}"))
+}

@@ -1,7 +1,8 @@
 //! The editors' dashboard (issue 16; roles editor and supervisor): per day over a date range,
 //! the answers by outcome, the handoffs and their reasons, the ratings (support ratings and
 //! 有用/没用 votes) and the tickets; and on a page of its own the dialog funnels (how many runs
-//! of each dialog reached each step, in the dialog's order, and where the others stopped).
+//! of each dialog reached each step, in the dialog's order, and where the others stopped); and
+//! the hot questions a new conversation opens with, per category, pinned or from traffic.
 //! Charts are inline SVG (see `chart.rs`) with the same numbers in a table below; every table
 //! downloads as CSV (`?format=csv&table=<id>`), built from the very rows the page shows. Every
 //! view and download is audited. The figures are the facts stored with each turn (see
@@ -30,6 +31,7 @@ use crate::store::{DayRange, FunnelCounts, StoreError};
 
 const DASHBOARD_PATH: &str = "/console/editor/dashboard";
 const FUNNELS_PATH: &str = "/console/editor/funnels";
+const HOT_PATH: &str = "/console/editor/hot";
 
 /// How answers are grouped: the three the editors work on, then the rest by kind.
 const OUTCOME_GROUPS: [&str; 7] = [
@@ -262,6 +264,7 @@ fn sub_navigation(texts: &Texts, current: &str) -> Markup {
     let pages = [
         (DASHBOARD_PATH, "console-nav-dashboard"),
         (FUNNELS_PATH, "console-nav-funnels"),
+        (HOT_PATH, "console-nav-hot"),
         ("/console/editor", "console-nav-failures"),
         ("/console/editor/ratings", "console-nav-ratings"),
     ];
@@ -667,6 +670,140 @@ pub(super) async fn funnels_page(
         body,
     };
     answer(&state, &signed, &query, &range, made).await
+}
+
+/// The hot questions a new conversation opens with now, per category: the editors' pins first,
+/// then the entries most asked over the configured window, each with its number of
+/// conversations in that window (the count the background task made last; pins too, so an
+/// editor sees whether a pin is still asked). One table, downloadable as CSV.
+pub(super) async fn hot_page(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, Response> {
+    let texts = &signed.visit.texts;
+    let hot = state.assistant.hot_questions();
+    let traffic = state.assistant.hot_traffic().current();
+    let asked: BTreeMap<&str, i64> = traffic
+        .asked
+        .iter()
+        .map(|asked| (asked.entry_id.as_str(), asked.conversations))
+        .collect();
+    let content = state.assistant.content();
+    let title_of = |id: &str| {
+        content.knowledge.entry(id).map_or_else(
+            || id.to_string(),
+            |entry| entry.localized(texts.locale).title.clone(),
+        )
+    };
+    let mut rows = Vec::new();
+    for category in &hot.categories {
+        let name = texts.t(&format!("category-{}", category.category));
+        for id in category.entry_ids() {
+            let source = if category.pinned.iter().any(|pinned| pinned == id) {
+                "console-hot-pinned"
+            } else {
+                "console-hot-asked"
+            };
+            rows.push(vec![
+                name.clone(),
+                title_of(id),
+                texts.t(source),
+                asked.get(id).copied().unwrap_or(0).to_string(),
+            ]);
+        }
+    }
+    let table = Table {
+        id: "hot".to_string(),
+        caption: texts.t("console-hot-table"),
+        headers: vec![
+            texts.t("console-hot-category"),
+            texts.t("console-hot-question"),
+            texts.t("console-hot-source"),
+            texts.t("console-hot-conversations"),
+        ],
+        rows,
+    };
+    if query.format == "csv" {
+        if query.table != table.id {
+            return Err(page::message(
+                texts,
+                Some(&signed),
+                StatusCode::NOT_FOUND,
+                "console-dashboard-unknown-table",
+            ));
+        }
+        let csv = table.csv().map_err(|err| {
+            tracing::error!(error = %err, "console: a CSV could not be written");
+            page::message(
+                texts,
+                Some(&signed),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "console-error",
+            )
+        })?;
+        audit(&state, &signed, AuditAction::EditorTableDownloaded, "hot").await?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"hot-questions.csv\"".to_string(),
+                ),
+            ],
+            csv,
+        )
+            .into_response());
+    }
+    let counted = match traffic.counted_at {
+        Some(at) => texts.with(
+            "console-hot-counted",
+            &[
+                ("days", hot.window_days.into()),
+                ("time", texts.time(at).into()),
+            ],
+        ),
+        None => texts.t("console-hot-not-counted"),
+    };
+    // Two cells a row in the table above: the whole table is shown as it is downloaded.
+    let cells = html! {
+        div.table-scroll {
+            table id=(table.id) {
+                caption { (table.caption) }
+                thead { tr {
+                    @for (index, header) in table.headers.iter().enumerate() {
+                        @if index == 3 { th.number scope="col" { (header) } } @else { th scope="col" { (header) } }
+                    }
+                } }
+                tbody {
+                    @for row in &table.rows {
+                        tr {
+                            @for (index, cell) in row.iter().enumerate() {
+                                @if index == 3 { td.number { (cell) } } @else { td { (cell) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.download { a href={ (HOT_PATH) "?format=csv&table=hot" } download { (table.caption) " · CSV" } }
+    };
+    let body = html! {
+        (sub_navigation(texts, HOT_PATH))
+        p.hint #hot-counted { (counted) }
+        p.hint { (texts.t("console-hot-hint")) }
+        @if table.rows.is_empty() {
+            p #no-hot { (texts.t("console-hot-none")) }
+        } @else {
+            (cells)
+        }
+    };
+    audit(&state, &signed, AuditAction::EditorHotViewed, "").await?;
+    let title = texts.t("console-hot-title");
+    Ok(html_response(
+        StatusCode::OK,
+        layout(texts, Some(&signed), &title, body),
+    ))
 }
 
 #[cfg(test)]

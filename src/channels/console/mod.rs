@@ -139,6 +139,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(state: ConsoleState) -> Router<S
         .route("/console/editor/ratings", get(editor::ratings))
         .route("/console/editor/dashboard", get(dashboard::overview))
         .route("/console/editor/funnels", get(dashboard::funnels_page))
+        .route("/console/editor/hot", get(dashboard::hot_page))
         .route("/console/editor/similar", post(editor::similar))
         .route("/console/editor/similar/file", post(editor::similar_file))
         .route("/console/tickets", get(tickets::list))

@@ -110,5 +110,29 @@ async fn an_editor_reads_the_dashboard_and_the_funnels() {
         .await;
     assert_eq!(runs, json!("开始了 5 次"));
     browser.screenshot("2-funnels").await;
+
+    // The hot questions: counted now (the background task's count), find-username among them
+    // with the conversations that asked it today.
+    app.assistant
+        .refresh_hot_questions()
+        .await
+        .expect("the count");
+    browser
+        .client
+        .find(Locator::Css("nav.sub a[href='/console/editor/hot']"))
+        .await
+        .expect("the hot questions link")
+        .click()
+        .await
+        .expect("open the hot questions");
+    browser.wait_for_element("#hot").await;
+    let rows = browser
+        .script(
+            "return document.querySelectorAll('#hot tbody tr').length;",
+            vec![],
+        )
+        .await;
+    assert!(rows.as_u64().is_some_and(|n| n > 0), "{rows}");
+    browser.screenshot("3-hot-questions").await;
     browser.close().await;
 }
