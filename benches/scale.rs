@@ -711,8 +711,13 @@ async fn template(assistant: &Assistant) -> Template {
         .expect("stored")
         .state;
     let messages = assistant.database().messages(&id).await.expect("messages");
-    let [welcome, question, answer] = messages.as_slice() else {
-        panic!("a first turn stores three messages, not {}", messages.len());
+    // The opening (the welcome, and the hot questions by category unless `[hot] in_opening` is
+    // off), then the question and its answer: the stored conversations keep the welcome alone.
+    let (Some(welcome), [_, .., question, answer]) = (messages.first(), messages.as_slice()) else {
+        panic!(
+            "a first turn stores at least three messages, not {}",
+            messages.len()
+        );
     };
     Template {
         state,
