@@ -675,7 +675,9 @@ impl Database {
         .transpose()
     }
 
-    /// Whether the conversation was answered with this knowledge entry (what feedback rates).
+    /// Whether the conversation was answered with this knowledge entry, as stored with its
+    /// messages (feedback itself also counts answers given on the side of a dialog: see the
+    /// assistant's feedback module).
     pub async fn answered_with(
         &self,
         conversation_id: &str,
