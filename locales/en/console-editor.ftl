@@ -64,3 +64,4 @@ console-editor-reason-did-not-work = Did not work
 console-editor-reason-not-what-i-asked = Not what I asked
 console-editor-reason-other = Other
 console-editor-texts-of = What students wrote about { $entry } (personal data masked)
+console-editor-asked = Question answered:

@@ -52,3 +52,4 @@ console-editor-reason-did-not-work = 照做了但没解决
 console-editor-reason-not-what-i-asked = 答非所问
 console-editor-reason-other = 其他
 console-editor-texts-of = 学生对 { $entry } 的说明（个人信息已遮盖）
+console-editor-asked = 学生的提问：

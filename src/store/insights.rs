@@ -69,6 +69,9 @@ pub struct ReasonText {
     pub reason: FeedbackReason,
     /// As typed: mask it before showing it.
     pub text: String,
+    /// The question the rated answer replied to (masked when stored; none for a pressed
+    /// question or after retention cleared it).
+    pub question: Option<String>,
     pub at: i64,
 }
 
@@ -81,15 +84,20 @@ impl Database {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<Vec<LowConfidenceAnswer>, StoreError> {
+        // The newest answers first, limited, and only then each one's question: with a million
+        // messages a range holds tens of thousands of low-confidence answers, and looking up
+        // the question of every one of them before the limit took seconds. The partial index
+        // `messages_low_confidence` (migration 0017) reads the range newest first.
         let sql = format!(
             "SELECT u.id, u.body, b.outcome, b.body, u.created_at \
-             FROM messages b \
+             FROM (SELECT id, conversation_id, outcome, body FROM messages \
+                 WHERE outcome IN ('none', 'suggest') AND sender = 'bot' \
+                 AND created_at >= $1 AND created_at < $2 \
+                 ORDER BY created_at DESC, id DESC LIMIT {MAX_LOW_CONFIDENCE_ANSWERS}) b \
              JOIN messages u ON u.id = (SELECT MAX(p.id) FROM messages p \
                  WHERE p.conversation_id = b.conversation_id AND p.id < b.id \
                  AND p.sender = 'user') \
-             WHERE b.sender = 'bot' AND b.outcome IN ('none', 'suggest') \
-             AND b.created_at >= $1 AND b.created_at < $2 \
-             ORDER BY b.id DESC LIMIT {MAX_LOW_CONFIDENCE_ANSWERS}"
+             ORDER BY b.id DESC"
         );
         let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(from_ms)
@@ -157,8 +165,8 @@ impl Database {
                 entry.reasons.insert(reason, count);
             }
         }
-        let texts: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT entry_id, reason, reason_text, created_at FROM feedback \
+        let texts: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT entry_id, reason, reason_text, question, created_at FROM feedback \
              WHERE useful = 0 AND reason IS NOT NULL AND reason_text IS NOT NULL \
              AND created_at >= $1 AND created_at < $2 ORDER BY created_at DESC",
         )
@@ -166,10 +174,15 @@ impl Database {
         .bind(to_ms)
         .fetch_all(&self.pool)
         .await?;
-        for (entry_id, code, text, at) in texts {
+        for (entry_id, code, text, question, at) in texts {
             let reason = parse_reason(&code)?;
             if let Some(entry) = votes.get_mut(&entry_id) {
-                entry.texts.push(ReasonText { reason, text, at });
+                entry.texts.push(ReasonText {
+                    reason,
+                    text,
+                    question,
+                    at,
+                });
             }
         }
         Ok(votes.into_values().collect())

@@ -157,6 +157,15 @@ async fn a_vote_keeps_the_question_masked_and_the_outcome_and_a_change_of_mind_r
                 outcome: Some("suggest".into()),
             }
         );
+        // The editors' "rated 没用" figures show the question with the student's words.
+        let rated = store.entry_votes(0, i64::MAX).await.expect("votes");
+        let username = rated
+            .iter()
+            .find(|votes| votes.entry_id == "find-username")
+            .expect("find-username rated");
+        assert_eq!(username.texts.len(), 1);
+        assert_eq!(username.texts[0].text, "步骤里的链接打不开");
+        assert_eq!(username.texts[0].question.as_deref(), Some("账号"));
     })
     .await;
 }

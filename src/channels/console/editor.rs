@@ -499,6 +499,9 @@ pub(super) async fn ratings(
                         @for given in rating.votes.texts.iter().take(TEXTS_SHOWN) {
                             li {
                                 span.hint { (texts.t(reason_message(given.reason))) " · " (texts.time(given.at)) }
+                                @if let Some(question) = &given.question {
+                                    p.asked { (texts.t("console-editor-asked")) " " (crate::pii::mask(question)) }
+                                }
                                 blockquote { (crate::pii::mask(&given.text)) }
                             }
                         }
