@@ -127,6 +127,18 @@ async fn dashboard(backend: Backend) {
         started.elapsed().as_secs_f64()
     );
 
+    // The hot questions' count runs in the background, never per request: timed once here.
+    let counting = Instant::now();
+    assistant
+        .refresh_hot_questions()
+        .await
+        .expect("the hot questions' count");
+    println!(
+        "hot questions counted (background, {}-day window) in {:.1} ms",
+        config.hot.window_days,
+        counting.elapsed().as_secs_f64() * 1000.0
+    );
+
     let base_url = serve(&config, assistant.clone()).await;
     StaffStore::new(
         assistant.database().clone(),
@@ -151,6 +163,8 @@ async fn dashboard(backend: Backend) {
         ),
         ("what fails", "/console/editor".to_string()),
         ("rated 没用", "/console/editor/ratings".to_string()),
+        // From memory: the range is not its own.
+        ("hot questions", "/console/editor/hot".to_string()),
     ];
     println!(
         "{:<28} {:>14} {:>14}",

@@ -219,36 +219,83 @@ async fn answer(
                 "console-dashboard-unknown-table",
             ));
         };
-        let csv = table.csv().map_err(|err| {
-            tracing::error!(error = %err, "console: a CSV could not be written");
-            page::message(
-                texts,
-                Some(signed),
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "console-error",
-            )
-        })?;
         let detail = format!("{} {}", table.id, range.detail());
-        audit(state, signed, AuditAction::EditorTableDownloaded, &detail).await?;
         // Table ids are ASCII words and dialog names (lowercase ASCII and hyphens).
         let name = format!("{}-{}-{}.csv", table.id, range.from, range.to);
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            csv,
-        )
-            .into_response());
+        return csv_download(state, signed, table, &detail, &name).await;
     }
     audit(state, signed, action, &range.detail()).await?;
     Ok(html_response(
         StatusCode::OK,
         layout(texts, Some(signed), &title, body),
     ))
+}
+
+/// A table of days (rows, labelled by `days`) by series (columns, named by `names`, their
+/// values per day in `values`), with each day's total last.
+fn daily_table(
+    texts: &Texts,
+    id: &str,
+    caption: String,
+    names: &[String],
+    days: &[String],
+    values: &[Vec<i64>],
+) -> Table {
+    let mut headers = vec![texts.t("console-dashboard-day")];
+    headers.extend(names.iter().cloned());
+    headers.push(texts.t("console-dashboard-total"));
+    Table {
+        id: id.into(),
+        caption,
+        headers,
+        rows: days
+            .iter()
+            .enumerate()
+            .map(|(i, day)| {
+                let mut row = vec![day.clone()];
+                row.extend(values.iter().map(|series| series[i].to_string()));
+                row.push(
+                    values
+                        .iter()
+                        .map(|series| series[i])
+                        .sum::<i64>()
+                        .to_string(),
+                );
+                row
+            })
+            .collect(),
+    }
+}
+
+/// A table downloaded as the CSV file `name` (ASCII), the download audited with `detail`.
+async fn csv_download(
+    state: &ConsoleState,
+    signed: &Signed,
+    table: &Table,
+    detail: &str,
+    name: &str,
+) -> Result<Response, Response> {
+    let csv = table.csv().map_err(|err| {
+        tracing::error!(error = %err, "console: a CSV could not be written");
+        page::message(
+            &signed.visit.texts,
+            Some(signed),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "console-error",
+        )
+    })?;
+    audit(state, signed, AuditAction::EditorTableDownloaded, detail).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
 }
 
 /// The link that downloads one of the page's tables for the same range.
@@ -336,22 +383,14 @@ pub(super) async fn overview(
             values: values.clone(),
         })
         .collect();
-    let mut headers = vec![texts.t("console-dashboard-day")];
-    headers.extend(group_names.iter().cloned());
-    headers.push(texts.t("console-dashboard-total"));
-    let outcome_table = Table {
-        id: "outcomes".into(),
-        caption: texts.t("console-dashboard-outcomes-table"),
-        headers,
-        rows: (0..day_numbers.len())
-            .map(|i| {
-                let mut row = vec![labels[i].clone()];
-                row.extend(by_group.iter().map(|values| values[i].to_string()));
-                row.push(by_group.iter().map(|v| v[i]).sum::<i64>().to_string());
-                row
-            })
-            .collect(),
-    };
+    let outcome_table = daily_table(
+        texts,
+        "outcomes",
+        texts.t("console-dashboard-outcomes-table"),
+        &group_names,
+        &labels,
+        &by_group,
+    );
 
     // Handoffs per day and reason.
     let mut by_reason = vec![vec![0_i64; day_numbers.len()]; HANDOFF_REASONS.len() + 1];
@@ -378,22 +417,14 @@ pub(super) async fn overview(
             values: values.clone(),
         })
         .collect();
-    let mut headers = vec![texts.t("console-dashboard-day")];
-    headers.extend(reason_names.iter().cloned());
-    headers.push(texts.t("console-dashboard-total"));
-    let handoff_table = Table {
-        id: "handoffs".into(),
-        caption: texts.t("console-dashboard-handoffs-table"),
-        headers,
-        rows: (0..day_numbers.len())
-            .map(|i| {
-                let mut row = vec![labels[i].clone()];
-                row.extend(by_reason.iter().map(|values| values[i].to_string()));
-                row.push(by_reason.iter().map(|v| v[i]).sum::<i64>().to_string());
-                row
-            })
-            .collect(),
-    };
+    let handoff_table = daily_table(
+        texts,
+        "handoffs",
+        texts.t("console-dashboard-handoffs-table"),
+        &reason_names,
+        &labels,
+        &by_reason,
+    );
     let all_handoffs: i64 = by_reason.iter().flatten().sum();
     let reason_table = Table {
         id: "handoff-reasons".into(),
@@ -733,27 +764,7 @@ pub(super) async fn hot_page(
                 "console-dashboard-unknown-table",
             ));
         }
-        let csv = table.csv().map_err(|err| {
-            tracing::error!(error = %err, "console: a CSV could not be written");
-            page::message(
-                texts,
-                Some(&signed),
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "console-error",
-            )
-        })?;
-        audit(&state, &signed, AuditAction::EditorTableDownloaded, "hot").await?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"hot-questions.csv\"".to_string(),
-                ),
-            ],
-            csv,
-        )
-            .into_response());
+        return csv_download(&state, &signed, &table, "hot", "hot-questions.csv").await;
     }
     let counted = match traffic.counted_at {
         Some(at) => texts.with(
