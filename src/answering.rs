@@ -217,13 +217,7 @@ impl Answerer {
                     .iter()
                     .enumerate()
                     .filter(|(rank, hit)| *rank == 0 || hit.coverage >= floor)
-                    .map(|(_, hit)| {
-                        let entry = &knowledge.entries()[hit.entry];
-                        Button {
-                            label: entry.localized(locale).title.clone(),
-                            payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
-                        }
-                    })
+                    .map(|(_, hit)| entry_button(&knowledge.entries()[hit.entry], locale))
                     .collect();
                 Reply {
                     messages: vec![BotMessage {
@@ -385,10 +379,7 @@ impl Answerer {
                     .related
                     .iter()
                     .filter_map(|id| self.content.knowledge.entry(id))
-                    .map(|related| Button {
-                        label: related.localized(locale).title.clone(),
-                        payload: format!("{ENTRY_PAYLOAD}{}", related.id),
-                    }),
+                    .map(|related| entry_button(related, locale)),
             )
             .collect();
         let buttons_caption = (!buttons.is_empty()).then(|| self.text(locale, caption_id, &[]));
@@ -429,10 +420,7 @@ impl Answerer {
                 let buttons: Vec<Button> = hot
                     .entry_ids()
                     .filter_map(|id| knowledge.entry(id))
-                    .map(|entry| Button {
-                        label: entry.localized(locale).title.clone(),
-                        payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
-                    })
+                    .map(|entry| entry_button(entry, locale))
                     .collect();
                 (!buttons.is_empty()).then(|| BotMessage {
                     buttons,
@@ -504,6 +492,15 @@ impl Asides for Answerer {
         let reply = self.reply_to_text(text, locale).ok()?;
         matches!(reply.outcome, "definite" | "smalltalk")
             .then(|| reply.messages.into_iter().next())?
+    }
+}
+
+/// A button that answers an entry as if it had been picked from a list (suggestions, related
+/// questions, hot questions), labelled with its title.
+fn entry_button(entry: &Entry, locale: Locale) -> Button {
+    Button {
+        label: entry.localized(locale).title.clone(),
+        payload: format!("{ENTRY_PAYLOAD}{}", entry.id),
     }
 }
 

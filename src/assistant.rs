@@ -651,7 +651,7 @@ impl Assistant {
             }
             Input::Text(text) => text.clone(),
             Input::Button(payload) => format!("{BUTTON_MARK}{payload}"),
-            Input::Photo(bytes) => format!("[photo] {} bytes", bytes.len()),
+            Input::Photo(bytes) => format!("{PHOTO_MARK}{} bytes", bytes.len()),
         };
         let mut events = Vec::new();
         let run_before = turn_facts::RunBefore::of(state.dialog.as_ref());
@@ -992,7 +992,10 @@ pub struct TurnReply {
 const LOGGED_INPUT_CHARS: usize = 200;
 
 /// How the history keeps a pressed button: this mark, then its payload.
-const BUTTON_MARK: &str = "[button] ";
+pub const BUTTON_MARK: &str = "[button] ";
+
+/// How the history keeps an uploaded photo: this mark, then its size (never the picture).
+pub const PHOTO_MARK: &str = "[photo] ";
 
 /// Stands for a password in the history and the logs.
 pub const SECRET_PLACEHOLDER: &str = "••••••";

@@ -12,7 +12,9 @@
 
 use tracing::Instrument;
 
-use super::{Assistant, BUTTON_MARK, CoreError, SECRET_PLACEHOLDER, TurnReply, looks_like_secret};
+use super::{
+    Assistant, BUTTON_MARK, CoreError, PHOTO_MARK, SECRET_PLACEHOLDER, TurnReply, looks_like_secret,
+};
 use crate::answering::ENTRY_PAYLOAD;
 use crate::locale::Locale;
 use crate::message::{BotMessage, Button, FeedbackReason, ReplyKind};
@@ -89,6 +91,8 @@ pub struct FeedbackReply {
     /// The reply asks why the answer with this entry did not help, in the student's words: a
     /// channel takes only a clear answer to it (see the module documentation).
     pub asks_text_for: Option<String>,
+    /// The language it is in (the conversation's).
+    pub locale: Locale,
 }
 
 /// What became of a vote on an answer.
@@ -197,7 +201,7 @@ fn typed(body: &str) -> Option<String> {
     let text = body.trim();
     if text.is_empty()
         || text.starts_with(BUTTON_MARK)
-        || text.starts_with("[photo] ")
+        || text.starts_with(PHOTO_MARK)
         || text == SECRET_PLACEHOLDER
     {
         return None;
@@ -316,6 +320,7 @@ impl Assistant {
                     return Ok(FeedbackReply {
                         messages: vec![BotMessage::notice(ReplyKind::Notice, text)],
                         asks_text_for: Some(entry_id.to_string()),
+                        locale,
                     });
                 }
             };
@@ -347,15 +352,20 @@ impl Assistant {
         if !payload.starts_with(FEEDBACK_PAYLOAD) {
             return Ok(None);
         }
-        let locale = self.feedback_locale(conversation_id).await?;
-        let messages = match FeedbackPress::parse(payload) {
-            Some(press) => self.feedback(conversation_id, &press).await?.messages,
-            None => vec![BotMessage::notice(
-                ReplyKind::Notice,
-                self.text(locale, "button-unknown", &[]),
-            )],
+        let Some(press) = FeedbackPress::parse(payload) else {
+            let locale = self.feedback_locale(conversation_id).await?;
+            let unknown = self.text(locale, "button-unknown", &[]);
+            return Ok(Some(TurnReply {
+                messages: vec![BotMessage::notice(ReplyKind::Notice, unknown)],
+                locale,
+            }));
         };
-        Ok(Some(TurnReply { messages, locale }))
+        // The reply says its language: the conversation is read once.
+        let reply = self.feedback(conversation_id, &press).await?;
+        Ok(Some(TurnReply {
+            messages: reply.messages,
+            locale: reply.locale,
+        }))
     }
 
     /// The conversation's language; an unknown conversation is an error, as for a turn.
@@ -383,6 +393,7 @@ impl Assistant {
                 ..BotMessage::notice(ReplyKind::Notice, self.text(locale, "feedback-why", &[]))
             }],
             asks_text_for: None,
+            locale,
         }
     }
 
@@ -413,6 +424,7 @@ impl Assistant {
                 self.text(locale, id, &[]),
             )],
             asks_text_for: None,
+            locale,
         }
     }
 }

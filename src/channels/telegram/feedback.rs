@@ -46,7 +46,7 @@ fn rows(
             row.iter()
                 .map(|button| {
                     InlineKeyboardButton::callback(
-                        button.label.clone(),
+                        keyboard::label(&button.label),
                         callback_data(button, keys),
                     )
                 })

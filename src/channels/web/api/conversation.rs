@@ -12,6 +12,7 @@ use super::ApiError;
 use super::auth::{AuthorizedConversation, new_token};
 use super::extract::ApiJson;
 use super::language::AnswerLocale;
+use crate::assistant::{BUTTON_MARK, PHOTO_MARK};
 use crate::channels::web::AppState;
 use crate::locale::Locale;
 use crate::message::BotMessage;
@@ -112,7 +113,7 @@ fn history_items(stored: Vec<StoredMessage>, photo_label: &str) -> Vec<HistoryIt
     for m in stored {
         let item = match m.sender {
             Sender::User => {
-                let text = if let Some(payload) = m.body.strip_prefix("[button] ") {
+                let text = if let Some(payload) = m.body.strip_prefix(BUTTON_MARK) {
                     items
                         .iter()
                         .rev()
@@ -124,7 +125,7 @@ fn history_items(stored: Vec<StoredMessage>, photo_label: &str) -> Vec<HistoryIt
                                 .find(|button| button.payload == payload)
                                 .map(|button| button.label.clone())
                         })
-                } else if m.body.starts_with("[photo] ") {
+                } else if m.body.starts_with(PHOTO_MARK) {
                     Some(photo_label.to_string())
                 } else {
                     Some(m.body)
